@@ -1,0 +1,137 @@
+// Package epm simulates the EPM Cloud identity domain behind the security
+// REST APIs: Update Users v2 (synchronous JSON) and v1 (CSV file and job).
+// Both versions change the same users, as on the real service.
+package epm
+
+import (
+	"errors"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// User is one identity-domain user as the update APIs see it.
+type User struct {
+	Login     string `yaml:"login" json:"userlogin"`
+	FirstName string `yaml:"firstname" json:"firstname"`
+	LastName  string `yaml:"lastname" json:"lastname"`
+	Email     string `yaml:"email" json:"email"`
+}
+
+// Seed is the epm section of the mock's seed file.
+type Seed struct {
+	Users []User `yaml:"users"`
+}
+
+// Change is a partial update: nil fields stay as they are (v2 semantics).
+type Change struct {
+	FirstName, LastName, Email *string
+}
+
+// Errors an update can fail with; the handlers map them to vendor codes.
+var (
+	ErrUnknownUser  = errors.New("user not found")
+	ErrInvalidEmail = errors.New("invalid email")
+	ErrOwnAccount   = errors.New("the caller's own account")
+	ErrNoLogin      = errors.New("no user login")
+)
+
+// Domain is the identity domain: users keyed by lower-cased login, because
+// User Login is case-insensitive (vendor-facts A).
+type Domain struct {
+	mu    sync.RWMutex
+	users map[string]User
+}
+
+// NewDomain seeds a domain; later entries replace earlier ones of the same login.
+func NewDomain(users []User) *Domain {
+	d := &Domain{users: make(map[string]User, len(users))}
+	for _, u := range users {
+		d.users[strings.ToLower(u.Login)] = u
+	}
+	return d
+}
+
+// Get returns a copy of the user.
+func (d *Domain) Get(login string) (User, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	u, ok := d.users[strings.ToLower(login)]
+	return u, ok
+}
+
+// Users lists every user sorted by login.
+func (d *Domain) Users() []User {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]User, 0, len(d.users))
+	for _, u := range d.users {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Login < out[j].Login })
+	return out
+}
+
+// Update applies a partial change made by caller.
+func (d *Domain) Update(caller, login string, c Change) error {
+	if err := check(caller, login, c.Email); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	key := strings.ToLower(login)
+	u, ok := d.users[key]
+	if !ok {
+		return ErrUnknownUser
+	}
+	if c.FirstName != nil {
+		u.FirstName = *c.FirstName
+	}
+	if c.LastName != nil {
+		u.LastName = *c.LastName
+	}
+	if c.Email != nil {
+		u.Email = *c.Email
+	}
+	d.users[key] = u
+	return nil
+}
+
+// Replace sets every property of an existing user (v1: "It updates all
+// properties of the user identified by User Login").
+func (d *Domain) Replace(caller string, u User) error {
+	if err := check(caller, u.Login, &u.Email); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	key := strings.ToLower(u.Login)
+	old, ok := d.users[key]
+	if !ok {
+		return ErrUnknownUser
+	}
+	u.Login = old.Login // the stored spelling of the login stays
+	d.users[key] = u
+	return nil
+}
+
+func check(caller, login string, email *string) error {
+	switch {
+	case strings.TrimSpace(login) == "":
+		return ErrNoLogin
+	case strings.EqualFold(caller, login):
+		return ErrOwnAccount
+	case email != nil && !ValidEmail(*email):
+		return ErrInvalidEmail
+	}
+	return nil
+}
+
+// emailForm is deliberately plain: one @, a non-empty local part, a domain
+// with a dot, no white space or characters that RFC 5322 only allows quoted.
+// The vendor's own rule is not published (Q-EPM2-009).
+var emailForm = regexp.MustCompile(`^[^@\s"(),:;<>\[\]\\]+@[^@\s"(),:;<>\[\]\\.]+(\.[^@\s"(),:;<>\[\]\\.]+)+$`)
+
+// ValidEmail reports whether s has the form of an email address.
+func ValidEmail(s string) bool { return len(s) <= 254 && emailForm.MatchString(s) }

@@ -1,0 +1,157 @@
+// Package mock is the stateful simulator of the five vendor operations. It is
+// part of the product: people point their own automation at it. It knows
+// nothing of the suite; its behaviour comes from the vendor documents and the
+// decisions in fixtures/quirks.yaml.
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
+	"github.com/oracle-users-conformance/conformance/internal/mock/essbase"
+	"github.com/oracle-users-conformance/conformance/internal/mock/oig"
+)
+
+// Seed is the mock's initial state, one section per product.
+type Seed struct {
+	Accounts []auth.Account `yaml:"accounts"`
+	EPM      epm.Seed       `yaml:"epm"`
+	Essbase  essbase.Seed   `yaml:"essbase"`
+	OIG      oig.Seed       `yaml:"oig"`
+}
+
+// ParseSeed reads a seed file strictly: an unknown key is an error, not a
+// silently ignored typo.
+func ParseSeed(data []byte) (Seed, error) {
+	var s Seed
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("seed: %w", err)
+	}
+	if len(s.Accounts) == 0 {
+		return s, fmt.Errorf("seed: no accounts")
+	}
+	return s, nil
+}
+
+// Options configure a mock.
+type Options struct {
+	Seed          Seed
+	AdminLogin    string // the account whose password AdminPassword sets; default "admin"
+	AdminPassword string // overrides the seeded administrator password when set
+	Logger        *slog.Logger
+	EPM           epm.Options
+	Essbase       essbase.Options
+	OIG           oig.Options
+}
+
+// Server is the whole simulator as one http.Handler.
+type Server struct {
+	dir *auth.Directory
+	mux *http.ServeMux
+	log *slog.Logger
+
+	EPM     *epm.Server
+	Essbase *essbase.Server
+	OIG     *oig.Server
+}
+
+// New builds a simulator from its options.
+func New(opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.AdminLogin == "" {
+		opts.AdminLogin = "admin"
+	}
+	accounts := append([]auth.Account(nil), opts.Seed.Accounts...)
+	found := false
+	for i := range accounts {
+		if accounts[i].Login == opts.AdminLogin {
+			found = true
+			if opts.AdminPassword != "" {
+				accounts[i].Password = opts.AdminPassword
+			}
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("mock: the seed has no administrator account %q", opts.AdminLogin)
+	}
+	s := &Server{dir: auth.New(accounts), mux: http.NewServeMux(), log: opts.Logger}
+	s.EPM = epm.New(s.dir, opts.Seed.EPM, opts.EPM, opts.Logger)
+	s.EPM.Register(s.mux)
+	s.Essbase = essbase.New(s.dir, opts.Seed.Essbase, opts.Essbase, opts.Logger)
+	s.Essbase.Register(s.mux)
+	s.OIG = oig.New(s.dir, opts.Seed.OIG, opts.OIG, opts.Logger)
+	s.OIG.Register(s.mux)
+	s.mux.HandleFunc("/", notFound)
+	return s, nil
+}
+
+// Accounts lists who can log in.
+func (s *Server) Accounts() []*auth.Account { return s.dir.Accounts() }
+
+// ServeHTTP logs every request (never its credentials) and turns a panic
+// into a logged 500, so one bad request cannot take the simulator down.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("mock panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if !rec.wrote {
+				http.Error(rec, "internal error in the mock", http.StatusInternalServerError)
+			}
+		}
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+// Serve runs the simulator on a listener until it is closed.
+func (s *Server) Serve(l net.Listener) error {
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	return srv.Serve(l)
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+	_ = json.NewEncoder(w).Encode(map[string]any{"status": 1, "details": "No resource at " + r.URL.Path})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+// Flush lets streaming handlers flush through the recorder.
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
