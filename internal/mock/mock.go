@@ -6,6 +6,8 @@ package mock
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -154,4 +156,15 @@ func (r *statusRecorder) Flush() {
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// Close releases what the simulators hold (job goroutines, staged files).
+func (s *Server) Close() error {
+	var errs []error
+	for _, part := range []any{s.EPM, s.Essbase, s.OIG} {
+		if c, ok := part.(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
 }

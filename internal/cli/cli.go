@@ -1,0 +1,246 @@
+// Package cli is the `conformance` command: run, mock and proxy. Subcommand
+// and flag names are stable: users script against them.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/oracle-users-conformance/conformance/fixtures"
+	"github.com/oracle-users-conformance/conformance/internal/config"
+	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/runner"
+)
+
+// Exit codes of `conformance run`.
+const (
+	ExitPass      = 0
+	ExitFail      = 1
+	ExitBadConfig = 2
+)
+
+const usage = `conformance: conformance suite for Oracle user-management REST APIs
+
+Usage:
+  conformance run   [flags]   run every suite (against the embedded mock unless --target)
+  conformance mock  [flags]   serve the simulator of all five operations
+  conformance proxy [flags]   serve a proxy that makes a target deviate, to test the suite
+
+Run "conformance <command> -h" for a command's flags.
+`
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitBadConfig
+	}
+	switch args[0] {
+	case "run":
+		return runCmd(args[1:], stdout, stderr)
+	case "mock":
+		return mockCmd(args[1:], stdout, stderr)
+	case "proxy":
+		return proxyCmd(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return ExitPass
+	}
+	fmt.Fprintf(stderr, "conformance: unknown command %q\n\n%s", args[0], usage)
+	return ExitBadConfig
+}
+
+// testingT lets the runner call Ginkgo's RunSpecs outside `go test`.
+type testingT struct{ failed bool }
+
+func (t *testingT) Fail() { t.failed = true }
+
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configFile := fs.String("config", "", "YAML config file (see fixtures/targets/mock.yaml)")
+	target := fs.String("target", "", "base URL of the target; empty starts the embedded mock")
+	allow := fs.Bool("allow-mutations", false, "let scenarios change data on a target other than the embedded mock")
+	labels := fs.String("label-filter", "", `Ginkgo label filter, e.g. "api:epm-v2 && !mutates"`)
+	reportDir := fs.String("report-dir", "", "where junit.xml and the other reports go (default reports)")
+	fixturesDir := fs.String("fixtures", "", "read scenario tables and fixtures from this directory instead of the built-in copy")
+	seed := fs.Int64("seed", 0, "seed of the generated scenarios (default 1)")
+	timeout := fs.Duration("timeout", 0, "timeout of one request (default 30s)")
+	pollInterval := fs.Duration("poll-interval", 0, "interval between job status polls (default 1s)")
+	pollLimit := fs.Duration("poll-limit", 0, "how long a job may stay in progress (default 5m)")
+	rate := fs.Float64("rate", -1, "requests per second at most, 0 for no limit")
+	if err := fs.Parse(args); err != nil {
+		return ExitBadConfig
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "conformance run: unexpected arguments %q\n", fs.Args())
+		return ExitBadConfig
+	}
+	cfg, err := config.Load(*configFile)
+	if err == nil {
+		err = cfg.ApplyEnv(os.LookupEnv)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance run: %v\n", err)
+		return ExitBadConfig
+	}
+	// Flags override the file and the environment, but only those given.
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "target":
+			cfg.Target = *target
+		case "allow-mutations":
+			cfg.AllowMutations = *allow
+		case "label-filter":
+			cfg.LabelFilter = *labels
+		case "report-dir":
+			cfg.ReportDir = *reportDir
+		case "fixtures":
+			cfg.Fixtures = *fixturesDir
+		case "seed":
+			cfg.Seed = *seed
+		case "timeout":
+			cfg.Timeout = config.Duration(*timeout)
+		case "poll-interval":
+			cfg.Poll.Interval = config.Duration(*pollInterval)
+		case "poll-limit":
+			cfg.Poll.Limit = config.Duration(*pollLimit)
+		case "rate":
+			cfg.Rate = *rate
+		}
+	})
+	// A config file for the mock names its usual address; --target wins, and
+	// no target at all (no file, no flag, no variable) means the embedded mock.
+	t := &testingT{}
+	out, err := runner.Run(t, cfg, stdout)
+	if err != nil {
+		var ce runner.ConfigError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(stderr, "conformance run: %v\n", err)
+			return ExitBadConfig
+		}
+		fmt.Fprintf(stderr, "conformance run: %v\n", err)
+		return ExitFail
+	}
+	if t.failed || !out.Passed {
+		return ExitFail
+	}
+	return ExitPass
+}
+
+func mockCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	adminPassword := fs.String("admin-password", "", "password of the administrator account admin (default Welcome1)")
+	seedFile := fs.String("seed", "", "seed file (default: the built-in fixtures/mock/seed.yaml)")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	maxBody := fs.Int64("max-body", 8<<20, "largest JSON/XML request body in bytes")
+	if err := fs.Parse(args); err != nil {
+		return ExitBadConfig
+	}
+	var seedData []byte
+	var err error
+	if *seedFile != "" {
+		seedData, err = os.ReadFile(*seedFile)
+	} else {
+		seedData, err = fixtures.FS.ReadFile("mock/seed.yaml")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
+		return ExitBadConfig
+	}
+	seed, err := mock.ParseSeed(seedData)
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
+		return ExitBadConfig
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, nil)
+	default:
+		fmt.Fprintf(stderr, "conformance mock: --log-format %q is not text or json\n", *logFormat)
+		return ExitBadConfig
+	}
+	opts := mock.Options{Seed: seed, AdminPassword: *adminPassword, Logger: slog.New(handler)}
+	opts.EPM.MaxBody = *maxBody
+	srv, err := mock.New(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
+		return ExitBadConfig
+	}
+	defer srv.Close()
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
+		return ExitBadConfig
+	}
+	fmt.Fprintf(stdout, "mock listening on http://%s\n", l.Addr())
+	printAccounts(stdout, srv, *adminPassword != "")
+	return serveUntilSignal(l, srv.Serve, stderr)
+}
+
+// printAccounts shows who can log in. A password given on the command line
+// is not echoed back.
+func printAccounts(w io.Writer, srv *mock.Server, adminFromFlag bool) {
+	fmt.Fprintln(w, "accounts:")
+	for _, a := range srv.Accounts() {
+		pw := a.Password
+		if adminFromFlag && a.Login == "admin" {
+			pw = "(from --admin-password)"
+		}
+		var roles []string
+		products := make([]string, 0, len(a.Roles))
+		for p := range a.Roles {
+			products = append(products, p)
+		}
+		sort.Strings(products)
+		for _, p := range products {
+			if len(a.Roles[p]) > 0 {
+				roles = append(roles, p+": "+strings.Join(a.Roles[p], ", "))
+			}
+		}
+		tokens := ""
+		if len(a.Tokens) > 0 {
+			tokens = "  bearer " + strings.Join(a.Tokens, ", ")
+		}
+		fmt.Fprintf(w, "  %-8s %-14s %s%s\n", a.Login, pw, strings.Join(roles, "; "), tokens)
+	}
+}
+
+// serveUntilSignal serves until SIGINT/SIGTERM, then stops accepting.
+func serveUntilSignal(l net.Listener, serve func(net.Listener) error, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- serve(l) }()
+	select {
+	case <-ctx.Done():
+		l.Close()
+		select {
+		case <-errc:
+		case <-time.After(2 * time.Second):
+		}
+		return ExitPass
+	case err := <-errc:
+		if err != nil && !errors.Is(err, net.ErrClosed) {
+			fmt.Fprintf(stderr, "serve: %v\n", err)
+			return ExitFail
+		}
+		return ExitPass
+	}
+}

@@ -1,0 +1,136 @@
+// Package deviate is a reverse proxy that makes a conforming target deviate
+// from the documents in one named way. The suite must fail through it: that
+// is how we show a scenario can fail. `conformance proxy` serves it, so users
+// can check their own pipelines the same way.
+package deviate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Deviation is one way of breaking the documented behaviour.
+type Deviation struct {
+	Name    string
+	Summary string
+	// Request may change a request before it goes to the target.
+	Request func(r *http.Request)
+	// Response may change status and headers and returns the new body.
+	Response func(r *http.Response, body []byte) []byte
+}
+
+var registry = map[string]Deviation{}
+
+// Register adds a deviation. Call from init.
+func Register(d Deviation) {
+	if _, dup := registry[d.Name]; dup {
+		panic("deviate: registered twice: " + d.Name)
+	}
+	registry[d.Name] = d
+}
+
+// Lookup finds a deviation by name.
+func Lookup(name string) (Deviation, bool) {
+	d, ok := registry[name]
+	return d, ok
+}
+
+// All lists every deviation, by name.
+func All() []Deviation {
+	out := make([]Deviation, 0, len(registry))
+	for _, d := range registry {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Proxy forwards to target, applying the deviations in order.
+func Proxy(target *url.URL, ds ...Deviation) http.Handler {
+	rp := httputil.NewSingleHostReverseProxy(target)
+	base := rp.Director
+	rp.Director = func(r *http.Request) {
+		base(r)
+		r.Host = target.Host
+		for _, d := range ds {
+			if d.Request != nil {
+				d.Request(r)
+			}
+		}
+	}
+	rp.ModifyResponse = func(resp *http.Response) error {
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if d.Response != nil {
+				body = d.Response(resp, body)
+			}
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	return rp
+}
+
+// onPath limits a response change to requests whose path ends with suffix
+// (and, when method is not empty, with that method).
+func onPath(method, suffix string, f func(r *http.Response, body []byte) []byte) func(*http.Response, []byte) []byte {
+	return func(r *http.Response, body []byte) []byte {
+		req := r.Request
+		if req == nil || !strings.HasSuffix(req.URL.Path, suffix) || (method != "" && req.Method != method) {
+			return body
+		}
+		return f(r, body)
+	}
+}
+
+// editJSON decodes an object, lets edit change it, and encodes it again. A
+// body that is not a JSON object is left alone.
+func editJSON(body []byte, edit func(m map[string]any)) []byte {
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
+		return body
+	}
+	edit(m)
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// asInt reads a JSON number.
+func asInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
+	case float64:
+		return int(n), true
+	}
+	return 0, false
+}
+
+// replaceStatus answers with another status and a JSON body.
+func replaceStatus(r *http.Response, status int, body any) []byte {
+	r.StatusCode = status
+	r.Status = fmt.Sprintf("%d %s", status, http.StatusText(status))
+	r.Header.Set("Content-Type", "application/json")
+	b, _ := json.Marshal(body)
+	return b
+}

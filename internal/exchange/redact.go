@@ -1,0 +1,193 @@
+package exchange
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Mask replaces every secret in recorded exchanges.
+const Mask = "[REDACTED]"
+
+// sensitiveHeaders never reach a record with their value.
+var sensitiveHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"}
+
+// sensitiveKeys are field names whose values are masked in JSON, XML, form
+// and CSV bodies: test passwords count too, they are still passwords.
+var sensitiveKey = regexp.MustCompile(`(?i)^(password|userpassword|passwd|token|access_token|refresh_token|client_secret|secret)$`)
+
+// Redactor masks secrets. It knows the configured secret values (passwords,
+// tokens and the Basic credentials built from them) and masks sensitive
+// headers and fields whatever their values.
+type Redactor struct {
+	values []string
+}
+
+// NewRedactor builds a redactor for these secret values (empty ones ignored).
+// For each user/password pair the base64 Basic form is masked too.
+func NewRedactor(secrets []string, basicPairs [][2]string) *Redactor {
+	r := &Redactor{}
+	for _, s := range secrets {
+		if s != "" {
+			r.values = append(r.values, s, url.QueryEscape(s))
+		}
+	}
+	for _, p := range basicPairs {
+		if p[1] != "" {
+			r.values = append(r.values, base64.StdEncoding.EncodeToString([]byte(p[0]+":"+p[1])))
+		}
+	}
+	return r
+}
+
+// Header returns a copy with sensitive values masked; the scheme word of an
+// Authorization header stays, so a reader can still see Basic versus Bearer.
+func (r *Redactor) Header(h http.Header) http.Header {
+	out := h.Clone()
+	for _, name := range sensitiveHeaders {
+		vals := out.Values(name)
+		if len(vals) == 0 {
+			continue
+		}
+		masked := make([]string, len(vals))
+		for i, v := range vals {
+			if scheme, _, ok := strings.Cut(v, " "); ok && (strings.EqualFold(scheme, "Basic") || strings.EqualFold(scheme, "Bearer")) {
+				masked[i] = scheme + " " + Mask
+			} else {
+				masked[i] = Mask
+			}
+		}
+		out[http.CanonicalHeaderKey(name)] = masked
+	}
+	for name, vals := range out {
+		for i, v := range vals {
+			out[name][i] = r.Text(v)
+		}
+	}
+	return out
+}
+
+// Body masks a body by its content type, then every known secret value.
+func (r *Redactor) Body(contentType string, body []byte) []byte {
+	ct := strings.ToLower(contentType)
+	switch {
+	case strings.Contains(ct, "json"):
+		body = maskJSON(body)
+	case strings.Contains(ct, "x-www-form-urlencoded"):
+		body = maskForm(body)
+	case strings.Contains(ct, "xml"):
+		body = xmlField.ReplaceAll(body, []byte("<$1>"+Mask+"</$1>"))
+	case strings.Contains(ct, "csv"), strings.Contains(ct, "octet-stream"):
+		body = maskCSVColumn(body)
+	}
+	return []byte(r.Text(string(body)))
+}
+
+// Text masks every known secret value in s.
+func (r *Redactor) Text(s string) string {
+	for _, v := range r.values {
+		if v != "" && strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, Mask)
+		}
+	}
+	return s
+}
+
+var xmlField = regexp.MustCompile(`(?is)<((?:password|userpassword|token|secret))>.*?</(?:password|userpassword|token|secret)>`)
+
+func maskJSON(body []byte) []byte {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		// Not JSON after all: mask "password": "..." pairs textually.
+		return jsonPair.ReplaceAll(body, []byte(`"$1":"`+Mask+`"`))
+	}
+	if !maskValue(v) {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+var jsonPair = regexp.MustCompile(`(?i)"(password|userpassword|token|access_token|client_secret|secret)"\s*:\s*"(?:[^"\\]|\\.)*"`)
+
+// maskValue masks sensitive keys in place and reports whether it changed anything.
+func maskValue(v any) bool {
+	changed := false
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if sensitiveKey.MatchString(k) && val != nil {
+				x[k] = Mask
+				changed = true
+				continue
+			}
+			changed = maskValue(val) || changed
+		}
+	case []any:
+		for _, e := range x {
+			changed = maskValue(e) || changed
+		}
+	}
+	return changed
+}
+
+func maskForm(body []byte) []byte {
+	vals, err := url.ParseQuery(string(body))
+	if err != nil {
+		return body
+	}
+	changed := false
+	for k := range vals {
+		if sensitiveKey.MatchString(k) {
+			vals[k] = []string{Mask}
+			changed = true
+		}
+	}
+	if !changed {
+		return body
+	}
+	return []byte(vals.Encode())
+}
+
+// maskCSVColumn blanks a "password" column of a CSV body: Essbase imports
+// carry initial passwords. Only simple unquoted layouts are rewritten; the
+// known-value pass still covers configured secrets in any layout.
+func maskCSVColumn(body []byte) []byte {
+	lines := bytes.Split(body, []byte("\n"))
+	if len(lines) == 0 {
+		return body
+	}
+	header := strings.Split(strings.TrimRight(string(lines[0]), "\r"), ",")
+	col := -1
+	for i, h := range header {
+		if sensitiveKey.MatchString(strings.Trim(strings.TrimSpace(h), `"`)) {
+			col = i
+		}
+	}
+	if col < 0 {
+		return body
+	}
+	for i := 1; i < len(lines); i++ {
+		line := string(lines[i])
+		cr := strings.HasSuffix(line, "\r")
+		fields := strings.Split(strings.TrimSuffix(line, "\r"), ",")
+		if col < len(fields) && fields[col] != "" {
+			fields[col] = Mask
+		}
+		line = strings.Join(fields, ",")
+		if cr {
+			line += "\r"
+		}
+		lines[i] = []byte(line)
+	}
+	return bytes.Join(lines, []byte("\n"))
+}

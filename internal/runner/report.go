@@ -1,0 +1,142 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Summary counts outcomes per API. Pass, fail, skip-with-reason and
+// harness errors stay apart (GUIDE.md, "Honest outcomes").
+type Summary struct {
+	Verdict string               `json:"verdict"` // conformant, partial, not conformant, nothing ran
+	Ran     int                  `json:"ran"`
+	Passed  int                  `json:"passed"`
+	Failed  int                  `json:"failed"`
+	Skipped int                  `json:"skipped"`
+	Errors  int                  `json:"harness_errors"`
+	ByAPI   map[string]*APICount `json:"by_api"`
+	// SkipReasons counts skipped scenarios by reason.
+	SkipReasons map[string]int `json:"skip_reasons,omitempty"`
+	// FailedIDs lists the scenarios that failed, by ID.
+	FailedIDs []string `json:"failed_ids,omitempty"`
+}
+
+// APICount is one API's line of the summary.
+type APICount struct {
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+}
+
+// Summarize reads Ginkgo's report.
+func Summarize(r Report) Summary {
+	s := Summary{ByAPI: map[string]*APICount{}, SkipReasons: map[string]int{}}
+	for _, spec := range r.SpecReports {
+		if spec.LeafNodeType != types.NodeTypeIt {
+			if spec.State.Is(types.SpecStateFailureStates) {
+				s.Errors++
+			}
+			continue
+		}
+		api := "other"
+		for _, l := range spec.Labels() {
+			if strings.HasPrefix(l, "api:") {
+				api = strings.TrimPrefix(l, "api:")
+			}
+		}
+		c := s.ByAPI[api]
+		if c == nil {
+			c = &APICount{}
+			s.ByAPI[api] = c
+		}
+		id, _, _ := strings.Cut(spec.LeafNodeText, " ")
+		switch {
+		case spec.State == types.SpecStatePassed:
+			s.Passed++
+			c.Passed++
+		case spec.State.Is(types.SpecStateFailureStates):
+			s.Failed++
+			c.Failed++
+			s.FailedIDs = append(s.FailedIDs, id)
+		case spec.State == types.SpecStateSkipped:
+			// A label filter's exclusions are not skips of this target: only
+			// specs skipped with a reason at run time count.
+			if spec.Failure.Message != "" {
+				s.Skipped++
+				c.Skipped++
+				s.SkipReasons[spec.Failure.Message]++
+			}
+		}
+	}
+	s.Ran = s.Passed + s.Failed
+	switch {
+	case s.Failed > 0 || s.Errors > 0:
+		s.Verdict = "not conformant"
+	case s.Ran == 0:
+		s.Verdict = "nothing ran"
+	case s.Skipped > 0:
+		s.Verdict = "partial"
+	default:
+		s.Verdict = "conformant"
+	}
+	return s
+}
+
+// Print writes the summary for a person.
+func (s Summary) Print(w io.Writer) {
+	fmt.Fprintf(w, "\nConformance summary: %s\n", s.Verdict)
+	apis := make([]string, 0, len(s.ByAPI))
+	for a := range s.ByAPI {
+		apis = append(apis, a)
+	}
+	sort.Strings(apis)
+	for _, a := range apis {
+		c := s.ByAPI[a]
+		fmt.Fprintf(w, "  %-10s %4d passed %4d failed %4d skipped\n", a, c.Passed, c.Failed, c.Skipped)
+	}
+	for reason, n := range s.SkipReasons {
+		fmt.Fprintf(w, "  skipped %d: %s\n", n, reason)
+	}
+	if len(s.FailedIDs) > 0 {
+		fmt.Fprintf(w, "  failed: %s\n", strings.Join(s.FailedIDs, ", "))
+	}
+	if s.Errors > 0 {
+		fmt.Fprintf(w, "  harness errors outside scenarios: %d\n", s.Errors)
+	}
+	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", s.Passed, s.Failed, s.Skipped)
+}
+
+// writeReports writes junit.xml (names begin with the scenario ID, no labels
+// in names so history stays stable, exchanges kept only for failures),
+// report.json (Ginkgo's full report: every exchange of every spec) and
+// summary.json.
+func writeReports(dir string, r Report, s Summary) error {
+	junit := filepath.Join(dir, "junit.xml")
+	err := reporters.GenerateJUnitReportWithConfig(r, junit, reporters.JunitReportConfig{
+		OmitLeafNodeType:          true,
+		OmitSpecLabels:            true,
+		OmitSuiteSetupNodes:       true,
+		OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped,
+		OmitCapturedStdOutErr:     true,
+	})
+	if err != nil {
+		return err
+	}
+	if err := reporters.GenerateJSONReport(r, filepath.Join(dir, "report.json")); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "summary.json"), b, 0o644)
+}

@@ -1,0 +1,111 @@
+package scenario
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"text/template"
+)
+
+// Vars are what templates in bodies, paths and expectations can use:
+//
+//	{{.Run}}       a suffix unique to this run, for names on a live target
+//	{{.Admin}}     the administrator's login
+//	{{.NonAdmin}}  the non-admin account's login
+//	{{.Var.name}}  a value from the config's vars (e.g. existing users)
+//	{{seq 3}}      1 2 3, for generating batches
+//	{{json .X}}    a value as a JSON literal
+type Vars struct {
+	Run      string
+	Admin    string
+	NonAdmin string
+	Var      map[string]string
+}
+
+var funcs = template.FuncMap{
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i + 1
+		}
+		return out
+	},
+	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
+	"pad": func(width, n int) string { return fmt.Sprintf("%0*d", width, n) },
+	"repeat": strings.Repeat,
+	"upper":  strings.ToUpper,
+}
+
+// Render executes text as a template over vars. A missing key is an error:
+// a silently empty user name would test something else than intended.
+func Render(name, text string, vars Vars) (string, error) {
+	if !strings.Contains(text, "{{") {
+		return text, nil
+	}
+	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("template %s: %w", name, err)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, vars); err != nil {
+		return "", fmt.Errorf("template %s: %w", name, err)
+	}
+	return b.String(), nil
+}
+
+// Render returns the row's request body: inline (rendered), a file (as is), or
+// a template file (rendered).
+func (r Request) Render(fixtures fs.FS, vars Vars) ([]byte, error) {
+	switch {
+	case r.BodyFile != "":
+		return fs.ReadFile(fixtures, r.BodyFile)
+	case r.BodyTmpl != "":
+		data, err := fs.ReadFile(fixtures, r.BodyTmpl)
+		if err != nil {
+			return nil, err
+		}
+		s, err := Render(r.BodyTmpl, string(data), vars)
+		return []byte(s), err
+	case r.Body != "":
+		s, err := Render("body", r.Body, vars)
+		return []byte(s), err
+	}
+	return nil, nil
+}
+
+// RenderValues renders every string inside an expectation tree.
+func RenderValues(v any, vars Vars) (any, error) {
+	switch x := v.(type) {
+	case string:
+		return Render("expect", x, vars)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			rk, err := Render("expect key", k, vars)
+			if err != nil {
+				return nil, err
+			}
+			re, err := RenderValues(e, vars)
+			if err != nil {
+				return nil, err
+			}
+			out[rk] = re
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			re, err := RenderValues(e, vars)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = re
+		}
+		return out, nil
+	}
+	return v, nil
+}
