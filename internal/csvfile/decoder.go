@@ -1,0 +1,312 @@
+// Package csvfile reads the CSV files that EPM Cloud Update Users v1 takes
+// (epm-update-users-v1.txt: "an ANSI or UTF-8 encoded comma-separated value
+// (CSV) file"), one record at a time, the way a user who prepared the file in
+// a spreadsheet would expect it to be read.
+//
+// Two layers:
+//
+//   - Decoder turns any CSV byte stream into records of UTF-8 strings with
+//     line numbers: it strips a UTF-8 byte order mark, tells UTF-8 from
+//     Windows-1252 ("ANSI") while streaming, accepts CRLF or LF and RFC 4180
+//     quoting (commas, doubled quotes and line breaks inside quotes).
+//   - Reader reads the Update Users file on top of it: it checks the header
+//     (First Name, Last Name, Email, User Login, with the tolerance described
+//     on NewReader) and yields Rows.
+//
+// Nothing is held beyond the current record, so a file of a million rows
+// costs the memory of one row.
+//
+// # How the encoding is chosen
+//
+// A byte order mark (EF BB BF) makes the file UTF-8. Without one, the encoding
+// is decided by the first record that holds a byte of 0x80 or above: if that
+// record is valid UTF-8 the file is UTF-8, otherwise it is Windows-1252. Every
+// record before it is pure ASCII, which reads the same in both, so this gives
+// the answer a whole-file sniff would give without buffering the file, however
+// far down the first accented name is. Once decided, the encoding holds for the
+// rest of the file: a later record that is not valid UTF-8 in a UTF-8 file is
+// reported as a row error (ErrEncoding) naming the line that decided, rather
+// than being silently read in another encoding. (A Windows-1252 file whose
+// first non-ASCII record happens to be valid UTF-8, such as "Ã©", is read as
+// UTF-8; that takes two specific accented capitals in a row and is accepted as
+// the price of streaming.) Windows-1252 and not Latin-1: the byte 0x92 is a
+// right single quotation mark (’), as Windows writes it in "O’Brien".
+// UTF-16 files (FF FE or FE FF) are refused with a clear error.
+package csvfile
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// Encoding is the character encoding a Decoder settled on.
+type Encoding int
+
+// The encodings a file can have. Undecided means every record so far was
+// ASCII, which reads the same in both.
+const (
+	Undecided Encoding = iota
+	UTF8
+	Windows1252
+)
+
+func (e Encoding) String() string {
+	switch e {
+	case UTF8:
+		return "UTF-8"
+	case Windows1252:
+		return "Windows-1252"
+	default:
+		return "undecided (ASCII so far)"
+	}
+}
+
+// Sentinel errors; every error of this package is an *Error wrapping one of
+// them, so callers can test with errors.Is.
+var (
+	ErrEmpty         = errors.New("the file is empty")
+	ErrHeader        = errors.New("wrong header")
+	ErrMissingColumn = errors.New("missing column")
+	ErrExtraColumn   = errors.New("extra column")
+	ErrQuoting       = errors.New("broken quoting")
+	ErrEncoding      = errors.New("wrong encoding")
+	ErrRead          = errors.New("read failed")
+)
+
+// Error is a problem at a line (and column, when known) of the file.
+// Fatal errors end the file: Next returns the same error from then on.
+// Non-fatal ones concern one record only; reading can go on.
+type Error struct {
+	Line   int   // 1-based line where the record (or the problem) starts
+	Column int   // 1-based byte column, 0 when not known
+	Err    error // one of the sentinels above
+	Detail string
+	Fatal  bool
+}
+
+func (e *Error) Error() string {
+	where := fmt.Sprintf("line %d", e.Line)
+	if e.Column > 0 {
+		where = fmt.Sprintf("line %d, column %d", e.Line, e.Column)
+	}
+	if e.Detail == "" {
+		return where + ": " + e.Err.Error()
+	}
+	return where + ": " + e.Err.Error() + ": " + e.Detail
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsFatal reports whether err ends the file (any error that is not a
+// non-fatal *Error, io.EOF included).
+func IsFatal(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fatal
+	}
+	return err != nil
+}
+
+// Record is one CSV record with its fields decoded to UTF-8 and trimmed of
+// blanks (see Decoder.Next). Fields is reused by the next call to Next.
+type Record struct {
+	Line   int
+	Fields []string
+}
+
+// Decoder reads CSV records from a byte stream.
+type Decoder struct {
+	br      *bufio.Reader
+	csv     *csv.Reader
+	started bool
+	enc     Encoding
+	bom     bool
+	encLine int // the line whose bytes decided the encoding
+	err     error
+	fields  []string
+	sb      strings.Builder
+}
+
+// NewDecoder reads CSV from r. It reads nothing until the first Next.
+func NewDecoder(r io.Reader) *Decoder {
+	br := bufio.NewReaderSize(r, 64<<10)
+	c := csv.NewReader(br) // reuses br: it is already a big enough bufio.Reader
+	c.FieldsPerRecord = -1 // field counts are checked by Reader, with clearer errors
+	c.ReuseRecord = true
+	// The v1 page prints its header with blanks after commas ("Firt Name,
+	// Last Name"), so blanks before a field, and before an opening quote,
+	// are not part of it.
+	c.TrimLeadingSpace = true
+	return &Decoder{br: br, csv: c}
+}
+
+// Encoding reports the encoding decided so far.
+func (d *Decoder) Encoding() Encoding { return d.enc }
+
+// BOM reports whether the file started with a UTF-8 byte order mark.
+func (d *Decoder) BOM() bool { return d.bom }
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func (d *Decoder) start() error {
+	d.started = true
+	head, _ := d.br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, utf8BOM):
+		_, _ = d.br.Discard(3)
+		d.bom, d.enc, d.encLine = true, UTF8, 1
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return &Error{Line: 1, Err: ErrEncoding, Fatal: true,
+			Detail: "the file is UTF-16; save it as UTF-8 or ANSI (Windows-1252)"}
+	}
+	return nil
+}
+
+// Next returns the next record, io.EOF at the end, or an error. A fatal error
+// (broken quoting, UTF-16, a read failure) is returned again by every later
+// call. A record that is not valid UTF-8 in a file already known to be UTF-8
+// comes back with its bad bytes replaced by U+FFFD and a non-fatal
+// ErrEncoding error. Every field is trimmed of blanks (spaces and tabs) at
+// both ends, quoted or not: no name, email or login starts or ends with one,
+// and files typed by hand after the vendor's own header carry them.
+// Empty lines are skipped (encoding/csv does) and count for line numbers.
+func (d *Decoder) Next() (Record, error) {
+	if d.err != nil {
+		return Record{}, d.err
+	}
+	if !d.started {
+		if err := d.start(); err != nil {
+			d.err = err
+			return Record{}, err
+		}
+	}
+	raw, err := d.csv.Read()
+	if err != nil {
+		d.err = d.convert(err)
+		return Record{}, d.err
+	}
+	line, _ := d.csv.FieldPos(0)
+	rec := Record{Line: line, Fields: d.fields[:0]}
+	var rowErr error
+	if hasHighByte(raw) {
+		rowErr = d.decide(raw, line)
+	}
+	for _, f := range raw {
+		switch {
+		case d.enc == Windows1252:
+			f = d.decode1252(f)
+		case !utf8.ValidString(f):
+			f = strings.ToValidUTF8(f, "\uFFFD")
+		}
+		rec.Fields = append(rec.Fields, strings.Trim(f, " \t"))
+	}
+	d.fields = rec.Fields
+	return rec, rowErr
+}
+
+// decide settles the encoding on the first record with a high byte, and
+// checks later records against it.
+func (d *Decoder) decide(raw []string, line int) error {
+	valid := true
+	for _, f := range raw {
+		if !utf8.ValidString(f) {
+			valid = false
+			break
+		}
+	}
+	switch d.enc {
+	case Undecided:
+		d.encLine = line
+		if valid {
+			d.enc = UTF8
+		} else {
+			d.enc = Windows1252
+		}
+	case UTF8:
+		if !valid {
+			why := fmt.Sprintf("line %d already had UTF-8 text", d.encLine)
+			if d.bom {
+				why = "the file starts with a UTF-8 byte order mark"
+			}
+			return &Error{Line: line, Err: ErrEncoding,
+				Detail: "bytes that are not valid UTF-8, but " + why + "; a file must use one encoding"}
+		}
+	}
+	return nil
+}
+
+func (d *Decoder) convert(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.EOF
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		detail := pe.Err.Error()
+		if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line {
+			// The user needs the line where the quote opened, not the one
+			// where the parser gave up (often the end of the file).
+			detail = fmt.Sprintf("a quoted field that opens on this line is not closed properly (read on to line %d, column %d)", pe.Line, pe.Column)
+			return &Error{Line: pe.StartLine, Err: ErrQuoting, Detail: detail, Fatal: true}
+		}
+		if errors.Is(pe.Err, csv.ErrBareQuote) {
+			detail += "; a field that holds a quote must be quoted itself, with the quote doubled"
+		}
+		return &Error{Line: pe.Line, Column: pe.Column, Err: ErrQuoting, Detail: detail, Fatal: true}
+	}
+	return &Error{Line: d.lineSoFar(), Err: ErrRead, Detail: err.Error(), Fatal: true}
+}
+
+func (d *Decoder) lineSoFar() int {
+	if line, _ := d.csv.FieldPos(0); line > 0 {
+		return line
+	}
+	return 1
+}
+
+func hasHighByte(fields []string) bool {
+	for _, f := range fields {
+		if highByte(f) {
+			return true
+		}
+	}
+	return false
+}
+
+func highByte(f string) bool {
+	for i := 0; i < len(f); i++ {
+		if f[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// cp1252 maps every byte to its rune once, so decoding a field is a table
+// lookup per byte. Bytes that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F,
+// 0x90, 0x9D) map as x/text maps them.
+var cp1252 = func() (t [256]rune) {
+	for i := range t {
+		t[i] = charmap.Windows1252.DecodeByte(byte(i))
+	}
+	return t
+}()
+
+func (d *Decoder) decode1252(f string) string {
+	if !highByte(f) {
+		return f
+	}
+	d.sb.Reset()
+	d.sb.Grow(len(f) + len(f)/2)
+	for i := 0; i < len(f); i++ {
+		d.sb.WriteRune(cp1252[f[i]])
+	}
+	return d.sb.String()
+}
