@@ -21,6 +21,11 @@ import (
 type Deviation struct {
 	Name    string
 	Summary string
+	// Scope is the label filter of the run that must catch it, and CaughtBy
+	// the scenarios that must fail through it: the test of the suite's
+	// ability to fail (internal/cli) runs every registered deviation.
+	Scope    string
+	CaughtBy []string
 	// Request may change a request before it goes to the target.
 	Request func(r *http.Request)
 	// Response may change status and headers and returns the new body.

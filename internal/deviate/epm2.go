@@ -17,8 +17,10 @@ func epm2Success(r *http.Response) map[string]any {
 
 func init() {
 	Register(Deviation{
-		Name:    "epm2-partial-as-failure",
-		Summary: "a v2 batch in which some users failed answers status 1 instead of 0",
+		Name:     "epm2-partial-as-failure",
+		Scope:    "api:epm-v2",
+		CaughtBy: []string{"EPM2-PAYLOAD-006", "EPM2-PAYLOAD-007", "EPM2-BATCH-001", "EPM2-EMAIL-001"},
+		Summary:  "a v2 batch in which some users failed answers status 1 instead of 0",
 		Response: onPath("PUT", epm2Path, func(r *http.Response, body []byte) []byte {
 			return editJSON(body, func(m map[string]any) {
 				d, _ := m["details"].(map[string]any)
@@ -29,8 +31,10 @@ func init() {
 		}),
 	})
 	Register(Deviation{
-		Name:    "epm2-links-array",
-		Summary: "v2 answers carry links as an array, as v1 does, instead of one object",
+		Name:     "epm2-links-array",
+		Scope:    "api:epm-v2",
+		CaughtBy: []string{"EPM2-CONTRACT-001", "EPM2-PAYLOAD-001", "EPM2-AUTH-005"},
+		Summary:  "v2 answers carry links as an array, as v1 does, instead of one object",
 		Response: onPath("", epm2Path, func(r *http.Response, body []byte) []byte {
 			return editJSON(body, func(m map[string]any) {
 				if l, ok := m["links"].(map[string]any); ok {
@@ -40,8 +44,10 @@ func init() {
 		}),
 	})
 	Register(Deviation{
-		Name:    "epm2-drop-faileditems",
-		Summary: "v2 answers count failed users but list none of them",
+		Name:     "epm2-drop-faileditems",
+		Scope:    "api:epm-v2",
+		CaughtBy: []string{"EPM2-PAYLOAD-006", "EPM2-BATCH-002"},
+		Summary:  "v2 answers count failed users but list none of them",
 		Response: onPath("PUT", epm2Path, func(r *http.Response, body []byte) []byte {
 			return editJSON(body, func(m map[string]any) {
 				if d, ok := m["details"].(map[string]any); ok {
@@ -51,8 +57,10 @@ func init() {
 		}),
 	})
 	Register(Deviation{
-		Name:    "epm2-processed-miscount",
-		Summary: "v2 answers report processed 2 whatever the batch size, as the document's Example 1 does",
+		Name:     "epm2-processed-miscount",
+		Scope:    "api:epm-v2",
+		CaughtBy: []string{"EPM2-QUIRK-003", "EPM2-BATCH-001", "EPM2-PAYLOAD-004"},
+		Summary:  "v2 answers report processed 2 whatever the batch size, as the document's Example 1 does",
 		Response: onPath("PUT", epm2Path, func(r *http.Response, body []byte) []byte {
 			return editJSON(body, func(m map[string]any) {
 				if d, ok := m["details"].(map[string]any); ok {
@@ -64,8 +72,10 @@ func init() {
 		}),
 	})
 	Register(Deviation{
-		Name:    "epm2-accept-anonymous",
-		Summary: "v2 requests with missing or wrong credentials are answered as if they had succeeded",
+		Name:     "epm2-accept-anonymous",
+		Scope:    "api:epm-v2",
+		CaughtBy: []string{"EPM2-AUTH-001", "EPM2-AUTH-002", "EPM2-AUTH-004"},
+		Summary:  "v2 requests with missing or wrong credentials are answered as if they had succeeded",
 		Response: onPath("PUT", epm2Path, func(r *http.Response, body []byte) []byte {
 			if r.StatusCode != http.StatusUnauthorized {
 				return body
@@ -74,8 +84,10 @@ func init() {
 		}),
 	})
 	Register(Deviation{
-		Name:    "epm2-ignore-role",
-		Summary: "a v2 caller without Identity Domain Administrator is let through",
+		Name:     "epm2-ignore-role",
+		Scope:    "api:epm-v2",
+		CaughtBy: []string{"EPM2-AUTH-005"},
+		Summary:  "a v2 caller without Identity Domain Administrator is let through",
 		Response: onPath("PUT", epm2Path, func(r *http.Response, body []byte) []byte {
 			var refused bool
 			editJSON(body, func(m map[string]any) {
@@ -89,8 +101,10 @@ func init() {
 		}),
 	})
 	Register(Deviation{
-		Name:    "epm2-server-error",
-		Summary: "every v2 client error (4xx) becomes a 500",
+		Name:     "epm2-server-error",
+		Scope:    "api:epm-v2",
+		CaughtBy: []string{"EPM2-ERROR-003", "EPM2-ERROR-005", "EPM2-AUTH-001"},
+		Summary:  "every v2 client error (4xx) becomes a 500",
 		Response: onPath("", epm2Path, func(r *http.Response, body []byte) []byte {
 			if r.StatusCode < 400 || r.StatusCode >= 500 {
 				return body

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/config"
@@ -119,6 +120,7 @@ func Run(t GinkgoTestingT, cfg config.Config, out io.Writer) (*Outcome, error) {
 	if !isTerminal(os.Stdout) {
 		reporterCfg.NoColor = true
 	}
+	RegisterFailHandler(Fail)
 	passed := RunSpecs(t, SuiteName, suiteCfg, reporterCfg)
 	summary.Print(out)
 	fmt.Fprintf(out, "reports written to %s (junit.xml, report.json, summary.json, effective-config.yaml)\n", cfg.ReportDir)

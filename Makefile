@@ -1,0 +1,30 @@
+# The two commands: `make run` runs every suite against the embedded mock and
+# writes reports/junit.xml; `make test` runs all tests (vet, format, unit
+# tests, the whole suite against the embedded mock, the deviation tests) under
+# the race detector.
+GO ?= go
+BIN := bin/conformance
+
+.PHONY: run test build vet fmt-check unit bench clean
+
+run:
+	$(GO) run ./cmd/conformance run --report-dir reports
+
+test: vet fmt-check
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+build:
+	$(GO) build -o $(BIN) ./cmd/conformance
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin reports/*.xml reports/*.json reports/*.yaml
