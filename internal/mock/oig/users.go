@@ -191,13 +191,13 @@ func (u SeedUser) validate(orgs []string) error {
 	if strings.TrimSpace(u.Login) == "" {
 		return errors.New("login is empty")
 	}
-	for name, v := range u.fields() {
-		f, _ := lookupField(name)
+	values := u.fields()
+	for _, f := range catalog { // in catalog order, so the error reported is stable
 		if f.check == nil {
 			continue
 		}
-		if _, bad := f.check(v, orgs); bad != nil {
-			return fmt.Errorf("%s %q: %s", name, v, bad.reason())
+		if _, bad := f.check(values[f.name], orgs); bad != nil {
+			return fmt.Errorf("%s %q: %s", f.name, values[f.name], bad.reason())
 		}
 	}
 	return nil
