@@ -1,9 +1,13 @@
 package epm
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
 )
@@ -12,7 +16,20 @@ import (
 type Options struct {
 	// MaxBody caps request bodies of the JSON API (413 beyond it).
 	MaxBody int64
+	// MaxUpload caps one uploaded file, all chunks together (413 beyond
+	// it). Default 512 MiB: a million-row user file is about 60 MB.
+	MaxUpload int64
+	// FileDir is where the v1 file store creates its own temporary
+	// directory; "" is os.TempDir(). Close removes that directory.
+	FileDir string
+	// JobDuration is the least time an Update Users v1 job stays in
+	// progress (status -1) after it was submitted, so clients have to poll
+	// as on the service. 0 means the default, 300ms; negative means no wait.
+	JobDuration time.Duration
 }
+
+// DefaultJobDuration is the JobDuration used when Options leaves it 0.
+const DefaultJobDuration = 300 * time.Millisecond
 
 // Server serves the EPM security APIs of one identity domain.
 type Server struct {
@@ -20,6 +37,15 @@ type Server struct {
 	dir    *auth.Directory
 	opts   Options
 	log    *slog.Logger
+
+	// v1: uploaded files on disk and the asynchronous jobs reading them.
+	files     *fileStore
+	jobs      *jobs
+	ctx       context.Context // cancelled by Close, ends running jobs
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // New builds the EPM simulator over a seeded domain.
@@ -27,18 +53,56 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = 8 << 20
 	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = 512 << 20
+	}
+	switch {
+	case opts.JobDuration == 0:
+		opts.JobDuration = DefaultJobDuration
+	case opts.JobDuration < 0:
+		opts.JobDuration = 0
+	}
 	users := append([]User(nil), seed.Users...)
 	// Every account is also a user of the domain, so "the caller's own
 	// account" can be named in a batch.
 	for _, a := range dir.Accounts() {
 		users = append([]User{{Login: a.Login, FirstName: a.FirstName, LastName: a.LastName, Email: a.Email}}, users...)
 	}
-	return &Server{Domain: NewDomain(users), dir: dir, opts: opts, log: log}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Server{
+		Domain: NewDomain(users), dir: dir, opts: opts, log: log,
+		files: newFileStore(opts.FileDir, opts.MaxUpload, log), jobs: newJobs(),
+		ctx: ctx, cancel: cancel,
+	}
+}
+
+// Close ends running v1 jobs (they finish with status 1) and removes the
+// uploaded files and the job scratch files from disk. It is safe to call
+// more than once; the v2 API keeps working after it, v1 uploads fail.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		s.wg.Wait()
+		s.closeErr = s.files.close()
+	})
+	if s.closeErr != nil {
+		return fmt.Errorf("close epm simulator: %w", s.closeErr)
+	}
+	return nil
 }
 
 // Register mounts the EPM routes.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("/interop/rest/security/v2/users/update", s.updateUsersV2)
+	// v1 (v1.go). Patterns without a method, so a wrong method gets a v1
+	// envelope rather than the mux's plain-text 405.
+	mux.HandleFunc("/interop/rest/security/{api_version}/users", s.updateUsersV1)
+	mux.HandleFunc("/interop/rest/security/{api_version}/jobs/{jobId}", s.getUsersJobV1)
+	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents", s.uploadFile)
+	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}", s.deleteFile)
 }
 
 // RequestURL rebuilds the absolute URL the caller used.

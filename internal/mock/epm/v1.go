@@ -1,0 +1,319 @@
+package epm
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+)
+
+// Update Users v1 (epm-update-users-v1.txt) and the two migration file
+// operations it depends on (vendor-facts A, "Uploading and deleting the CSV").
+//
+// How the mock answers, in one place (Q-EPM1-008): a request it cannot parse
+// gets 400, a wrong media type 415, a file over MaxUpload 413, an absent
+// file or job 404, missing or wrong credentials 401; every other refusal is a
+// functional one, answered as the service answers them: HTTP 200 with
+// status 1 and details saying why. Every body is the v1 envelope.
+
+// jobTypeUpdateUsers is the only job type of this resource.
+const jobTypeUpdateUsers = "UPDATE_USERS"
+
+// envelopeV1 is the v1 answer: links is an ARRAY here, ONE object in v2
+// (vendor-facts A).
+type envelopeV1 struct {
+	Links   []linkV1 `json:"links"`
+	Details *string  `json:"details"`
+	Status  int      `json:"status"`
+	Items   []itemV1 `json:"items"`
+}
+
+// fileEnvelope is the answer of Upload and Delete: no items (vendor-facts A).
+type fileEnvelope struct {
+	Details *string  `json:"details"`
+	Status  int      `json:"status"`
+	Links   []linkV1 `json:"links"`
+}
+
+type linkV1 struct {
+	Rel    string `json:"rel"`
+	Href   string `json:"href"`
+	Data   any    `json:"data"`
+	Action string `json:"action"`
+}
+
+func str(s string) *string { return &s }
+
+// Status values (vendor-facts A, Migration Status Codes).
+const (
+	statusInProgress = -1
+	statusSuccess    = 0
+	statusFailure    = 1
+)
+
+// ---- PUT /interop/rest/security/{api_version}/users
+
+func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
+	self := linkV1{Rel: "self", Href: RequestURL(r), Action: "UPDATE"}
+	fail := func(httpStatus int, details string) {
+		writeJSON(w, httpStatus, envelopeV1{Links: []linkV1{self}, Details: str(details), Status: statusFailure})
+	}
+	if r.Method != http.MethodPut {
+		w.Header().Set("Allow", http.MethodPut)
+		fail(http.StatusMethodNotAllowed, "Method "+r.Method+" is not supported. Use PUT to update users.")
+		return
+	}
+	if v := r.PathValue("api_version"); v != "v1" {
+		fail(http.StatusNotFound, "Update Users with a CSV file is API version v1; version "+v+" is not served at this path.")
+		return
+	}
+	caller, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	// epm-update-users-v1.txt, Required Roles: "Identity Domain
+	// Administrator and any predefined role". The refusal is v2's
+	// documented one (Example 2 of epm-update-users-v2.txt) in the v1
+	// envelope, with no job started (Q-EPM1-005).
+	if !caller.HasRole(auth.EPM, "Identity Domain Administrator") || !hasPredefinedRole(caller) {
+		s.log.Info("epm v1 update users refused: role", "caller", caller.Login)
+		fail(http.StatusOK, "Failed to update users. Authorization failed. Please provide valid authorized user.")
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+		fail(http.StatusUnsupportedMediaType, "Failed to update users. Invalid or insufficient parameters: the request must be a form, Content-Type application/x-www-form-urlencoded, with jobtype and filename.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		fail(http.StatusBadRequest, "Failed to update users. Invalid or insufficient parameters: the form could not be read: "+err.Error()+".")
+		return
+	}
+	jobType, filename := r.PostForm.Get("jobtype"), strings.TrimSpace(r.PostForm.Get("filename"))
+	switch {
+	case jobType == "":
+		fail(http.StatusOK, "Failed to update users. Invalid or insufficient parameters: the form field jobtype is required; it must be UPDATE_USERS.")
+		return
+	case jobType != jobTypeUpdateUsers:
+		fail(http.StatusOK, "Failed to update users. Invalid or insufficient parameters: jobtype "+strconv.Quote(jobType)+" is not supported; it must be UPDATE_USERS.")
+		return
+	case filename == "":
+		fail(http.StatusOK, "Failed to update users. Invalid or insufficient parameters: the form field filename is required; upload the CSV file first and give its name.")
+		return
+	}
+	submitted := time.Now()
+	j := s.jobs.add(filename, caller.Login)
+	s.wg.Add(1)
+	go s.runJob(s.ctx, j, submitted)
+	s.log.Info("epm v1 update users submitted", "caller", caller.Login, "file", filename, "job", j.id)
+	self.Data = map[string]string{"jobType": jobTypeUpdateUsers, "filename": filename}
+	status := linkV1{Rel: "Job Status", Href: strings.TrimSuffix(RequestURL(r), "/users") + "/jobs/" + strconv.FormatInt(j.id, 10), Action: "GET"}
+	writeJSON(w, http.StatusOK, envelopeV1{Links: []linkV1{self, status}, Status: statusInProgress})
+}
+
+// ---- GET /interop/rest/security/{api_version}/jobs/{jobId}
+
+func (s *Server) getUsersJobV1(w http.ResponseWriter, r *http.Request) {
+	self := linkV1{Rel: "self", Href: RequestURL(r), Action: "GET"}
+	fail := func(httpStatus int, details string) {
+		writeJSON(w, httpStatus, envelopeV1{Links: []linkV1{self}, Details: str(details), Status: statusFailure})
+	}
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		fail(http.StatusMethodNotAllowed, "Method "+r.Method+" is not supported. Use GET to read a job's status.")
+		return
+	}
+	if v := r.PathValue("api_version"); v != "v1" {
+		fail(http.StatusNotFound, "Update Users jobs are API version v1; version "+v+" is not served at this path.")
+		return
+	}
+	if _, ok := s.authenticate(w, r); !ok {
+		return
+	}
+	raw := r.PathValue("jobId")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	j, found := s.jobs.get(id)
+	if err != nil || !found {
+		// Q-EPM1-010: an unknown job is a missing resource.
+		fail(http.StatusNotFound, "Job "+raw+" not found. Use the Job Status link of the answer that started the job.")
+		return
+	}
+	done, o := j.snapshot()
+	if !done {
+		writeJSON(w, http.StatusOK, envelopeV1{Links: []linkV1{self}, Status: statusInProgress})
+		return
+	}
+	if o.failures == "" {
+		writeJSON(w, http.StatusOK, envelopeV1{Links: []linkV1{self}, Details: str(o.details), Status: o.status})
+		return
+	}
+	s.writeJobWithItems(w, self, o)
+}
+
+// writeJobWithItems streams the failed rows from their scratch file, so the
+// answer for a million failed rows costs no memory either.
+func (s *Server) writeJobWithItems(w http.ResponseWriter, self linkV1, o jobOutcome) {
+	f, err := os.Open(o.failures)
+	if err != nil {
+		s.log.Error("epm v1: open job items", "err", err)
+		writeJSON(w, http.StatusInternalServerError, envelopeV1{Links: []linkV1{self}, Details: str("The failed rows of this job could not be read: " + err.Error()), Status: statusFailure})
+		return
+	}
+	defer f.Close()
+	links, _ := json.Marshal([]linkV1{self})
+	details, _ := json.Marshal(o.details)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = fmt.Fprintf(w, `{"links":%s,"details":%s,"status":%d,"items":[`, links, details, o.status)
+	if _, err := io.Copy(w, f); err != nil {
+		// The status line is gone; the client sees a truncated body.
+		s.log.Error("epm v1: stream job items", "err", err)
+		return
+	}
+	_, _ = io.WriteString(w, "]}\n")
+}
+
+// ---- POST /interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents
+
+// chunkParams is the q parameter older clients send:
+// q={"isLast":true,"chunkSize":N,"isFirst":true} (vendor-facts A).
+type chunkParams struct {
+	IsFirst   *bool  `json:"isFirst"`
+	IsLast    *bool  `json:"isLast"`
+	ChunkSize *int64 `json:"chunkSize"`
+}
+
+func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
+	self := linkV1{Rel: "self", Href: RequestURL(r), Action: "POST"}
+	answer := func(httpStatus, status int, details string) {
+		e := fileEnvelope{Links: []linkV1{self}, Status: status}
+		if details != "" {
+			e.Details = str(details)
+		}
+		writeJSON(w, httpStatus, e)
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		answer(http.StatusMethodNotAllowed, statusFailure, "Method "+r.Method+" is not supported. Use POST to upload a file.")
+		return
+	}
+	if _, ok := s.authenticate(w, r); !ok {
+		return
+	}
+	name := r.PathValue("name")
+	if err := checkName(name); err != nil {
+		answer(http.StatusBadRequest, statusFailure, "Failed to upload the file. "+capitalise(err.Error())+": a file name must not hold / or \\ (even percent-encoded), \"..\" or control characters.")
+		return
+	}
+	// vendor-facts A: the body is application/octet-stream. text/csv is
+	// accepted too, so a client can have the CSV checked by the contract.
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/octet-stream" && mt != "text/csv") {
+		answer(http.StatusUnsupportedMediaType, statusFailure, "Failed to upload the file. The body must be sent as Content-Type application/octet-stream.")
+		return
+	}
+	first, last := true, true
+	if q := r.URL.Query().Get("q"); q != "" {
+		var p chunkParams
+		dec := json.NewDecoder(strings.NewReader(q))
+		if err := dec.Decode(&p); err != nil {
+			answer(http.StatusBadRequest, statusFailure, "Failed to upload the file. The q parameter is not valid JSON: "+err.Error()+".")
+			return
+		}
+		if p.IsFirst != nil {
+			first = *p.IsFirst
+		}
+		if p.IsLast != nil {
+			last = *p.IsLast
+		}
+	}
+	n, err := s.files.write(name, r.Body, first, last)
+	switch {
+	case err == nil:
+		s.log.Info("epm v1 file uploaded", "name", name, "bytes", n, "first", first, "last", last)
+		answer(http.StatusOK, statusSuccess, "")
+	case errors.Is(err, errFileExists):
+		answer(http.StatusOK, statusFailure, "Failed to upload the file. A file named "+name+" already exists. Delete it first or upload under another name.")
+	case errors.Is(err, errNoUpload):
+		answer(http.StatusOK, statusFailure, "Failed to upload the file. No upload of "+name+" is in progress: the first chunk must have isFirst true.")
+	case errors.Is(err, errUploadComplete):
+		answer(http.StatusOK, statusFailure, "Failed to upload the file. The upload of "+name+" is already complete (a chunk had isLast true).")
+	case errors.Is(err, errUploadBusy):
+		answer(http.StatusOK, statusFailure, "Failed to upload the file. Another chunk of "+name+" is being written; send chunks one after the other.")
+	case errors.Is(err, errTooBig):
+		answer(http.StatusRequestEntityTooLarge, statusFailure, fmt.Sprintf("Failed to upload the file. %s is larger than %d bytes, the most this service accepts.", name, s.opts.MaxUpload))
+	case errors.Is(err, errFileNotFound):
+		answer(http.StatusOK, statusFailure, "Failed to upload the file. "+name+" was deleted while it was being uploaded.")
+	default:
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			answer(http.StatusRequestEntityTooLarge, statusFailure, "Failed to upload the file. "+err.Error())
+			return
+		}
+		// A body the client stopped sending, or a disk failure.
+		s.log.Warn("epm v1 upload failed", "name", name, "err", err)
+		answer(http.StatusInternalServerError, statusFailure, "Failed to upload the file: "+err.Error()+".")
+	}
+}
+
+// ---- DELETE /interop/rest/11.1.2.3.600/applicationsnapshots/{name}
+
+func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
+	self := linkV1{Rel: "self", Href: RequestURL(r), Action: "DELETE"}
+	answer := func(httpStatus, status int, details string) {
+		e := fileEnvelope{Links: []linkV1{self}, Status: status}
+		if details != "" {
+			e.Details = str(details)
+		}
+		writeJSON(w, httpStatus, e)
+	}
+	if r.Method != http.MethodDelete {
+		w.Header().Set("Allow", http.MethodDelete)
+		answer(http.StatusMethodNotAllowed, statusFailure, "Method "+r.Method+" is not supported. Use DELETE to delete a file.")
+		return
+	}
+	if _, ok := s.authenticate(w, r); !ok {
+		return
+	}
+	name := r.PathValue("name")
+	err := s.files.remove(name)
+	switch {
+	case err == nil:
+		s.log.Info("epm v1 file deleted", "name", name)
+		answer(http.StatusOK, statusSuccess, "")
+	case errors.Is(err, errInvalidName):
+		answer(http.StatusBadRequest, statusFailure, "Failed to delete the file. "+capitalise(err.Error())+".")
+	case errors.Is(err, errFileNotFound):
+		answer(http.StatusNotFound, statusFailure, "Failed to delete the file. File "+name+" not found.")
+	default:
+		s.log.Warn("epm v1 delete failed", "name", name, "err", err)
+		answer(http.StatusInternalServerError, statusFailure, "Failed to delete the file: "+err.Error()+".")
+	}
+}
+
+// authenticate answers 401 (body not part of the contract, as for v2:
+// Q-EPM2-007) when the caller is unknown.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*auth.Account, bool) {
+	caller, err := s.dir.Authenticate(r)
+	if err != nil {
+		auth.Challenge(w, "EPM")
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		return nil, false
+	}
+	return caller, true
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,270 @@
+package epm
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/oracle-users-conformance/conformance/internal/csvfile"
+)
+
+// job is one Update Users v1 run. epm-update-users-v1.txt: "The API is
+// asynchronous and returns the Job ID. The presence of status -1 in the
+// response indicates that the updating of users is in progress."
+type job struct {
+	id       int64
+	filename string
+	caller   string
+
+	mu      sync.Mutex
+	done    bool
+	outcome jobOutcome
+}
+
+// jobOutcome is what the job status resource answers once the job is done.
+type jobOutcome struct {
+	status    int    // 0 success (also with failed rows), 1 failure
+	details   string // the summary or the failure message
+	processed int
+	succeeded int
+	failed    int
+	// failures holds the failed rows as JSON objects separated by commas,
+	// ready to go between [ and ]; "" when no row failed. On disk, so a file
+	// where every one of a million rows fails costs no memory.
+	failures string
+}
+
+func (j *job) snapshot() (bool, jobOutcome) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.done, j.outcome
+}
+
+// jobs is the table of v1 jobs by ID.
+type jobs struct {
+	mu   sync.Mutex
+	next int64
+	byID map[int64]*job
+}
+
+func newJobs() *jobs { return &jobs{next: 1000, byID: map[int64]*job{}} }
+
+func (js *jobs) add(filename, caller string) *job {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	js.next++
+	j := &job{id: js.next, filename: filename, caller: caller}
+	js.byID[j.id] = j
+	return j
+}
+
+func (js *jobs) get(id int64) (*job, bool) {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	j, ok := js.byID[id]
+	return j, ok
+}
+
+// Messages of a finished job. The first two are the document's words
+// (epm-update-users-v1.txt, Examples 2 and 3), leading and trailing spaces
+// included; the others follow their style (Q-EPM1-006).
+func msgFileNotFound(filename string) string {
+	return "Failed to update users. Input file " + filename + " not found. Specify a valid file name."
+}
+
+func msgUserNotFound(login string) string {
+	return " User " + login + " not found. Verify that the user exists. "
+}
+
+func msgSummary(o jobOutcome) string {
+	return fmt.Sprintf("Processed - %d, Succeeded - %d, Failed - %d.", o.processed, o.succeeded, o.failed)
+}
+
+// itemDetails says why a row failed, in the wording of the document's
+// example where there is one.
+func itemDetails(row csvfile.Row, err error) string {
+	var ce *csvfile.Error
+	switch {
+	case errors.As(err, &ce):
+		return " Invalid record at " + ce.Error() + ". "
+	case errors.Is(err, ErrUnknownUser):
+		return msgUserNotFound(row.UserLogin)
+	case errors.Is(err, ErrInvalidEmail):
+		return " Invalid email " + row.Email + " for user " + row.UserLogin + ". Provide valid email. "
+	case errors.Is(err, ErrOwnAccount):
+		return " User " + row.UserLogin + " is the user running this job. The file must not include the account of the user who executes this command. "
+	case errors.Is(err, ErrNoLogin):
+		return fmt.Sprintf(" Line %d has no User Login. ", row.Line)
+	default:
+		return " Failed to update user " + row.UserLogin + ". "
+	}
+}
+
+// run executes a job in its goroutine: it reads the file, applies the rows,
+// then keeps the job in progress until JobDuration has passed since submit,
+// so that clients must poll as they must on the service.
+func (s *Server) runJob(ctx context.Context, j *job, submitted time.Time) {
+	defer s.wg.Done()
+	log := s.log.With("job", j.id, "file", j.filename, "caller", j.caller)
+	log.Info("epm v1 job started")
+	o := s.process(ctx, j, log)
+	if wait := s.opts.JobDuration - time.Since(submitted); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+	}
+	j.mu.Lock()
+	j.done, j.outcome = true, o
+	j.mu.Unlock()
+	log.Info("epm v1 job finished", "status", o.status, "processed", o.processed, "succeeded", o.succeeded, "failed", o.failed, "duration", time.Since(submitted))
+}
+
+// process reads the file twice, streaming: a first pass finds what makes the
+// whole file unusable (no or wrong header, broken quoting, UTF-16), so such a
+// file fails the job without changing any user (Q-EPM1-007); the second pass
+// applies the rows one by one.
+func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutcome {
+	fail := func(details string) jobOutcome { return jobOutcome{status: 1, details: details} }
+	f, err := s.files.open(j.filename)
+	if err != nil {
+		return fail(msgFileNotFound(j.filename))
+	}
+	defer f.Close()
+	if err := validateFile(f); err != nil {
+		log.Info("epm v1 job: file refused", "err", err)
+		return fail("Failed to update users. Input file " + j.filename + " is not a valid user file: " + err.Error() + ".")
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fail("Failed to update users. Input file " + j.filename + " could not be read again: " + err.Error() + ".")
+	}
+	rd, err := csvfile.NewReader(f)
+	if err != nil { // the first pass read the same bytes; only a disk failure gets here
+		return fail("Failed to update users. Input file " + j.filename + " is not a valid user file: " + err.Error() + ".")
+	}
+	var o jobOutcome
+	var items *itemWriter
+	defer func() {
+		if items != nil {
+			items.discard()
+		}
+	}()
+	for row, rowErr := range rd.All() {
+		if csvfile.IsFatal(rowErr) {
+			return fail("Failed to update users. Input file " + j.filename + " could not be read: " + rowErr.Error() + ".")
+		}
+		if o.processed%4096 == 0 && ctx.Err() != nil {
+			return fail("Failed to update users. The job was cancelled because the service is shutting down.")
+		}
+		o.processed++
+		if o.processed%100_000 == 0 {
+			log.Debug("epm v1 job progress", "processed", o.processed)
+		}
+		err := rowErr
+		if err == nil {
+			err = s.Domain.Replace(j.caller, User{Login: row.UserLogin, FirstName: row.FirstName, LastName: row.LastName, Email: row.Email})
+		}
+		if err == nil {
+			o.succeeded++
+			continue
+		}
+		o.failed++
+		if items == nil {
+			var werr error
+			if items, werr = s.newItemWriter(j.id); werr != nil {
+				return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
+			}
+		}
+		if werr := items.add(itemV1{UserName: row.UserLogin, ErrorDetails: itemDetails(row, err)}); werr != nil {
+			return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
+		}
+	}
+	if items != nil {
+		path, err := items.finish()
+		if err != nil {
+			return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
+		}
+		o.failures, items = path, nil
+	}
+	o.details = msgSummary(o)
+	return o
+}
+
+// validateFile is the first pass: only fatal errors count.
+func validateFile(f io.Reader) error {
+	rd, err := csvfile.NewReader(f)
+	if err != nil {
+		return err
+	}
+	for {
+		_, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if csvfile.IsFatal(err) {
+			return err
+		}
+	}
+}
+
+// itemV1 is one failed row (epm-update-users-v1.txt, Example 3).
+type itemV1 struct {
+	UserName     string `json:"UserName"`
+	ErrorDetails string `json:"Error_Details"`
+}
+
+// itemWriter appends failed rows to a scratch file as "{...},{...}".
+type itemWriter struct {
+	f     *os.File
+	w     *bufio.Writer
+	enc   *json.Encoder
+	first bool
+}
+
+func (s *Server) newItemWriter(id int64) (*itemWriter, error) {
+	f, err := s.files.tempFile(fmt.Sprintf("job-%d-items-*.json", id))
+	if err != nil {
+		return nil, fmt.Errorf("job %d items: %w", id, err)
+	}
+	w := bufio.NewWriterSize(f, 64<<10)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // names with < or & are shown as written
+	return &itemWriter{f: f, w: w, enc: enc, first: true}, nil
+}
+
+func (iw *itemWriter) add(it itemV1) error {
+	if !iw.first {
+		if err := iw.w.WriteByte(','); err != nil {
+			return fmt.Errorf("write failed item: %w", err)
+		}
+	}
+	iw.first = false
+	if err := iw.enc.Encode(it); err != nil { // Encode ends with a newline: valid JSON white space
+		return fmt.Errorf("write failed item: %w", err)
+	}
+	return nil
+}
+
+func (iw *itemWriter) finish() (string, error) {
+	if err := iw.w.Flush(); err != nil {
+		return "", fmt.Errorf("write failed items: %w", err)
+	}
+	if err := iw.f.Close(); err != nil {
+		return "", fmt.Errorf("write failed items: %w", err)
+	}
+	return iw.f.Name(), nil
+}
+
+func (iw *itemWriter) discard() {
+	_ = iw.f.Close()
+	_ = os.Remove(iw.f.Name())
+}

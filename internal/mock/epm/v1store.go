@@ -1,0 +1,237 @@
+package epm
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// fileStore keeps the files uploaded through the migration Upload API
+// (POST /interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents) on
+// disk, in a directory of its own, so that a million-row CSV never lives in
+// memory. The name the client chose is only a key: on disk every file is
+// called upload-<n>, so no name can reach outside the directory whatever it
+// decodes to.
+type fileStore struct {
+	parent string // where the directory is created; "" is os.TempDir()
+	max    int64
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	dir    string // created on the first upload
+	seq    int
+	files  map[string]*storedFile // by name as the client wrote it
+	closed bool
+}
+
+// storedFile is one uploaded file, complete or still receiving chunks.
+type storedFile struct {
+	name     string
+	path     string
+	size     int64
+	complete bool // the chunk with isLast arrived
+	busy     bool // a chunk is being written
+}
+
+// Errors of the store; the handlers turn them into v1 envelopes.
+var (
+	errFileExists     = errors.New("file exists")
+	errFileNotFound   = errors.New("file not found")
+	errNoUpload       = errors.New("no upload in progress")
+	errUploadBusy     = errors.New("another chunk is being written")
+	errTooBig         = errors.New("file too large")
+	errStoreClosed    = errors.New("the file store is closed")
+	errInvalidName    = errors.New("invalid file name")
+	errUploadComplete = errors.New("upload already complete")
+)
+
+func newFileStore(parent string, max int64, log *slog.Logger) *fileStore {
+	return &fileStore{parent: parent, max: max, log: log, files: map[string]*storedFile{}}
+}
+
+// checkName refuses names that are not plain file names once decoded: the
+// vendor pages percent-encode folders as %2F or %5C (vendor-facts A), which
+// a store of flat names must not honour (Q-EPM1-009).
+func checkName(name string) error {
+	switch {
+	case name == "" || name == "." || name == "..":
+		return fmt.Errorf("%w: %q", errInvalidName, name)
+	case len(name) > 255:
+		return fmt.Errorf("%w: longer than 255 bytes", errInvalidName)
+	case strings.ContainsAny(name, `/\`):
+		return fmt.Errorf("%w: %q holds a path separator", errInvalidName, name)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return fmt.Errorf("%w: %q holds a control character", errInvalidName, name)
+	}
+	return nil
+}
+
+// write receives one chunk. first creates the file (refusing an existing
+// name, as the vendor's Upload API does: vendor-facts A); later chunks append
+// to an upload that is not complete yet; last completes it.
+func (st *fileStore) write(name string, body io.Reader, first, last bool) (int64, error) {
+	if err := checkName(name); err != nil {
+		return 0, err
+	}
+	sf, f, err := st.begin(name, first)
+	if err != nil {
+		return 0, err
+	}
+	n, copyErr := io.Copy(f, io.LimitReader(body, st.max-sf.size+1))
+	closeErr := f.Close()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	sf.busy = false
+	current := st.files[name] == sf
+	switch {
+	case sf.size+n > st.max:
+		copyErr = fmt.Errorf("%w: more than %d bytes", errTooBig, st.max)
+	case copyErr == nil && closeErr != nil:
+		copyErr = closeErr
+	}
+	if copyErr != nil || !current {
+		// A failed upload leaves nothing behind, so the name can be reused.
+		if current {
+			delete(st.files, name)
+		}
+		if rmErr := os.Remove(sf.path); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
+			st.log.Warn("epm v1: remove failed upload", "name", name, "err", rmErr)
+		}
+		if copyErr == nil {
+			copyErr = fmt.Errorf("%w: %s was deleted while it was being written", errFileNotFound, name)
+		}
+		return n, fmt.Errorf("upload %s: %w", name, copyErr)
+	}
+	sf.size += n
+	sf.complete = last
+	return n, nil
+}
+
+func (st *fileStore) begin(name string, first bool) (*storedFile, *os.File, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return nil, nil, errStoreClosed
+	}
+	sf, exists := st.files[name]
+	switch {
+	case first && exists:
+		return nil, nil, fmt.Errorf("upload %s: %w", name, errFileExists)
+	case !first && !exists:
+		return nil, nil, fmt.Errorf("upload %s: %w", name, errNoUpload)
+	case !first && sf.busy:
+		return nil, nil, fmt.Errorf("upload %s: %w", name, errUploadBusy)
+	case !first && sf.complete:
+		return nil, nil, fmt.Errorf("upload %s: %w", name, errUploadComplete)
+	}
+	if first {
+		if st.dir == "" {
+			dir, err := os.MkdirTemp(st.parent, "epm-v1-files-")
+			if err != nil {
+				return nil, nil, fmt.Errorf("upload %s: create the file store: %w", name, err)
+			}
+			st.dir = dir
+			st.log.Info("epm v1: file store", "dir", dir)
+		}
+		st.seq++
+		sf = &storedFile{name: name, path: filepath.Join(st.dir, fmt.Sprintf("upload-%d", st.seq))}
+		f, err := os.OpenFile(sf.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return nil, nil, fmt.Errorf("upload %s: %w", name, err)
+		}
+		sf.busy = true
+		st.files[name] = sf
+		return sf, f, nil
+	}
+	f, err := os.OpenFile(sf.path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("upload %s: %w", name, err)
+	}
+	sf.busy = true
+	return sf, f, nil
+}
+
+// open returns a complete file for reading. The handle stays readable if the
+// file is deleted while a job reads it (on Unix).
+func (st *fileStore) open(name string) (*os.File, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	sf, ok := st.files[name]
+	if !ok || !sf.complete || checkName(name) != nil {
+		return nil, fmt.Errorf("open %s: %w", name, errFileNotFound)
+	}
+	f, err := os.Open(sf.path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	return f, nil
+}
+
+// remove deletes a file, complete or not.
+func (st *fileStore) remove(name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	sf, ok := st.files[name]
+	if !ok {
+		return fmt.Errorf("delete %s: %w", name, errFileNotFound)
+	}
+	delete(st.files, name)
+	if sf.busy {
+		return nil // the writer removes it when its chunk ends
+	}
+	if err := os.Remove(sf.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("delete %s: %w", name, err)
+	}
+	return nil
+}
+
+// exists reports whether a name is stored (complete or not).
+func (st *fileStore) exists(name string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	_, ok := st.files[name]
+	return ok
+}
+
+// tempFile creates a scratch file in the store's directory (job failures).
+func (st *fileStore) tempFile(pattern string) (*os.File, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return nil, errStoreClosed
+	}
+	if st.dir == "" {
+		dir, err := os.MkdirTemp(st.parent, "epm-v1-files-")
+		if err != nil {
+			return nil, fmt.Errorf("create the file store: %w", err)
+		}
+		st.dir = dir
+	}
+	return os.CreateTemp(st.dir, pattern)
+}
+
+// close removes the directory and everything in it.
+func (st *fileStore) close() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.closed = true
+	st.files = map[string]*storedFile{}
+	if st.dir == "" {
+		return nil
+	}
+	dir := st.dir
+	st.dir = ""
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove the file store %s: %w", dir, err)
+	}
+	return nil
+}
