@@ -134,8 +134,27 @@ func (r *Run) Check(ex *exchange.Exchange, want scenario.Expect) {
 	}
 }
 
-// Problems is Check without failing, for flows that retry or poll.
+// Problems is Check without failing, for flows that retry or poll. With
+// alternatives (any_of), the answer must meet one of them; the problems of
+// every alternative are reported when it meets none.
 func (r *Run) Problems(ex *exchange.Exchange, want scenario.Expect) []string {
+	problems := r.problems(ex, want)
+	if len(want.AnyOf) == 0 || len(problems) > 0 {
+		return problems
+	}
+	var all []string
+	for i, alt := range want.AnyOf {
+		alt.NoContract = alt.NoContract || want.NoContract
+		p := r.problems(ex, alt)
+		if len(p) == 0 {
+			return nil
+		}
+		all = append(all, fmt.Sprintf("alternative %d of %d: %s", i+1, len(want.AnyOf), strings.Join(p, "; ")))
+	}
+	return all
+}
+
+func (r *Run) problems(ex *exchange.Exchange, want scenario.Expect) []string {
 	var problems []string
 	if len(want.Status) > 0 && !want.Status.Has(ex.Status()) {
 		problems = append(problems, fmt.Sprintf("status %d, want %s", ex.Status(), statuses(want.Status)))

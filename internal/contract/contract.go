@@ -85,6 +85,8 @@ func Load(fsys fs.FS) (*Catalog, error) {
 
 func (c *Catalog) add(name string, data []byte) error {
 	loader := openapi3.NewLoader()
+	// Origins give generated scenarios the line of their operation.
+	loader.IncludeOrigin = true
 	doc, err := loader.LoadFromData(data)
 	if err != nil {
 		return fmt.Errorf("spec %s: %w", name, err)

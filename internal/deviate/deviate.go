@@ -102,6 +102,24 @@ func onPath(method, suffix string, f func(r *http.Response, body []byte) []byte)
 	}
 }
 
+// onRequest rewrites the body of matching requests before they reach the target.
+func onRequest(method, suffix string, f func(body []byte) []byte) func(*http.Request) {
+	return func(r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, suffix) || (method != "" && r.Method != method) || r.Body == nil {
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return
+		}
+		body = f(body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		r.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+}
+
 // editJSON decodes an object, lets edit change it, and encodes it again. A
 // body that is not a JSON object is left alone.
 func editJSON(body []byte, edit func(m map[string]any)) []byte {

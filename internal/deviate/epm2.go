@@ -113,3 +113,24 @@ func init() {
 		}),
 	})
 }
+
+func init() {
+	Register(Deviation{
+		Name:     "epm2-accept-missing-userlogin",
+		Summary:  "a v2 user entry without the required userlogin is applied to some user instead of failing",
+		Scope:    "api:epm-v2",
+		CaughtBy: []string{"GEN-updateUsersV2-missing-users.userlogin"},
+		Request: onRequest("PUT", epm2Path, func(body []byte) []byte {
+			return editJSON(body, func(m map[string]any) {
+				users, _ := m["users"].([]any)
+				for _, u := range users {
+					if e, ok := u.(map[string]any); ok {
+						if _, has := e["userlogin"]; !has {
+							e["userlogin"] = "jdoe"
+						}
+					}
+				}
+			})
+		}),
+	})
+}

@@ -24,6 +24,8 @@ type Summary struct {
 	Skipped int                  `json:"skipped"`
 	Errors  int                  `json:"harness_errors"`
 	ByAPI   map[string]*APICount `json:"by_api"`
+	// Generated counts the scenarios derived from the specs, per operation.
+	Generated map[string]*APICount `json:"generated_by_operation"`
 	// SkipReasons counts skipped scenarios by reason.
 	SkipReasons map[string]int `json:"skip_reasons,omitempty"`
 	// FailedIDs lists the scenarios that failed, by ID.
@@ -39,7 +41,7 @@ type APICount struct {
 
 // Summarize reads Ginkgo's report.
 func Summarize(r Report) Summary {
-	s := Summary{ByAPI: map[string]*APICount{}, SkipReasons: map[string]int{}}
+	s := Summary{ByAPI: map[string]*APICount{}, Generated: map[string]*APICount{}, SkipReasons: map[string]int{}}
 	for _, spec := range r.SpecReports {
 		if spec.LeafNodeType != types.NodeTypeIt {
 			if spec.State.Is(types.SpecStateFailureStates) {
@@ -47,25 +49,30 @@ func Summarize(r Report) Summary {
 			}
 			continue
 		}
-		api := "other"
+		api, op := "other", ""
 		for _, l := range spec.Labels() {
-			if strings.HasPrefix(l, "api:") {
-				api = strings.TrimPrefix(l, "api:")
+			if a, ok := strings.CutPrefix(l, "api:"); ok {
+				api = a
+			}
+			if o, ok := strings.CutPrefix(l, "op:"); ok {
+				op = o
 			}
 		}
-		c := s.ByAPI[api]
-		if c == nil {
-			c = &APICount{}
-			s.ByAPI[api] = c
+		c := count(s.ByAPI, api)
+		g := &APICount{} // discarded unless generated
+		if op != "" {
+			g = count(s.Generated, op)
 		}
 		id, _, _ := strings.Cut(spec.LeafNodeText, " ")
 		switch {
 		case spec.State == types.SpecStatePassed:
 			s.Passed++
 			c.Passed++
+			g.Passed++
 		case spec.State.Is(types.SpecStateFailureStates):
 			s.Failed++
 			c.Failed++
+			g.Failed++
 			s.FailedIDs = append(s.FailedIDs, id)
 		case spec.State == types.SpecStateSkipped:
 			// A label filter's exclusions are not skips of this target: only
@@ -73,6 +80,7 @@ func Summarize(r Report) Summary {
 			if spec.Failure.Message != "" {
 				s.Skipped++
 				c.Skipped++
+				g.Skipped++
 				s.SkipReasons[spec.Failure.Message]++
 			}
 		}
@@ -91,6 +99,15 @@ func Summarize(r Report) Summary {
 	return s
 }
 
+func count(m map[string]*APICount, key string) *APICount {
+	c := m[key]
+	if c == nil {
+		c = &APICount{}
+		m[key] = c
+	}
+	return c
+}
+
 // Print writes the summary for a person.
 func (s Summary) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nConformance summary: %s\n", s.Verdict)
@@ -102,6 +119,18 @@ func (s Summary) Print(w io.Writer) {
 	for _, a := range apis {
 		c := s.ByAPI[a]
 		fmt.Fprintf(w, "  %-10s %4d passed %4d failed %4d skipped\n", a, c.Passed, c.Failed, c.Skipped)
+	}
+	if len(s.Generated) > 0 {
+		fmt.Fprintln(w, "  generated from the specs, per operation:")
+		ops := make([]string, 0, len(s.Generated))
+		for o := range s.Generated {
+			ops = append(ops, o)
+		}
+		sort.Strings(ops)
+		for _, o := range ops {
+			c := s.Generated[o]
+			fmt.Fprintf(w, "    %-22s %4d passed %4d failed %4d skipped\n", o, c.Passed, c.Failed, c.Skipped)
+		}
 	}
 	for reason, n := range s.SkipReasons {
 		fmt.Fprintf(w, "  skipped %d: %s\n", n, reason)

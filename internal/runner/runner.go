@@ -23,6 +23,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/generate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 	"github.com/oracle-users-conformance/conformance/specs"
@@ -62,6 +63,11 @@ func Run(t GinkgoTestingT, cfg config.Config, out io.Writer) (*Outcome, error) {
 	if err != nil {
 		return nil, ConfigError{err}
 	}
+	generated, err := generate.Tables(catalog, cfg.Seed)
+	if err != nil {
+		return nil, ConfigError{err}
+	}
+	tables = append(tables, generated...)
 	foreign := cfg.Target != ""
 	if !foreign {
 		stop, err := startEmbedded(fx, &cfg)
@@ -103,7 +109,8 @@ func Run(t GinkgoTestingT, cfg config.Config, out io.Writer) (*Outcome, error) {
 	if err := os.WriteFile(filepath.Join(cfg.ReportDir, "effective-config.yaml"), []byte(cfg.YAML()), 0o644); err != nil {
 		return nil, ConfigError{fmt.Errorf("report dir: %w", err)}
 	}
-	fmt.Fprintf(out, "target %s, run %s, %d scenarios declared, label filter %q\n", cfg.Target, env.Vars.Run, declared, cfg.LabelFilter)
+	fmt.Fprintf(out, "target %s, run %s, %d scenarios declared (generated with seed %d; --seed changes it), label filter %q\n",
+		cfg.Target, env.Vars.Run, declared, cfg.Seed, cfg.LabelFilter)
 
 	var summary Summary
 	ReportAfterSuite("conformance reports", func(r Report) {

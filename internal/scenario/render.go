@@ -35,7 +35,7 @@ var funcs = template.FuncMap{
 		b, err := json.Marshal(v)
 		return string(b), err
 	},
-	"pad": func(width, n int) string { return fmt.Sprintf("%0*d", width, n) },
+	"pad":    func(width, n int) string { return fmt.Sprintf("%0*d", width, n) },
 	"repeat": strings.Repeat,
 	"upper":  strings.ToUpper,
 }

@@ -1,0 +1,462 @@
+// Package generate derives scenarios from the OpenAPI specs, so that what a
+// spec says in schema is exercised without anyone writing it by hand: a valid
+// request the target must accept; for each required property a request
+// without it; for each property a value of the wrong type; for each enum a
+// value outside it; for each maxLength, pattern or format a value breaking
+// it; requests without or with wrong credentials, with an unsupported media
+// type and with an unsupported method. A new or corrected spec tests more
+// with no Go edit.
+//
+// What the schema cannot say lives in the operation's `x-conformance`
+// extension: the API label, a valid body using the target's variables, path
+// parameters, headers, and what acceptance and refusal look like (EPM refuses
+// with HTTP 200 and status 1; others with 4xx).
+package generate
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/internal/scenario"
+)
+
+// Hints is the `x-conformance` extension of an operation.
+type Hints struct {
+	API         string            `yaml:"api"`
+	Skip        string            `yaml:"skip"` // a reason not to generate for this operation
+	Mutates     bool              `yaml:"mutates"`
+	Labels      []string          `yaml:"labels"`
+	Params      map[string]string `yaml:"params"`
+	Query       map[string]string `yaml:"query"`
+	Headers     map[string]string `yaml:"headers"`
+	ContentType string            `yaml:"content_type"`
+	Body        string            `yaml:"body"` // a valid body (template); default: the spec's example
+	Accepted    scenario.Expect   `yaml:"accepted"`
+	Rejected    scenario.Expect   `yaml:"rejected"`
+	// Unauthenticated is the answer without or with wrong credentials
+	// (default: status 401).
+	Unauthenticated scenario.Expect `yaml:"unauthenticated"`
+	// SkipRules names rules not to generate, each with the reason, e.g.
+	// {"type-users.firstname": "the service coerces numbers to strings"}.
+	SkipRules map[string]string `yaml:"skip_rules"`
+}
+
+// Tables derives one table per API from every operation that has hints.
+// The seed picks the wrong values; the same seed gives the same scenarios.
+func Tables(cat *contract.Catalog, seed int64) ([]*scenario.Table, error) {
+	byAPI := map[string]*scenario.Table{}
+	var order []string
+	for _, op := range cat.Operations() {
+		h, ok, err := hints(op)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || h.Skip != "" {
+			continue
+		}
+		g := &gen{op: op, h: h, rnd: rand.New(rand.NewPCG(uint64(seed), uint64(len(op.ID))))}
+		rows, err := g.scenarios()
+		if err != nil {
+			return nil, fmt.Errorf("generate %s: %w", op.ID, err)
+		}
+		t := byAPI[h.API]
+		if t == nil {
+			t = &scenario.Table{API: h.API, Prefix: "GEN-", File: "specs/" + op.File, Title: "generated from " + op.File}
+			byAPI[h.API] = t
+			order = append(order, h.API)
+		}
+		t.Scenarios = append(t.Scenarios, rows...)
+	}
+	sort.Strings(order)
+	var out []*scenario.Table
+	for _, api := range order {
+		if err := scenario.Check(byAPI[api]); err != nil {
+			return nil, err
+		}
+		out = append(out, byAPI[api])
+	}
+	return out, nil
+}
+
+func hints(op *contract.Operation) (Hints, bool, error) {
+	var h Hints
+	raw, ok := op.Op.Extensions["x-conformance"]
+	if !ok {
+		return h, false, nil
+	}
+	b, err := yaml.Marshal(raw)
+	if err != nil {
+		return h, false, err
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&h); err != nil {
+		return h, false, fmt.Errorf("%s: x-conformance: %w", op.ID, err)
+	}
+	if h.API == "" {
+		return h, false, fmt.Errorf("%s: x-conformance needs api", op.ID)
+	}
+	if len(h.Unauthenticated.Status) == 0 && len(h.Unauthenticated.AnyOf) == 0 {
+		h.Unauthenticated.Status = scenario.Statuses{http.StatusUnauthorized}
+	}
+	return h, true, nil
+}
+
+type gen struct {
+	op   *contract.Operation
+	h    Hints
+	rnd  *rand.Rand
+	rows []scenario.Scenario
+	// placeholders maps the sentinels of a templated body back to {{...}}.
+	placeholders map[string]string
+}
+
+func (g *gen) scenarios() ([]scenario.Scenario, error) {
+	ct, media := g.media()
+	base := scenario.Request{
+		Operation: g.op.ID,
+		Params:    g.h.Params,
+		Query:     g.h.Query,
+		Headers:   map[string]string{},
+	}
+	for k, v := range g.h.Headers {
+		base.Headers[k] = v
+	}
+	var body any
+	hasBody := media != nil
+	if hasBody {
+		base.Headers["Content-Type"] = ct
+		text, err := g.validBody(media)
+		if err != nil {
+			return nil, err
+		}
+		base.Body = text
+		if strings.Contains(ct, "json") && !strings.Contains(text, "{{") {
+			if err := json.Unmarshal([]byte(text), &body); err != nil {
+				return nil, fmt.Errorf("the valid body is not JSON: %w", err)
+			}
+		}
+	}
+	g.add("valid", "", "a request built from the spec is accepted", base, g.h.Accepted, false)
+
+	if hasBody && strings.Contains(ct, "json") {
+		if body == nil {
+			// A templated body: decode it with placeholder values to find
+			// its shape, and mutate the template text through JSON again.
+			var err error
+			body, g.placeholders, err = decodeTemplated(base.Body)
+			if err != nil {
+				return nil, err
+			}
+		}
+		g.walk(base, body, media.Schema, nil)
+	}
+
+	noAuth := base
+	noAuth.Auth = "none"
+	g.add("noauth", "", "without credentials is refused", noAuth, g.h.Unauthenticated, true)
+	badAuth := base
+	badAuth.Auth = "wrong-password"
+	g.add("badauth", "", "with a wrong password is refused", badAuth, g.h.Unauthenticated, true)
+	if hasBody {
+		mt := base
+		mt.Headers = copyMap(base.Headers)
+		mt.Headers["Content-Type"] = "text/plain"
+		g.add("mediatype", "", "an unsupported media type (text/plain) is refused", mt, g.h.Rejected, true)
+	}
+	if m := g.unsupportedMethod(); m != "" {
+		wm := base
+		wm.Method = m
+		wm.Invalid = true
+		g.add("method", "", fmt.Sprintf("method %s, which the path does not have, is refused", m), wm,
+			scenario.Expect{Status: scenario.Statuses{http.StatusNotFound, http.StatusMethodNotAllowed}, NoContract: true}, true)
+	}
+	return g.rows, nil
+}
+
+// add appends one row unless a skip rule names it.
+func (g *gen) add(rule, path, title string, req scenario.Request, want scenario.Expect, invalid bool) {
+	name := rule
+	if path != "" {
+		name += "-" + path
+	}
+	if reason, skip := g.h.SkipRules[name]; skip && reason != "" {
+		return
+	}
+	req.Invalid = req.Invalid || invalid
+	labels := append([]string{"generated", "op:" + g.op.ID, "kind:" + kindOf(rule)}, g.h.Labels...)
+	if g.h.Mutates {
+		labels = append(labels, "mutates")
+	}
+	line := 0
+	if o := g.op.Op.Origin; o != nil && o.Key != nil {
+		line = o.Key.Line
+	}
+	g.rows = append(g.rows, scenario.Scenario{
+		ID:      "GEN-" + g.op.ID + "-" + name,
+		Title:   title,
+		Labels:  labels,
+		Request: req,
+		Expect:  want,
+		API:     g.h.API,
+		File:    "specs/" + g.op.File,
+		Line:    line,
+	})
+}
+
+func kindOf(rule string) string {
+	switch rule {
+	case "noauth", "badauth":
+		return "auth"
+	case "valid":
+		return "contract"
+	}
+	return "error-code"
+}
+
+// media picks the request content type: the hint, else the first declared.
+func (g *gen) media() (string, *openapi3.MediaType) {
+	rb := g.op.Op.RequestBody
+	if rb == nil || rb.Value == nil || len(rb.Value.Content) == 0 {
+		return "", nil
+	}
+	if g.h.ContentType != "" {
+		return g.h.ContentType, rb.Value.Content.Get(g.h.ContentType)
+	}
+	var types []string
+	for t := range rb.Value.Content {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	return types[0], rb.Value.Content[types[0]]
+}
+
+// validBody is the hint's body, else the first example, else one built from
+// the schema.
+func (g *gen) validBody(m *openapi3.MediaType) (string, error) {
+	if g.h.Body != "" {
+		return g.h.Body, nil
+	}
+	if m.Example != nil {
+		b, err := json.Marshal(m.Example)
+		return string(b), err
+	}
+	names := make([]string, 0, len(m.Examples))
+	for n := range m.Examples {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if ex := m.Examples[n]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+			b, err := json.Marshal(ex.Value.Value)
+			return string(b), err
+		}
+	}
+	if m.Schema == nil {
+		return "", fmt.Errorf("no schema and no example for the request body")
+	}
+	b, err := json.Marshal(Example(m.Schema))
+	return string(b), err
+}
+
+var allMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch}
+
+func (g *gen) unsupportedMethod() string {
+	var free []string
+	for _, m := range allMethods {
+		if g.op.Item.GetOperation(m) == nil {
+			free = append(free, m)
+		}
+	}
+	if len(free) == 0 {
+		return ""
+	}
+	return free[g.rnd.IntN(len(free))]
+}
+
+// walk generates the schema rules for the value at path (keys and indexes).
+func (g *gen) walk(base scenario.Request, doc any, ref *openapi3.SchemaRef, path []any) {
+	s := resolve(ref)
+	if s == nil {
+		return
+	}
+	val, present := get(doc, path)
+	switch {
+	case s.Type.Is("object") || len(s.Properties) > 0:
+		names := make([]string, 0, len(s.Properties))
+		for n := range s.Properties {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		required := map[string]bool{}
+		for _, r := range s.Required {
+			required[r] = true
+		}
+		obj, _ := val.(map[string]any)
+		for _, n := range names {
+			p := append(append([]any{}, path...), n)
+			ps := resolve(s.Properties[n])
+			if ps == nil || ps.ReadOnly {
+				continue
+			}
+			if required[n] && obj != nil {
+				g.mutation(base, doc, p, nil, true, "missing", "without required "+show(p)+" is refused")
+			}
+			g.valueRules(base, doc, ps, p)
+			if _, ok := obj[n]; ok {
+				g.walk(base, doc, s.Properties[n], p)
+			}
+		}
+	case s.Type.Is("array"):
+		if arr, ok := val.([]any); ok && present && len(arr) > 0 && s.Items != nil {
+			g.walk(base, doc, s.Items, append(append([]any{}, path...), 0))
+		}
+	}
+}
+
+// valueRules: wrong type, outside the enum, too long, breaking the pattern or format.
+func (g *gen) valueRules(base scenario.Request, doc any, s *openapi3.Schema, p []any) {
+	g.mutation(base, doc, p, g.wrongType(s), false, "type", show(p)+" of the wrong type is refused")
+	if len(s.Enum) > 0 {
+		g.mutation(base, doc, p, "not-in-enum-"+fmt.Sprint(g.rnd.IntN(1000)), false, "enum", show(p)+" outside its enum is refused")
+	}
+	if s.MaxLength != nil {
+		g.mutation(base, doc, p, strings.Repeat("x", int(*s.MaxLength)+1), false, "maxlength", fmt.Sprintf("%s longer than %d is refused", show(p), *s.MaxLength))
+	}
+	if s.Pattern != "" {
+		if v, ok := breaking(s.Pattern, g.rnd); ok {
+			g.mutation(base, doc, p, v, false, "pattern", show(p)+" breaking /"+s.Pattern+"/ is refused")
+		}
+	}
+	if bad, ok := badFormat[s.Format]; ok {
+		g.mutation(base, doc, p, bad[g.rnd.IntN(len(bad))], false, "format", show(p)+" breaking format "+s.Format+" is refused")
+	}
+}
+
+// badFormat holds values every validator of the format refuses.
+var badFormat = map[string][]string{
+	"email":     {"not-an-email", "two@@example.com", "no-domain@"},
+	"date":      {"2026-13-45", "yesterday"},
+	"date-time": {"2026-13-45T99:00:00Z", "now"},
+	"uri":       {"::not a uri::"},
+}
+
+func (g *gen) wrongType(s *openapi3.Schema) any {
+	switch {
+	case s.Type.Is("string"):
+		return []any{12345, true}[g.rnd.IntN(2)]
+	case s.Type.Is("integer"), s.Type.Is("number"):
+		return "not-a-number"
+	case s.Type.Is("boolean"):
+		return "not-a-boolean"
+	case s.Type.Is("array"):
+		return "not-an-array"
+	case s.Type.Is("object"):
+		return []any{"not-an-object", 7}[g.rnd.IntN(2)]
+	}
+	return nil
+}
+
+// mutation adds one refused variant of the valid body: the value at p
+// deleted (remove) or replaced.
+func (g *gen) mutation(base scenario.Request, doc any, p []any, v any, remove bool, rule, title string) {
+	if !remove && v == nil {
+		return
+	}
+	mutated := set(deepCopy(doc), p, v, remove)
+	b, err := json.Marshal(mutated)
+	if err != nil {
+		return
+	}
+	req := base
+	req.Body = restorePlaceholders(string(b), g.placeholders)
+	req.Headers = copyMap(base.Headers)
+	g.add(rule, pathID(p), title, req, g.h.Rejected, true)
+}
+
+func resolve(ref *openapi3.SchemaRef) *openapi3.Schema {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	s := ref.Value
+	if len(s.AllOf) > 0 && len(s.Properties) == 0 {
+		// allOf of one object and refinements: merge the properties.
+		merged := *s
+		merged.Properties = openapi3.Schemas{}
+		for _, part := range s.AllOf {
+			if ps := resolve(part); ps != nil {
+				for k, v := range ps.Properties {
+					merged.Properties[k] = v
+				}
+				merged.Required = append(merged.Required, ps.Required...)
+				if merged.Type == nil {
+					merged.Type = ps.Type
+				}
+			}
+		}
+		return &merged
+	}
+	return s
+}
+
+// breaking finds a value that does not match the pattern.
+func breaking(pattern string, rnd *rand.Rand) (string, bool) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return "", false
+	}
+	candidates := []string{"", " ", "x y", "!!invalid!!", "\t", "../", strings.Repeat("9", 300)}
+	start := rnd.IntN(len(candidates))
+	for i := range candidates {
+		c := candidates[(start+i)%len(candidates)]
+		if !re.MatchString(c) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// pathID renders a path for an ID: users.userlogin (indexes dropped).
+func pathID(p []any) string {
+	var parts []string
+	for _, x := range p {
+		if s, ok := x.(string); ok {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// show renders a path for a title: users[0].userlogin.
+func show(p []any) string {
+	var b strings.Builder
+	for _, x := range p {
+		switch v := x.(type) {
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(v)
+		case int:
+			fmt.Fprintf(&b, "[%d]", v)
+		}
+	}
+	return b.String()
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

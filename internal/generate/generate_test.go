@@ -1,0 +1,145 @@
+package generate
+
+import (
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/specs"
+)
+
+const spec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    put:
+      operationId: putThings
+      x-source: {inferred: test}
+      x-conformance:
+        api: test
+        accepted: {status: 200}
+        rejected: {status: 400}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [things]
+              properties:
+                things:
+                  type: array
+                  items:
+                    type: object
+                    required: [name]
+                    properties:
+                      name: {type: string, maxLength: 8}
+                      kind: {type: string, enum: [a, b, c]}
+            example: {things: [{name: one, kind: a}]}
+      responses:
+        "200": {description: ok}
+        "400": {description: bad}
+        "401": {description: unauthenticated}
+`
+
+func ids(t *testing.T, doc string, seed int64) []string {
+	t.Helper()
+	cat, err := contract.Load(fstest.MapFS{"t.yaml": {Data: []byte(doc)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := Tables(cat, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, tb := range tables {
+		for _, s := range tb.Scenarios {
+			out = append(out, s.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestRulesFromTheSchema(t *testing.T) {
+	got := strings.Join(ids(t, spec, 1), "\n")
+	for _, want := range []string{
+		"GEN-putThings-valid",
+		"GEN-putThings-missing-things",
+		"GEN-putThings-missing-things.name",
+		"GEN-putThings-type-things.name",
+		"GEN-putThings-maxlength-things.name",
+		"GEN-putThings-enum-things.kind",
+		"GEN-putThings-noauth",
+		"GEN-putThings-badauth",
+		"GEN-putThings-mediatype",
+		"GEN-putThings-method",
+	} {
+		if !strings.Contains(got, want+"\n") && !strings.HasSuffix(got, want) {
+			t.Errorf("missing %s in:\n%s", want, got)
+		}
+	}
+}
+
+// A changed spec changes the generated scenarios with no Go edit.
+func TestSpecChangesChangeScenarios(t *testing.T) {
+	before := strings.Join(ids(t, spec, 1), " ")
+	required := strings.Replace(spec, "required: [name]", "required: [name, kind]", 1)
+	if after := strings.Join(ids(t, required, 1), " "); !strings.Contains(after, "GEN-putThings-missing-things.kind") || strings.Contains(before, "missing-things.kind") {
+		t.Errorf("adding a required property did not add its scenario:\nbefore %s\nafter  %s", before, after)
+	}
+	noEnum := strings.Replace(spec, "enum: [a, b, c]", "format: email", 1)
+	after := strings.Join(ids(t, noEnum, 1), " ")
+	if strings.Contains(after, "enum-things.kind") || !strings.Contains(after, "format-things.kind") {
+		t.Errorf("replacing the enum by a format did not change the scenarios: %s", after)
+	}
+}
+
+// The same seed gives the same requests; the seed is what varies them.
+func TestDeterministic(t *testing.T) {
+	cat, err := contract.Load(specs.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(seed int64) string {
+		tables, err := Tables(cat, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, tb := range tables {
+			for _, s := range tb.Scenarios {
+				b.WriteString(s.ID + " " + s.Request.Method + " " + s.Request.Body + "\n")
+			}
+		}
+		return b.String()
+	}
+	if render(7) != render(7) {
+		t.Fatal("the same seed gave different scenarios")
+	}
+	if render(7) == render(8) {
+		t.Log("seeds 7 and 8 happen to give the same values")
+	}
+}
+
+func TestTemplatedBodiesKeepTheirPlaceholders(t *testing.T) {
+	withBody := strings.Replace(spec, "accepted: {status: 200}", `accepted: {status: 200}
+        body: '{"things":[{"name":"{{.Var.x}}","kind":"a"}]}'`, 1)
+	cat, err := contract.Load(fstest.MapFS{"t.yaml": {Data: []byte(withBody)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := Tables(cat, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range tables[0].Scenarios {
+		if s.ID == "GEN-putThings-missing-things.kind" || s.ID == "GEN-putThings-type-things.kind" {
+			if !strings.Contains(s.Request.Body, "{{.Var.x}}") {
+				t.Errorf("%s lost the placeholder: %s", s.ID, s.Request.Body)
+			}
+		}
+	}
+}
