@@ -20,9 +20,48 @@ import (
 // requestFlow is the default: send the row's request, check the answer,
 // record what the row observes.
 func requestFlow(r *Run) {
+	r.Prepare()
 	ex := r.Send(r.S.Request)
 	r.Check(ex, r.S.Expect)
 	r.Observe(ex, r.S.Observe)
+}
+
+// Prepare registers the row's cleanups, then runs its setup requests.
+// Cleanups are registered first: if the scenario creates something
+// unexpectedly (or a setup half-succeeds), it is still removed.
+func (r *Run) Prepare() {
+	GinkgoHelper()
+	for i := range r.S.Cleanup {
+		req := r.S.Cleanup[i]
+		if req.Operation == "" {
+			req.Operation = r.S.Request.Operation
+		}
+		DeferCleanup(func() { r.cleanup(req) })
+	}
+	for i, req := range r.S.Setup {
+		if req.Operation == "" {
+			req.Operation = r.S.Request.Operation
+		}
+		ex := r.Send(req)
+		if ex.Status() < 200 || ex.Status() > 299 {
+			r.Failf("setup request %d of %d answered HTTP %d, so the scenario cannot run:\n%s", i+1, len(r.S.Setup), ex.Status(), ex.Response.Body)
+		}
+	}
+}
+
+// cleanup undoes what a scenario may have created; "not found" is done.
+func (r *Run) cleanup(req scenario.Request) {
+	GinkgoHelper()
+	ex, err := r.Exchange(req)
+	switch {
+	case err != nil:
+		r.Failf("cleanup cannot be sent: %v", err)
+	case ex.Err != nil:
+		r.Failf("cleanup: %v (the target may still hold what this scenario created)", ex.Err)
+	case ex.Status() == 404 || (ex.Status() >= 200 && ex.Status() <= 299):
+	default:
+		r.Failf("cleanup %s %s answered HTTP %d: the target may still hold what this scenario created", ex.Request.Method, ex.Request.URL, ex.Status())
+	}
 }
 
 // Send renders and sends one request, attaches the exchange to the spec's

@@ -45,6 +45,11 @@ type Hints struct {
 	// Unauthenticated is the answer without or with wrong credentials
 	// (default: status 401).
 	Unauthenticated scenario.Expect `yaml:"unauthenticated"`
+	// Setup and Cleanup are requests run around every generated scenario
+	// (see scenario.Scenario): an update needs a user to update, and what a
+	// generated request creates must not stay on the target.
+	Setup   []scenario.Request `yaml:"setup"`
+	Cleanup []scenario.Request `yaml:"cleanup"`
 	// SkipRules names rules not to generate, each with the reason, e.g.
 	// {"type-users.firstname": "the service coerces numbers to strings"}.
 	SkipRules map[string]string `yaml:"skip_rules"`
@@ -207,6 +212,8 @@ func (g *gen) add(rule, path, title string, req scenario.Request, want scenario.
 		Labels:  labels,
 		Request: req,
 		Expect:  want,
+		Setup:   g.h.Setup,
+		Cleanup: g.h.Cleanup,
 		API:     g.h.API,
 		File:    "specs/" + g.op.File,
 		Line:    line,

@@ -36,6 +36,12 @@ type Scenario struct {
 	With    map[string]string `yaml:"with"` // parameters of the flow
 	Request Request           `yaml:"request"`
 	Expect  Expect            `yaml:"expect"`
+	// Setup requests run first and must succeed (2xx); Cleanup requests run
+	// after the scenario, even when it failed, newest first, and "not found"
+	// counts as done (csi-sanity's rule). A row that creates something names
+	// its removal here, so nothing a run creates stays on the target.
+	Setup   []Request `yaml:"setup"`
+	Cleanup []Request `yaml:"cleanup"`
 	// Observe names response paths whose values are recorded in the report
 	// without being asserted: what a live target does where the documents
 	// leave it open.
