@@ -65,9 +65,12 @@ func Build(env *Env) int {
 
 func declare(env *Env, sc *scenario.Scenario) {
 	file := sc.File
-	if env.FixturesDir != "" {
+	switch {
+	case strings.HasPrefix(sc.File, "specs/"): // generated from a spec
+		file = filepath.FromSlash(sc.File) + " (built in)"
+	case env.FixturesDir != "":
 		file = filepath.Join(env.FixturesDir, filepath.FromSlash(sc.File))
-	} else {
+	default:
 		file = filepath.Join("fixtures", filepath.FromSlash(sc.File)) + " (built in)"
 	}
 	// The spec's location is the data row, so reports point at the YAML line
