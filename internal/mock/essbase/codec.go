@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -381,6 +382,10 @@ func decodeCSV(body []byte) ([]Input, []int, error) {
 		return nil, nil, csvReadError(err)
 	}
 	col := map[string]int{}
+	if !slices.ContainsFunc(header, func(h string) bool { return isCSVColumn(strings.ToLower(strings.TrimSpace(h))) }) {
+		// Probably a data line: do not echo its cells, one may be a password.
+		return nil, nil, csvError(1, "the first line must be a header naming columns among %s; it names none of them", strings.Join(csvColumns, ","))
+	}
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
 		if !isCSVColumn(name) {
@@ -445,14 +450,7 @@ func decodeCSV(body []byte) ([]Input, []int, error) {
 	return out, lines, nil
 }
 
-func isCSVColumn(name string) bool {
-	for _, c := range csvColumns {
-		if c == name {
-			return true
-		}
-	}
-	return false
-}
+func isCSVColumn(name string) bool { return slices.Contains(csvColumns, name) }
 
 func csvReadError(err error) error {
 	var pe *csv.ParseError

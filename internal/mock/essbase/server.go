@@ -290,7 +290,7 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 
 // answerUsers writes users with their links unless links=none.
 func (s *Server) answerUsers(w http.ResponseWriter, r *http.Request, users []User, list bool) {
-	withLinks := r.URL.Query().Get("links") != "none"
+	withLinks := !strings.EqualFold(r.URL.Query().Get("links"), "none")
 	out := make([]userOut, len(users))
 	for i, u := range users {
 		out[i] = userOut{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Groups: u.Groups}
@@ -336,6 +336,9 @@ func origin(r *http.Request) string {
 // error's own sentence.
 func ruleError(err error) apiError {
 	msg := err.Error()
+	if msg == "" {
+		msg = "the request was refused"
+	}
 	msg = strings.ToUpper(msg[:1]) + msg[1:]
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."

@@ -172,8 +172,11 @@ func TestHandlers(t *testing.T) {
 					t.Error("c4 imported though the file was refused")
 				}
 			}},
-		{name: "import CSV unknown column", call: admin(call{method: "POST", path: usersPath, contentType: "text/csv", body: "c6,p\n"}),
-			status: 400, code: "MALFORMED_BODY", contains: []string{"unknown column"}},
+		{name: "import CSV without header", call: admin(call{method: "POST", path: usersPath, contentType: "text/csv", body: "c6,Secret#1\n"}),
+			status: 400, code: "MALFORMED_BODY", contains: []string{"must be a header"}, absent: []string{"Secret#1"}},
+		{name: "import CSV unknown column", call: admin(call{method: "POST", path: usersPath, contentType: "text/csv", body: "id,password,mail\nc6,p,m\n"}),
+			status: 400, code: "MALFORMED_BODY", contains: []string{`unknown column \"mail\"`}},
+		{name: "links=NONE", call: admin(call{method: "GET", path: usersPath + "/jenp?links=NONE"}), status: 200, absent: []string{"links"}},
 		{name: "import CSV without password column", call: admin(call{method: "POST", path: usersPath, contentType: "text/csv", body: "id,name\nc7,C\n"}),
 			status: 400, code: "MALFORMED_BODY", contains: []string{"no password column"}},
 		{name: "import CSV ragged", call: admin(call{method: "POST", path: usersPath, contentType: "text/csv", body: "id,password\nc8,p,extra\n"}),
