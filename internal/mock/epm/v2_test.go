@@ -19,7 +19,7 @@ func newTestServer(t testing.TB) (*Server, http.Handler) {
 		{Login: "viewer", Password: "pw", Roles: map[string][]string{auth.EPM: {"Viewer"}}},
 		{Login: "idaonly", Password: "pw", Roles: map[string][]string{auth.EPM: {"Identity Domain Administrator"}}},
 	})
-	s := New(dir, Seed{Users: []User{{Login: "jdoe", FirstName: "John", LastName: "Doe", Email: "jdoe@example.com"}}}, Options{MaxBody: 4096}, slog.New(slog.DiscardHandler))
+	s := New(dir, Seed{Users: []User{{Login: "jdoe", FirstName: "John", LastName: "Doe", Email: "jdoe@example.com"}}}, Options{MaxBody: 1 << 20}, slog.New(slog.DiscardHandler))
 	mux := http.NewServeMux()
 	s.Register(mux)
 	return s, mux
@@ -60,7 +60,7 @@ func TestUpdateUsersV2(t *testing.T) {
 		{"malformed", "PUT", "admin", "application/json", `{"users":[`, 400, 1, codeInvalidParams, 0, 0},
 		{"not an object", "PUT", "admin", "application/json", `[1,2]`, 400, 1, codeInvalidParams, 0, 0},
 		{"wrong content type", "PUT", "admin", "text/plain", `{"users":[]}`, 415, 1, codeInvalidParams, 0, 0},
-		{"too big", "PUT", "admin", "application/json", `{"users":[` + strings.Repeat(`{"userlogin":"nobody"},`, 400) + `{}]}`, 413, 1, codeInvalidParams, 0, 0},
+		{"too big", "PUT", "admin", "application/json", `{"users":[` + strings.Repeat(`{"userlogin":"nobody"},`, 50000) + `{}]}`, 413, 1, codeInvalidParams, 0, 0},
 		{"wrong method", "GET", "admin", "", ``, 405, 1, codeInvalidParams, 0, 0},
 		{"no role", "PUT", "viewer", "application/json", `{"users":[{"userlogin":"jdoe"}]}`, 200, 1, codeAuthorization, 0, 0},
 		{"no predefined role", "PUT", "idaonly", "application/json", `{"users":[{"userlogin":"jdoe"}]}`, 200, 1, codeAuthorization, 0, 0},
