@@ -24,6 +24,18 @@ func requestFlow(r *Run) {
 	ex := r.Send(r.S.Request)
 	r.Check(ex, r.S.Expect)
 	r.Observe(ex, r.S.Observe)
+	for _, st := range r.S.Then {
+		req := st.Request
+		if req.Operation == "" {
+			req.Operation = r.S.Request.Operation
+		}
+		if req.Target == "" {
+			req.Target = r.S.Request.Target
+		}
+		ex := r.Send(req)
+		r.Check(ex, st.Expect)
+		r.Observe(ex, st.Observe)
+	}
 }
 
 // Prepare registers the row's cleanups, then runs its setup requests.
@@ -109,7 +121,13 @@ func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
 		}
 		query.Set(k, rv)
 	}
-	ex, err := r.Env.Client.Do(r.Ctx, exchange.Request{
+	client := r.Env.Client
+	if req.Target != "" {
+		if client = r.Env.AltClients[req.Target]; client == nil {
+			return nil, fmt.Errorf("no target %q in the config's alt_targets", req.Target)
+		}
+	}
+	ex, err := client.Do(r.Ctx, exchange.Request{
 		Operation: req.Operation,
 		Method:    req.Method,
 		Path:      path,

@@ -24,9 +24,11 @@ import (
 
 // Env is what every spec of a run shares. It is read-only once Build ran.
 type Env struct {
-	Config   config.Config
-	Client   *exchange.Client
-	Fixtures fs.FS
+	Config config.Config
+	Client *exchange.Client
+	// AltClients talk to the config's alt_targets, by name.
+	AltClients map[string]*exchange.Client
+	Fixtures   fs.FS
 	// FixturesDir is where the tables live on disk, for code locations;
 	// empty when they are the copy built into the binary.
 	FixturesDir string

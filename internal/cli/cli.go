@@ -147,6 +147,8 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	seedFile := fs.String("seed", "", "seed file (default: the built-in fixtures/mock/seed.yaml)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	maxBody := fs.Int64("max-body", 8<<20, "largest JSON/XML request body in bytes")
+	jobDuration := fs.Duration("epm-job-duration", 0, "least time an EPM v1 job stays in progress (default 300ms)")
+	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
 	if err := fs.Parse(args); err != nil {
 		return ExitBadConfig
 	}
@@ -178,6 +180,9 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := mock.Options{Seed: seed, AdminPassword: *adminPassword, Logger: slog.New(handler)}
 	opts.EPM.MaxBody = *maxBody
+	opts.EPM.JobDuration = *jobDuration
+	opts.Essbase.MaxBody = *maxBody
+	opts.Essbase.SharedServices = *sharedServices
 	srv, err := mock.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance mock: %v\n", err)

@@ -20,7 +20,11 @@ import (
 // Config is everything a run needs to know about its target.
 type Config struct {
 	// Target is the base URL; empty means the embedded mock.
-	Target         string            `yaml:"target"`
+	Target string `yaml:"target"`
+	// AltTargets are other targets some scenarios need, by name: an absolute
+	// URL, or a path that continues the main target's URL. Scenarios needing
+	// an alt target the config lacks are skipped with the reason.
+	AltTargets     map[string]string `yaml:"alt_targets"`
 	Credentials    Credentials       `yaml:"credentials"`
 	Vars           map[string]string `yaml:"vars"`
 	Timeout        Duration          `yaml:"timeout"`
@@ -204,6 +208,20 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// AltTarget resolves an alt target to a URL: absolute as given, or the
+// main target's URL continued by the path.
+func (c *Config) AltTarget(name string) (string, error) {
+	v := c.AltTargets[name]
+	u, err := url.Parse(v)
+	if err != nil {
+		return "", fmt.Errorf("alt target %s: %w", name, err)
+	}
+	if u.IsAbs() {
+		return v, nil
+	}
+	return strings.TrimSuffix(c.Target, "/") + "/" + strings.TrimPrefix(v, "/"), nil
+}
+
 // Secrets lists every secret value, for the redactor.
 func (c *Config) Secrets() []string {
 	return []string{c.Credentials.Admin.Password, c.Credentials.NonAdmin.Password, c.Credentials.Token}
@@ -243,7 +261,11 @@ func (c Config) YAML() string {
 // Has reports whether a scenario need is met; needs come from labels like
 // needs:non-admin-account.
 func (c *Config) Has(need string) bool {
-	switch strings.TrimPrefix(need, "needs:") {
+	need = strings.TrimPrefix(need, "needs:")
+	if name, ok := strings.CutPrefix(need, "target:"); ok {
+		return c.AltTargets[name] != ""
+	}
+	switch need {
 	case "non-admin-account":
 		return c.Credentials.NonAdmin.User != ""
 	case "token":

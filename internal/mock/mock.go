@@ -67,7 +67,13 @@ type Server struct {
 	EPM     *epm.Server
 	Essbase *essbase.Server
 	OIG     *oig.Server
+
+	essbaseSS *essbase.Server
 }
+
+// SharedServicesPrefix is where the mock serves Essbase in EPM Shared
+// Services security mode.
+const SharedServicesPrefix = "/shared-services"
 
 // New builds a simulator from its options.
 func New(opts Options) (*Server, error) {
@@ -97,6 +103,16 @@ func New(opts Options) (*Server, error) {
 	s.Essbase.Register(s.mux)
 	s.OIG = oig.New(s.dir, opts.Seed.OIG, opts.OIG, opts.Logger)
 	s.OIG.Register(s.mux)
+	// The same Essbase in EPM Shared Services security mode, under its own
+	// prefix, so one mock serves both modes (fixtures/targets/mock.yaml
+	// names it as the alt target essbase-shared-services).
+	ssOpts := opts.Essbase
+	ssOpts.SharedServices = true
+	s.essbaseSS = essbase.New(s.dir, opts.Seed.Essbase, ssOpts, opts.Logger)
+	ssMux := http.NewServeMux()
+	s.essbaseSS.Register(ssMux)
+	ssMux.HandleFunc("/", notFound)
+	s.mux.Handle(SharedServicesPrefix+"/", http.StripPrefix(SharedServicesPrefix, ssMux))
 	s.mux.HandleFunc("/", notFound)
 	return s, nil
 }
@@ -161,7 +177,7 @@ func (r *statusRecorder) Flush() {
 // Close releases what the simulators hold (job goroutines, staged files).
 func (s *Server) Close() error {
 	var errs []error
-	for _, part := range []any{s.EPM, s.Essbase, s.OIG} {
+	for _, part := range []any{s.EPM, s.Essbase, s.essbaseSS, s.OIG} {
 		if c, ok := part.(io.Closer); ok {
 			errs = append(errs, c.Close())
 		}

@@ -80,17 +80,29 @@ func Run(t GinkgoTestingT, cfg config.Config, out io.Writer) (*Outcome, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, ConfigError{err}
 	}
-	client, err := exchange.New(cfg.Target, catalog, exchange.Options{
+	clientOpts := exchange.Options{
 		Timeout:  cfg.Timeout.D(),
 		Rate:     cfg.Rate,
 		Redactor: exchange.NewRedactor(cfg.Secrets(), cfg.BasicPairs()),
-	})
+	}
+	client, err := exchange.New(cfg.Target, catalog, clientOpts)
 	if err != nil {
 		return nil, ConfigError{err}
+	}
+	alt := map[string]*exchange.Client{}
+	for name := range cfg.AltTargets {
+		u, err := cfg.AltTarget(name)
+		if err == nil {
+			alt[name], err = exchange.New(u, catalog, clientOpts)
+		}
+		if err != nil {
+			return nil, ConfigError{err}
+		}
 	}
 	env := &suites.Env{
 		Config:      cfg,
 		Client:      client,
+		AltClients:  alt,
 		Fixtures:    fx,
 		FixturesDir: fixturesDir,
 		Tables:      tables,
@@ -178,6 +190,7 @@ func startEmbedded(fx fs.FS, cfg *config.Config) (stop func(), err error) {
 	go func() { _ = srv.Serve(l) }()
 	cfg.Target = "http://" + l.Addr().String()
 	cfg.Credentials = mockCfg.Credentials
+	cfg.AltTargets = mockCfg.AltTargets
 	cfg.Poll = mockCfg.Poll
 	cfg.Timeout = mockCfg.Timeout
 	cfg.AllowMutations = true

@@ -42,6 +42,9 @@ type Scenario struct {
 	// its removal here, so nothing a run creates stays on the target.
 	Setup   []Request `yaml:"setup"`
 	Cleanup []Request `yaml:"cleanup"`
+	// Then are further requests, each with its own expectation, sent after
+	// the main one passed: a read-back of an update, a second call.
+	Then []Step `yaml:"then"`
 	// Observe names response paths whose values are recorded in the report
 	// without being asserted: what a live target does where the documents
 	// leave it open.
@@ -52,8 +55,18 @@ type Scenario struct {
 	Line int    `yaml:"-"`
 }
 
+// Step is one further request of a row and what it must answer.
+type Step struct {
+	Request Request  `yaml:"request"`
+	Expect  Expect   `yaml:"expect"`
+	Observe []string `yaml:"observe"`
+}
+
 // Request is what the row sends.
 type Request struct {
+	// Target names another target of the config's alt_targets (for example
+	// a service in another security mode); empty is the main target.
+	Target    string            `yaml:"target"`
 	Operation string            `yaml:"operation"`
 	Method    string            `yaml:"method"`
 	Path      string            `yaml:"path"` // template; defaults to the operation's path
@@ -224,6 +237,11 @@ func check(t *Table, s *Scenario) []string {
 	if s.Flow == "" && len(s.Expect.Status) == 0 && len(s.Expect.AnyOf) == 0 {
 		p = append(p, s.ID+": expect.status is required")
 	}
+	for i, st := range s.Then {
+		if len(st.Expect.Status) == 0 && len(st.Expect.AnyOf) == 0 {
+			p = append(p, fmt.Sprintf("%s: then[%d] needs expect.status", s.ID, i))
+		}
+	}
 	return p
 }
 
@@ -257,6 +275,9 @@ func (s *Scenario) AllLabels() []string {
 	}
 	if s.Quirk != "" {
 		labels = append(labels, "quirk")
+	}
+	if s.Request.Target != "" {
+		labels = append(labels, "needs:target:"+s.Request.Target)
 	}
 	sort.Strings(labels)
 	return compact(labels)
