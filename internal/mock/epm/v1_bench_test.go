@@ -1,0 +1,186 @@
+package epm_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oracle-users-conformance/conformance/internal/csvfile"
+	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
+)
+
+// writeRows generates the big file at run time (it is not committed): rows
+// cycle over the seeded users so every row succeeds, or name users that do
+// not exist so every row fails and lands in items.
+func writeRows(b *testing.B, path string, rows int, unknown bool) int64 {
+	b.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w, err := csvfile.NewWriter(bw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	users := []string{"jdoe", "chris", "alex", "jeff", "mona"}
+	for i := range rows {
+		login := users[i%len(users)]
+		if unknown {
+			login = fmt.Sprintf("ghost%07d", i)
+		}
+		if err := w.Write(csvfile.Row{FirstName: fmt.Sprintf("First %d", i), LastName: "Last, Name", Email: fmt.Sprintf("%s.%d@example.com", login, i), UserLogin: login}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := bw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	st, _ := f.Stat()
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return st.Size()
+}
+
+// peakHeap samples the live heap (runtime/metrics, no stop-the-world) every
+// millisecond until stop is called, and returns the highest value seen.
+func peakHeap() (stop func() uint64) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); wg.Wait(); return peak.Load() }
+}
+
+// BenchmarkV1Job1M measures one Update Users v1 job over a 1,000,000-row
+// file, end to end through HTTP: upload (streamed from disk), PUT, poll
+// every 10ms until done. Reported: rows/s of the whole flow, the peak live
+// heap during it, and the job's items answer size when rows fail.
+//
+//	go test -run '^$' -bench BenchmarkV1Job1M -benchtime 3x ./internal/mock/epm/
+func BenchmarkV1Job1M(b *testing.B) {
+	const rows = 1_000_000
+	for _, tc := range []struct {
+		name    string
+		unknown bool
+	}{{"all-succeed", false}, {"all-fail", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			src := filepath.Join(b.TempDir(), "users.csv")
+			size := writeRows(b, src, rows, tc.unknown)
+			dir := auth.New([]auth.Account{{Login: "admin", Password: "pw", Roles: map[string][]string{auth.EPM: {"Identity Domain Administrator", "Service Administrator"}}}})
+			s := epm.New(dir, epm.Seed{Users: []epm.User{
+				{Login: "jdoe"}, {Login: "chris"}, {Login: "alex"}, {Login: "jeff"}, {Login: "mona"},
+			}}, epm.Options{JobDuration: -1, MaxUpload: 1 << 30, FileDir: b.TempDir()}, nil)
+			defer s.Close()
+			mux := http.NewServeMux()
+			s.Register(mux)
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			do := func(method, path, ctype string, body *os.File, form string) *http.Response {
+				var req *http.Request
+				var err error
+				if body != nil {
+					req, err = http.NewRequest(method, srv.URL+path, body)
+				} else {
+					req, err = http.NewRequest(method, srv.URL+path, strings.NewReader(form))
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				req.SetBasicAuth("admin", "pw")
+				if ctype != "" {
+					req.Header.Set("Content-Type", ctype)
+				}
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return res
+			}
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			stop := peakHeap()
+			var answerBytes int64
+			b.ResetTimer()
+			for i := range b.N {
+				name := fmt.Sprintf("users-%d.csv", i)
+				f, err := os.Open(src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res := do("POST", "/interop/rest/11.1.2.3.600/applicationsnapshots/"+name+"/contents", "application/octet-stream", f, "")
+				_ = res.Body.Close()
+				_ = f.Close()
+				if res.StatusCode != 200 {
+					b.Fatalf("upload: %d", res.StatusCode)
+				}
+				res = do("PUT", "/interop/rest/security/v1/users", "application/x-www-form-urlencoded", nil, url.Values{"jobtype": {"UPDATE_USERS"}, "filename": {name}}.Encode())
+				_ = res.Body.Close()
+				for {
+					// The job ID is predictable in the mock: 1001, 1002, ...
+					res = do("GET", fmt.Sprintf("/interop/rest/security/v1/jobs/%d", 1001+i), "", nil, "")
+					head := make([]byte, 1024)
+					n, _ := io.ReadFull(res.Body, head)
+					rest, _ := io.Copy(io.Discard, res.Body)
+					_ = res.Body.Close()
+					if !strings.Contains(string(head[:n]), `"status":-1`) {
+						answerBytes = int64(n) + rest
+						ok, failed := rows, 0
+						if tc.unknown {
+							ok, failed = 0, rows
+						}
+						want := fmt.Sprintf(`"details":"Processed - %d, Succeeded - %d, Failed - %d.","status":0`, rows, ok, failed)
+						if !strings.Contains(string(head[:n]), want) {
+							b.Fatalf("job answer %s; want %s", head[:n], want)
+						}
+						break
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			b.StopTimer()
+			peak := stop()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "alloc-MiB/op")
+			b.ReportMetric(float64(size)/(1<<20), "file-MiB")
+			b.ReportMetric(float64(answerBytes)/(1<<20), "answer-MiB")
+		})
+	}
+}
