@@ -143,8 +143,9 @@ func TestEveryDeviationIsCaught(t *testing.T) {
 			proxy := httptest.NewServer(deviate.Proxy(u, d))
 			defer proxy.Close()
 			dir := t.TempDir()
-			r := conformance(t, nil, "run", "--config", mockConfig, "--target", proxy.URL,
-				"--allow-mutations", "--label-filter", d.Scope, "--report-dir", dir)
+			args := append([]string{"run", "--config", mockConfig, "--target", proxy.URL,
+				"--allow-mutations", "--label-filter", d.Scope, "--report-dir", dir}, d.RunArgs...)
+			r := conformance(t, nil, args...)
 			if r.code != cli.ExitFail {
 				t.Fatalf("exit code %d through %s, want %d (the suite must fail)\n%s%s", r.code, d.Name, cli.ExitFail, r.stdout, r.stderr)
 			}

@@ -26,6 +26,9 @@ type Deviation struct {
 	// ability to fail (internal/cli) runs every registered deviation.
 	Scope    string
 	CaughtBy []string
+	// RunArgs are extra flags for that run, e.g. a short --poll-limit for a
+	// deviation that makes a job never finish.
+	RunArgs []string
 	// Request may change a request before it goes to the target.
 	Request func(r *http.Request)
 	// Response may change status and headers and returns the new body.
