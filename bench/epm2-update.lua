@@ -1,0 +1,11 @@
+-- wrk script: EPM Update Users v2 on the mock, one existing user per request.
+-- Usage: wrk -t2 -c16 -d10s -s bench/epm2-update.lua http://127.0.0.1:8080
+wrk.method = "PUT"
+wrk.path = "/interop/rest/security/v2/users/update"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Basic YWRtaW46V2VsY29tZTE=" -- admin:Welcome1, the mock's default
+wrk.body = '{"users":[{"userlogin":"jdoe","firstname":"Jane","lastname":"Doe","email":"jane.doe@example.com"},{"userlogin":"nobody","firstname":"X"}]}'
+
+done = function(summary, latency, requests)
+  io.write(string.format("non-2xx or errors: %d\n", summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
