@@ -213,6 +213,9 @@ func (r *Run) Problems(ex *exchange.Exchange, want scenario.Expect) []string {
 
 func (r *Run) problems(ex *exchange.Exchange, want scenario.Expect) []string {
 	var problems []string
+	if ex.ClientError && ex.Status() >= 500 {
+		problems = append(problems, fmt.Sprintf("HTTP %d for a request that is wrong on purpose: a client error deserves a 4xx or the API's refusal, not a server error", ex.Status()))
+	}
 	if len(want.Status) > 0 && !want.Status.Has(ex.Status()) {
 		problems = append(problems, fmt.Sprintf("status %d, want %s", ex.Status(), statuses(want.Status)))
 	}

@@ -63,6 +63,9 @@ type Exchange struct {
 	RequestViolations  []contract.Violation
 	ResponseViolations []contract.Violation
 	Err                error // transport failure: no response
+	// ClientError is true when the request was wrong on purpose: the target
+	// owes it a 4xx (or the API's refusal envelope), never a 5xx.
+	ClientError bool
 
 	body []byte // redacted response body, for checks
 	json any
@@ -251,7 +254,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 	if op == nil && r.Operation == "" {
 		op, _ = c.catalog.Match(r.Method, relPath)
 	}
-	ex := &Exchange{}
+	ex := &Exchange{ClientError: r.Unchecked}
 	if op != nil {
 		ex.Operation = op.ID
 		ex.RequestViolations = op.ValidateRequest(req, relPath, r.Body)
