@@ -50,9 +50,25 @@ type Hints struct {
 	// generated request creates must not stay on the target.
 	Setup   []scenario.Request `yaml:"setup"`
 	Cleanup []scenario.Request `yaml:"cleanup"`
+	// Variants are other media types of the request body to generate rules
+	// for: a CSV import, the XML form of a JSON body.
+	Variants []Variant `yaml:"variants"`
 	// SkipRules names rules not to generate, each with the reason, e.g.
 	// {"type-users.firstname": "the service coerces numbers to strings"}.
 	SkipRules map[string]string `yaml:"skip_rules"`
+}
+
+// Variant is another body format of an operation.
+type Variant struct {
+	ContentType string            `yaml:"content_type"`
+	Body        string            `yaml:"body"`     // a valid body (template); XML defaults to the JSON body written as XML
+	Schema      string            `yaml:"schema"`   // the media type whose schema describes it; default content_type
+	XMLRoot     string            `yaml:"xml_root"` // the root element of one object (XML)
+	Headers     map[string]string `yaml:"headers"`
+	Flow        string            `yaml:"flow"` // run the rows through this flow (e.g. a CSV uploaded as a job)
+	With        map[string]string `yaml:"with"`
+	Accepted    *scenario.Expect  `yaml:"accepted"`
+	Rejected    *scenario.Expect  `yaml:"rejected"`
 }
 
 // Tables derives one table per API from every operation that has hints.
@@ -68,7 +84,7 @@ func Tables(cat *contract.Catalog, seed int64) ([]*scenario.Table, error) {
 		if !ok || h.Skip != "" {
 			continue
 		}
-		g := &gen{op: op, h: h, rnd: rand.New(rand.NewPCG(uint64(seed), uint64(len(op.ID))))}
+		g := &gen{op: op, h: h, rnd: rand.New(rand.NewPCG(uint64(seed), uint64(len(op.ID)))), format: jsonFormat(), accepted: h.Accepted, rejected: h.Rejected}
 		rows, err := g.scenarios()
 		if err != nil {
 			return nil, fmt.Errorf("generate %s: %w", op.ID, err)
@@ -123,6 +139,14 @@ type gen struct {
 	rows []scenario.Scenario
 	// placeholders maps the sentinels of a templated body back to {{...}}.
 	placeholders map[string]string
+
+	// The body format being generated, its rule-name tag, its expectations,
+	// and the flow its rows run through (variants may name one).
+	format             format
+	tag                string
+	accepted, rejected scenario.Expect
+	flow               string
+	with               map[string]string
 }
 
 func (g *gen) scenarios() ([]scenario.Scenario, error) {
@@ -136,8 +160,8 @@ func (g *gen) scenarios() ([]scenario.Scenario, error) {
 	for k, v := range g.h.Headers {
 		base.Headers[k] = v
 	}
-	var body any
 	hasBody := media != nil
+	var doc any
 	if hasBody {
 		base.Headers["Content-Type"] = ct
 		text, err := g.validBody(media)
@@ -145,25 +169,16 @@ func (g *gen) scenarios() ([]scenario.Scenario, error) {
 			return nil, err
 		}
 		base.Body = text
-		if strings.Contains(ct, "json") && !strings.Contains(text, "{{") {
-			if err := json.Unmarshal([]byte(text), &body); err != nil {
-				return nil, fmt.Errorf("the valid body is not JSON: %w", err)
-			}
+		if doc, err = g.bodyRules(base, jsonFormat(), "", media.Schema, g.h.Accepted, g.h.Rejected); err != nil {
+			return nil, err
 		}
+	} else {
+		g.add("valid", "", "a request built from the spec is accepted", base, g.h.Accepted, false)
 	}
-	g.add("valid", "", "a request built from the spec is accepted", base, g.h.Accepted, false)
-
-	if hasBody && strings.Contains(ct, "json") {
-		if body == nil {
-			// A templated body: decode it with placeholder values to find
-			// its shape, and mutate the template text through JSON again.
-			var err error
-			body, g.placeholders, err = decodeTemplated(base.Body)
-			if err != nil {
-				return nil, err
-			}
+	for _, v := range g.h.Variants {
+		if err := g.variant(base, doc, v); err != nil {
+			return nil, fmt.Errorf("variant %s: %w", v.ContentType, err)
 		}
-		g.walk(base, body, media.Schema, nil)
 	}
 
 	noAuth := base
@@ -188,6 +203,111 @@ func (g *gen) scenarios() ([]scenario.Scenario, error) {
 	return g.rows, nil
 }
 
+// bodyRules adds the valid request and every schema rule's refused variant
+// for one body format, and returns the decoded valid document.
+func (g *gen) bodyRules(base scenario.Request, f format, tag string, schema *openapi3.SchemaRef, accepted, rejected scenario.Expect) (any, error) {
+	g.format, g.tag, g.accepted, g.rejected = f, tag, accepted, rejected
+	defer func() { g.format, g.tag, g.accepted, g.rejected = jsonFormat(), "", g.h.Accepted, g.h.Rejected }()
+	g.add(g.rule("valid"), "", "a request built from the spec is accepted"+g.in(), base, accepted, false)
+	doc, ph, err := f.decode(base.Body)
+	if err != nil {
+		return nil, fmt.Errorf("the valid body: %w", err)
+	}
+	g.placeholders = ph
+	if schema != nil {
+		g.walk(base, doc, schema, nil)
+	}
+	for _, extra := range f.extra {
+		text, err := extra.make(doc, base.Body)
+		if err != nil {
+			return nil, err
+		}
+		req := base
+		req.Body = restorePlaceholders(text, g.placeholders)
+		req.Headers = copyMap(base.Headers)
+		req.Encoding = extra.encoding
+		g.add(g.rule(extra.rule), "", extra.title+g.in(), req, rejected, true)
+	}
+	return doc, nil
+}
+
+// variant generates the body rules for another media type of the same
+// operation: a CSV import, the XML form of a JSON body.
+func (g *gen) variant(base scenario.Request, jsonDoc any, v Variant) error {
+	rb := g.op.Op.RequestBody
+	schemaType := v.Schema
+	if schemaType == "" {
+		schemaType = v.ContentType
+	}
+	var schema *openapi3.SchemaRef
+	if rb != nil && rb.Value != nil {
+		if m := rb.Value.Content.Get(schemaType); m != nil {
+			schema = m.Schema
+		}
+	}
+	req := base
+	req.Headers = copyMap(base.Headers)
+	req.Headers["Content-Type"] = v.ContentType
+	for k, val := range v.Headers {
+		req.Headers[k] = val
+	}
+	var f format
+	var tag string
+	switch {
+	case strings.Contains(v.ContentType, "csv"):
+		f, tag = csvFormat(), "csv"
+		req.Body = v.Body
+	case strings.Contains(v.ContentType, "xml"):
+		if v.XMLRoot == "" {
+			return fmt.Errorf("an XML variant needs xml_root")
+		}
+		f, tag = xmlFormat(v.XMLRoot), "xml"
+		req.Body = v.Body
+		if req.Body == "" {
+			if jsonDoc == nil {
+				return fmt.Errorf("an XML variant without a body needs a JSON body to write as XML")
+			}
+			text, err := f.encode(jsonDoc)
+			if err != nil {
+				return err
+			}
+			req.Body = restorePlaceholders(text, g.placeholders)
+		}
+	default:
+		return fmt.Errorf("no generator for %s bodies", v.ContentType)
+	}
+	if req.Body == "" {
+		return fmt.Errorf("a %s variant needs a body", tag)
+	}
+	accepted, rejected := g.h.Accepted, g.h.Rejected
+	if v.Accepted != nil {
+		accepted = *v.Accepted
+	}
+	if v.Rejected != nil {
+		rejected = *v.Rejected
+	}
+	g.flow, g.with = v.Flow, v.With
+	defer func() { g.flow, g.with = "", nil }()
+	_, err := g.bodyRules(req, f, tag, schema, accepted, rejected)
+	return err
+}
+
+// rule prefixes a rule name with the format's tag (csv-missing-id).
+func (g *gen) rule(r string) string {
+	if g.tag == "" {
+		return r
+	}
+	return g.tag + "-" + r
+}
+
+// in names the format in titles of non-JSON variants.
+func (g *gen) in() string {
+	if g.tag == "" {
+		return ""
+	}
+	return " (" + strings.ToUpper(g.tag) + ")"
+}
+
 // add appends one row unless a skip rule names it.
 func (g *gen) add(rule, path, title string, req scenario.Request, want scenario.Expect, invalid bool) {
 	name := rule
@@ -210,6 +330,8 @@ func (g *gen) add(rule, path, title string, req scenario.Request, want scenario.
 		ID:      "GEN-" + g.op.ID + "-" + name,
 		Title:   title,
 		Labels:  labels,
+		Flow:    g.flow,
+		With:    g.with,
 		Request: req,
 		Expect:  want,
 		Setup:   g.h.Setup,
@@ -332,7 +454,9 @@ func (g *gen) walk(base scenario.Request, doc any, ref *openapi3.SchemaRef, path
 
 // valueRules: wrong type, outside the enum, too long, breaking the pattern or format.
 func (g *gen) valueRules(base scenario.Request, doc any, s *openapi3.Schema, p []any) {
-	g.mutation(base, doc, p, g.wrongType(s), false, "type", show(p)+" of the wrong type is refused")
+	if g.format.typed {
+		g.mutation(base, doc, p, g.wrongType(s), false, "type", show(p)+" of the wrong type is refused")
+	}
 	if len(s.Enum) > 0 {
 		g.mutation(base, doc, p, "not-in-enum-"+fmt.Sprint(g.rnd.IntN(1000)), false, "enum", show(p)+" outside its enum is refused")
 	}
@@ -379,15 +503,23 @@ func (g *gen) mutation(base scenario.Request, doc any, p []any, v any, remove bo
 	if !remove && v == nil {
 		return
 	}
-	mutated := set(deepCopy(doc), p, v, remove)
-	b, err := json.Marshal(mutated)
+	var mutated any
+	if remove && g.format.columns {
+		// In a table a required property is missing for every row: the
+		// column is gone from the header.
+		mutated = dropColumn(deepCopy(doc), p[len(p)-1].(string))
+		rule, title = "missing-column", "without the required column "+pathID(p[len(p)-1:])+" is refused"
+	} else {
+		mutated = set(deepCopy(doc), p, v, remove)
+	}
+	text, err := g.format.encode(mutated)
 	if err != nil {
 		return
 	}
 	req := base
-	req.Body = restorePlaceholders(string(b), g.placeholders)
+	req.Body = restorePlaceholders(text, g.placeholders)
 	req.Headers = copyMap(base.Headers)
-	g.add(rule, pathID(p), title, req, g.h.Rejected, true)
+	g.add(g.rule(rule), pathID(p), title+g.in(), req, g.rejected, true)
 }
 
 func resolve(ref *openapi3.SchemaRef) *openapi3.Schema {

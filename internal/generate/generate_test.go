@@ -143,3 +143,90 @@ func TestTemplatedBodiesKeepTheirPlaceholders(t *testing.T) {
 		}
 	}
 }
+
+const variantSpec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /users:
+    post:
+      operationId: addUsers
+      x-source: {inferred: test}
+      x-conformance:
+        api: test
+        accepted: {status: 200}
+        rejected: {status: 400}
+        body: '{"id":"u{{.Run}}","role":"User","groups":["a","b"]}'
+        variants:
+          - content_type: text/csv
+            body: "id,role\nu{{.Run}},User\n"
+          - content_type: application/xml
+            xml_root: user
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/User"}
+          application/xml:
+            schema: {$ref: "#/components/schemas/User"}
+          text/csv:
+            schema:
+              type: array
+              items: {$ref: "#/components/schemas/User"}
+      responses:
+        "200": {description: ok}
+        "400": {description: bad}
+        "401": {description: unauthenticated}
+components:
+  schemas:
+    User:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, maxLength: 10}
+        role: {type: string, enum: [User, Power User]}
+        groups: {type: array, items: {type: string}}
+`
+
+func TestCSVAndXMLVariants(t *testing.T) {
+	cat, err := contract.Load(fstest.MapFS{"t.yaml": {Data: []byte(variantSpec)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := Tables(cat, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	encodings := map[string]string{}
+	for _, s := range tables[0].Scenarios {
+		rows[s.ID] = s.Request.Body
+		encodings[s.ID] = s.Request.Encoding
+		if ct := s.Request.Headers["Content-Type"]; strings.Contains(s.ID, "-csv-") && ct != "text/csv" {
+			t.Errorf("%s sends %s", s.ID, ct)
+		}
+	}
+	check := func(id, want, notWant string) {
+		t.Helper()
+		body, ok := rows[id]
+		if !ok {
+			t.Errorf("no scenario %s", id)
+			return
+		}
+		if !strings.Contains(body, want) || (notWant != "" && strings.Contains(body, notWant)) {
+			t.Errorf("%s body %q: want %q, not %q", id, body, want, notWant)
+		}
+	}
+	check("GEN-addUsers-csv-valid", "id,role\nu{{.Run}},User", "")
+	check("GEN-addUsers-csv-missing-column-id", "role\nUser", "{{.Run}}")
+	check("GEN-addUsers-csv-maxlength-id", "xxxxxxxxxxx", "")
+	check("GEN-addUsers-csv-enum-role", "not-in-enum", "")
+	check("GEN-addUsers-csv-extra-column", "Conformance Extra", "")
+	check("GEN-addUsers-xml-valid", "<user><groups>a</groups><groups>b</groups><id>u{{.Run}}</id><role>User</role></user>", "")
+	check("GEN-addUsers-xml-missing-id", "<user>", "<id>")
+	check("GEN-addUsers-xml-malformed", "<user>", "</user>")
+	if encodings["GEN-addUsers-csv-encoding"] != "utf-16le" {
+		t.Errorf("the encoding rule should send UTF-16: %q", encodings["GEN-addUsers-csv-encoding"])
+	}
+	if _, typed := rows["GEN-addUsers-csv-type-id"]; typed {
+		t.Error("CSV has no value types: no wrong-type rule")
+	}
+}

@@ -69,6 +69,15 @@ var placeholder = regexp.MustCompile(`\{\{[^}]*\}\}`)
 const sentinel = "__conformance_placeholder_"
 
 func decodeTemplated(text string) (any, map[string]string, error) {
+	swapped, placeholders := swapPlaceholders(text)
+	var v any
+	if err := json.Unmarshal([]byte(swapped), &v); err != nil {
+		return nil, nil, fmt.Errorf("not JSON: %w", err)
+	}
+	return v, placeholders, nil
+}
+
+func swapPlaceholders(text string) (string, map[string]string) {
 	placeholders := map[string]string{}
 	i := 0
 	swapped := placeholder.ReplaceAllStringFunc(text, func(m string) string {
@@ -77,9 +86,7 @@ func decodeTemplated(text string) (any, map[string]string, error) {
 		i++
 		return key
 	})
-	var v any
-	err := json.Unmarshal([]byte(swapped), &v)
-	return v, placeholders, err
+	return swapped, placeholders
 }
 
 func restorePlaceholders(s string, placeholders map[string]string) string {

@@ -6,6 +6,10 @@ import (
 	"io/fs"
 	"strings"
 	"text/template"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // Vars are what templates in bodies, paths and expectations can use:
@@ -57,9 +61,33 @@ func Render(name, text string, vars Vars) (string, error) {
 	return b.String(), nil
 }
 
+// encodings a row may ask its body to be sent in; "" sends it as written.
+var encodings = map[string]encoding.Encoding{
+	"":             nil,
+	"utf-16le":     unicode.UTF16(unicode.LittleEndian, unicode.UseBOM),
+	"utf-16be":     unicode.UTF16(unicode.BigEndian, unicode.UseBOM),
+	"windows-1252": charmap.Windows1252,
+}
+
 // Render returns the row's request body: inline (rendered), a file (as is), or
-// a template file (rendered).
+// a template file (rendered), re-encoded when the row names an encoding.
 func (r Request) Render(fixtures fs.FS, vars Vars) ([]byte, error) {
+	body, err := r.render(fixtures, vars)
+	if err != nil || r.Encoding == "" {
+		return body, err
+	}
+	enc, ok := encodings[r.Encoding]
+	if !ok {
+		return nil, fmt.Errorf("encoding %q is not utf-16le, utf-16be or windows-1252", r.Encoding)
+	}
+	out, err := enc.NewEncoder().Bytes(body)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the body as %s: %w", r.Encoding, err)
+	}
+	return out, nil
+}
+
+func (r Request) render(fixtures fs.FS, vars Vars) ([]byte, error) {
 	switch {
 	case r.BodyFile != "":
 		return fs.ReadFile(fixtures, r.BodyFile)

@@ -77,6 +77,10 @@ type Request struct {
 	Body      string            `yaml:"body"`          // text template
 	BodyFile  string            `yaml:"body_file"`     // sent byte for byte (fixtures-relative)
 	BodyTmpl  string            `yaml:"body_template"` // a file rendered as a text template
+	// Encoding re-encodes the rendered body: utf-16le or utf-16be (with a
+	// BOM) or windows-1252. Templates are rendered first, so a UTF-16 CSV
+	// can still carry {{.Run}}.
+	Encoding string `yaml:"encoding"`
 	// Invalid marks a request that breaks the spec on purpose.
 	Invalid bool `yaml:"invalid"`
 }
@@ -233,6 +237,9 @@ func check(t *Table, s *Scenario) []string {
 	}
 	if bodies > 1 {
 		p = append(p, s.ID+": give at most one of body, body_file, body_template")
+	}
+	if _, ok := encodings[s.Request.Encoding]; !ok {
+		p = append(p, fmt.Sprintf("%s: encoding %q is not utf-16le, utf-16be or windows-1252", s.ID, s.Request.Encoding))
 	}
 	if s.Flow == "" && len(s.Expect.Status) == 0 && len(s.Expect.AnyOf) == 0 {
 		p = append(p, s.ID+": expect.status is required")
