@@ -101,7 +101,11 @@ func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
 	if err != nil {
 		return nil, err
 	}
-	path, err := scenario.Render("path", r.path(req), r.Env.Vars)
+	path, err := r.path(req)
+	if err != nil {
+		return nil, err
+	}
+	path, err = scenario.Render("path", path, r.Env.Vars)
 	if err != nil {
 		return nil, err
 	}
@@ -146,19 +150,25 @@ func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
 
 // path fills the operation's template from the row's params unless the row
 // gives a path of its own.
-func (r *Run) path(req scenario.Request) string {
+func (r *Run) path(req scenario.Request) (string, error) {
 	if req.Path != "" {
-		return req.Path
+		return req.Path, nil
 	}
 	op, ok := r.Env.Client.Catalog().Operation(req.Operation)
 	if !ok {
-		return ""
+		return "", nil
 	}
 	p := op.Path
 	for k, v := range req.Params {
-		p = strings.ReplaceAll(p, "{"+k+"}", url.PathEscape(v))
+		// A param is a template ({{.Var.x}}): render it before escaping, or
+		// the escaped braces are no longer one.
+		rv, err := scenario.Render("param "+k, v, r.Env.Vars)
+		if err != nil {
+			return "", err
+		}
+		p = strings.ReplaceAll(p, "{"+k+"}", url.PathEscape(rv))
 	}
-	return p
+	return p, nil
 }
 
 func (r *Run) credential(mode string) *exchange.Credential {
@@ -248,7 +258,7 @@ func (r *Run) problems(ex *exchange.Exchange, want scenario.Expect) []string {
 		}
 	}
 	if body != nil && ex.Operation != "" {
-		problems = append(problems, invariant.Problems(ex.Operation, ex.Status(), body)...)
+		problems = append(problems, invariant.ProblemsWithRequest(ex.Operation, ex.Status(), ex.Request.Body, body)...)
 	}
 	return problems
 }

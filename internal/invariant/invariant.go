@@ -5,8 +5,10 @@
 package invariant
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/expect"
 )
@@ -15,18 +17,51 @@ import (
 // broken rules, each one sentence.
 type Check func(status int, body any) []string
 
-var byOperation = map[string][]Check{}
+// RequestCheck is a Check that also sees the decoded JSON request body (nil
+// when the request had none or it was not JSON): rules that tie an answer to
+// what was asked, such as one answer entry per request entry.
+type RequestCheck func(status int, request, body any) []string
+
+var (
+	byOperation = map[string][]Check{}
+	withRequest = map[string][]RequestCheck{}
+)
 
 // Register adds a check for an operationId. Call from init.
 func Register(operationID string, c Check) {
 	byOperation[operationID] = append(byOperation[operationID], c)
 }
 
-// Problems runs every check of the operation.
+// RegisterWithRequest adds a check that needs the request. Call from init.
+func RegisterWithRequest(operationID string, c RequestCheck) {
+	withRequest[operationID] = append(withRequest[operationID], c)
+}
+
+// Problems runs every check of the operation that needs no request.
 func Problems(operationID string, status int, body any) []string {
 	var out []string
 	for _, c := range byOperation[operationID] {
 		out = append(out, c(status, body)...)
+	}
+	return out
+}
+
+// ProblemsWithRequest runs every check of the operation; request is the
+// request body as sent (JSON is decoded, anything else counts as none).
+func ProblemsWithRequest(operationID string, status int, request string, body any) []string {
+	out := Problems(operationID, status, body)
+	checks := withRequest[operationID]
+	if len(checks) == 0 {
+		return out
+	}
+	var req any
+	dec := json.NewDecoder(strings.NewReader(request))
+	dec.UseNumber()
+	if err := dec.Decode(&req); err != nil {
+		req = nil
+	}
+	for _, c := range checks {
+		out = append(out, c(status, req, body)...)
 	}
 	return out
 }
@@ -36,6 +71,11 @@ func Operations() []string {
 	out := make([]string, 0, len(byOperation))
 	for k := range byOperation {
 		out = append(out, k)
+	}
+	for k := range withRequest {
+		if _, dup := byOperation[k]; !dup {
+			out = append(out, k)
+		}
 	}
 	sort.Strings(out)
 	return out
