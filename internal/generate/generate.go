@@ -56,6 +56,11 @@ type Hints struct {
 	// SkipRules names rules not to generate, each with the reason, e.g.
 	// {"type-users.firstname": "the service coerces numbers to strings"}.
 	SkipRules map[string]string `yaml:"skip_rules"`
+	// Flow and With run the operation's rows through a registered flow (for
+	// example one that reads the users first and writes them back after);
+	// a variant's own flow replaces it for that variant's rows.
+	Flow string            `yaml:"flow"`
+	With map[string]string `yaml:"with"`
 }
 
 // Variant is another body format of an operation.
@@ -84,7 +89,7 @@ func Tables(cat *contract.Catalog, seed int64) ([]*scenario.Table, error) {
 		if !ok || h.Skip != "" {
 			continue
 		}
-		g := &gen{op: op, h: h, rnd: rand.New(rand.NewPCG(uint64(seed), uint64(len(op.ID)))), format: jsonFormat(), accepted: h.Accepted, rejected: h.Rejected}
+		g := &gen{op: op, h: h, rnd: rand.New(rand.NewPCG(uint64(seed), uint64(len(op.ID)))), format: jsonFormat(), accepted: h.Accepted, rejected: h.Rejected, flow: h.Flow, with: h.With}
 		rows, err := g.scenarios()
 		if err != nil {
 			return nil, fmt.Errorf("generate %s: %w", op.ID, err)
@@ -287,7 +292,7 @@ func (g *gen) variant(base scenario.Request, jsonDoc any, v Variant) error {
 		rejected = *v.Rejected
 	}
 	g.flow, g.with = v.Flow, v.With
-	defer func() { g.flow, g.with = "", nil }()
+	defer func() { g.flow, g.with = g.h.Flow, g.h.With }()
 	_, err := g.bodyRules(req, f, tag, schema, accepted, rejected)
 	return err
 }
