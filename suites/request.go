@@ -48,7 +48,13 @@ func (r *Run) Prepare() {
 		if req.Operation == "" {
 			req.Operation = r.S.Request.Operation
 		}
-		DeferCleanup(func() { r.cleanup(req) })
+		// The spec's context ends with the It, before cleanups run: each
+		// cleanup gets the context Ginkgo gives it.
+		DeferCleanup(func(ctx SpecContext) {
+			rc := *r
+			rc.Ctx = ctx
+			rc.cleanup(req)
+		})
 	}
 	for i, req := range r.S.Setup {
 		if req.Operation == "" {
