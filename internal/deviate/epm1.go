@@ -1,0 +1,141 @@
+package deviate
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// EPM Cloud Update Users v1 (epm-update-users-v1.txt): the CSV upload, the
+// asynchronous job, its status resource.
+const (
+	epm1Submit   = "/interop/rest/security/v1/users"
+	epm1JobsPart = "/interop/rest/security/v1/jobs/"
+	epm1Snapshot = "/interop/rest/11.1.2.3.600/applicationsnapshots/"
+)
+
+// onEPM1Jobs limits a response change to GETs of a v1 job's status.
+func onEPM1Jobs(f func(r *http.Response, body []byte) []byte) func(*http.Response, []byte) []byte {
+	return func(r *http.Response, body []byte) []byte {
+		if r.Request == nil || r.Request.Method != http.MethodGet || !strings.Contains(r.Request.URL.Path, epm1JobsPart) {
+			return body
+		}
+		return f(r, body)
+	}
+}
+
+var epm1Counts = regexp.MustCompile(`^Processed - (\d+), Succeeded - \d+, Failed - \d+\.$`)
+
+// epm1Started is a submit answer that started a job, for deviations that let
+// through what should have been refused.
+func epm1Started(r *http.Response) map[string]any {
+	base := "http://" + r.Request.Host
+	return map[string]any{
+		"links": []any{
+			map[string]any{"rel": "self", "href": base + epm1Submit, "data": map[string]any{"jobType": "UPDATE_USERS", "filename": "x.csv"}, "action": "UPDATE"},
+			map[string]any{"rel": "Job Status", "href": base + epm1JobsPart + "1", "data": nil, "action": "GET"},
+		},
+		"details": nil, "status": -1, "items": nil,
+	}
+}
+
+func init() {
+	Register(Deviation{
+		Name:     "epm1-job-never-finishes",
+		Scope:    "api:epm-v1",
+		CaughtBy: []string{"EPM1-FLOW-001", "EPM1-CSV-015", "EPM1-VOLUME-001"},
+		Summary:  "a v1 job stays in progress (status -1) forever: the suite must give up at the poll limit, naming the last status, and never hang",
+		// A short bound keeps the run quick: every job row waits it out.
+		RunArgs: []string{"--poll-limit", "1s"},
+		Response: onEPM1Jobs(func(r *http.Response, body []byte) []byte {
+			if r.StatusCode != http.StatusOK {
+				return body
+			}
+			return editJSON(body, func(m map[string]any) {
+				m["status"], m["details"], m["items"] = -1, nil, nil
+			})
+		}),
+	})
+	Register(Deviation{
+		Name:     "epm1-summary-disagrees",
+		Scope:    "api:epm-v1",
+		CaughtBy: []string{"EPM1-CSV-015", "EPM1-CSV-013", "EPM1-CSV-016"},
+		Summary:  "a finished v1 job with failed rows reports them all as succeeded in its summary while items still lists them",
+		Response: onEPM1Jobs(func(r *http.Response, body []byte) []byte {
+			return editJSON(body, func(m map[string]any) {
+				d, _ := m["details"].(string)
+				g := epm1Counts.FindStringSubmatch(d)
+				if s, ok := asInt(m["status"]); !ok || s != 0 || g == nil || m["items"] == nil {
+					return
+				}
+				m["details"] = fmt.Sprintf("Processed - %s, Succeeded - %s, Failed - 0.", g[1], g[1])
+			})
+		}),
+	})
+	Register(Deviation{
+		Name:     "epm1-no-job-status-link",
+		Scope:    "api:epm-v1",
+		CaughtBy: []string{"EPM1-FLOW-001", "EPM1-CSV-001", "EPM1-VOLUME-001"},
+		Summary:  `the v1 submit answer loses its "Job Status" link, so no client can learn the job's outcome`,
+		Response: onPath(http.MethodPut, epm1Submit, func(r *http.Response, body []byte) []byte {
+			return editJSON(body, func(m map[string]any) {
+				links, _ := m["links"].([]any)
+				kept := []any{}
+				for _, l := range links {
+					if lm, ok := l.(map[string]any); ok && lm["rel"] == "Job Status" {
+						continue
+					}
+					kept = append(kept, l)
+				}
+				m["links"] = kept
+			})
+		}),
+	})
+	Register(Deviation{
+		Name:     "epm1-links-object",
+		Scope:    "api:epm-v1",
+		CaughtBy: []string{"EPM1-FLOW-001", "EPM1-CSV-010", "EPM1-ERROR-005"},
+		Summary:  "v1 job answers carry links as one object, as v2 does, instead of an array",
+		Response: onEPM1Jobs(func(r *http.Response, body []byte) []byte {
+			return editJSON(body, func(m map[string]any) {
+				if l, ok := m["links"].([]any); ok && len(l) > 0 {
+					m["links"] = l[0]
+				}
+			})
+		}),
+	})
+	Register(Deviation{
+		Name:     "epm1-ignore-role",
+		Scope:    "api:epm-v1",
+		CaughtBy: []string{"EPM1-AUTH-003", "EPM1-AUTH-001"},
+		Summary:  "a v1 submit by a caller without the roles, or without credentials, starts a job",
+		Response: onPath(http.MethodPut, epm1Submit, func(r *http.Response, body []byte) []byte {
+			refused := r.StatusCode == http.StatusUnauthorized || r.StatusCode == http.StatusForbidden
+			editJSON(body, func(m map[string]any) {
+				d, _ := m["details"].(string)
+				refused = refused || strings.Contains(d, "Authorization failed")
+			})
+			if !refused {
+				return body
+			}
+			return replaceStatus(r, http.StatusOK, epm1Started(r))
+		}),
+	})
+	Register(Deviation{
+		Name:     "epm1-overwrite-upload",
+		Scope:    "api:epm-v1",
+		CaughtBy: []string{"EPM1-FILE-001"},
+		Summary:  "an upload under the name of an existing file reports success (as if it had overwritten it) instead of refusing",
+		Response: func(r *http.Response, body []byte) []byte {
+			if r.Request == nil || r.Request.Method != http.MethodPost || !strings.HasPrefix(r.Request.URL.Path, epm1Snapshot) {
+				return body
+			}
+			return editJSON(body, func(m map[string]any) {
+				if d, _ := m["details"].(string); strings.Contains(d, "already exists") {
+					m["status"], m["details"] = 0, nil
+				}
+			})
+		},
+	})
+}
