@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -39,6 +40,60 @@ func jsonFormat() format {
 			return string(b), err
 		},
 		typed: true,
+	}
+}
+
+// bodyFormat picks the format of an operation's own request body by media
+// type: a form is read into its fields (so a required field can go missing
+// and an enum be broken), a body that is neither JSON nor a form is opaque
+// (only the valid request and the request-level rules apply), anything else
+// is JSON. Other formats of the same operation are variants.
+func bodyFormat(contentType string) format {
+	mt := strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
+	switch {
+	case mt == "application/x-www-form-urlencoded":
+		return formFormat()
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		return jsonFormat()
+	}
+	return opaqueFormat()
+}
+
+// formFormat: the document is the form's fields as strings, each field
+// once (a repeated field keeps its first value).
+func formFormat() format {
+	return format{
+		decode: func(text string) (any, map[string]string, error) {
+			swapped, ph := swapPlaceholders(text)
+			vals, err := url.ParseQuery(swapped)
+			if err != nil {
+				return nil, nil, fmt.Errorf("not a form: %w", err)
+			}
+			doc := map[string]any{}
+			for k, v := range vals {
+				doc[k] = v[0]
+			}
+			return doc, ph, nil
+		},
+		encode: func(doc any) (string, error) {
+			m, ok := doc.(map[string]any)
+			if !ok {
+				return "", fmt.Errorf("a form is a set of fields")
+			}
+			vals := url.Values{}
+			for k, v := range m {
+				vals.Set(k, fmt.Sprint(v))
+			}
+			return vals.Encode(), nil
+		},
+	}
+}
+
+// opaqueFormat: the body is sent as written and never mutated.
+func opaqueFormat() format {
+	return format{
+		decode: func(text string) (any, map[string]string, error) { return nil, nil, nil },
+		encode: func(any) (string, error) { return "", fmt.Errorf("an opaque body is not mutated") },
 	}
 }
 

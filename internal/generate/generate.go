@@ -174,7 +174,7 @@ func (g *gen) scenarios() ([]scenario.Scenario, error) {
 			return nil, err
 		}
 		base.Body = text
-		if doc, err = g.bodyRules(base, jsonFormat(), "", media.Schema, g.h.Accepted, g.h.Rejected); err != nil {
+		if doc, err = g.bodyRules(base, bodyFormat(ct), "", media.Schema, g.h.Accepted, g.h.Rejected); err != nil {
 			return nil, err
 		}
 	} else {

@@ -230,3 +230,100 @@ func TestCSVAndXMLVariants(t *testing.T) {
 		t.Error("CSV has no value types: no wrong-type rule")
 	}
 }
+
+const formSpec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /jobs:
+    put:
+      operationId: submitJob
+      x-source: {inferred: test}
+      x-conformance:
+        api: test
+        accepted: {status: 200}
+        rejected: {status: 400}
+        body: jobtype=RUN&filename=f-{{.Run}}.csv
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [jobtype, filename]
+              properties:
+                jobtype: {type: string, enum: [RUN]}
+                filename: {type: string}
+      responses:
+        "200": {description: ok}
+  /files/{name}:
+    post:
+      operationId: upload
+      x-source: {inferred: test}
+      x-conformance:
+        api: test
+        params: {name: f.csv}
+        accepted: {status: 200}
+        rejected: {status: 415}
+        body: "a,b\n1,{{.Run}}\n"
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/octet-stream:
+            schema: {type: string, format: binary}
+      responses:
+        "200": {description: ok}
+`
+
+// A form body is read into its fields (a field can go missing, an enum be
+// broken); an octet-stream body is sent as written, with the request-level
+// rules only. Neither is JSON, which the generator used to require.
+func TestFormAndOpaqueBodies(t *testing.T) {
+	cat, err := contract.Load(fstest.MapFS{"t.yaml": {Data: []byte(formSpec)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := Tables(cat, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := map[string]string{}
+	for _, s := range tables[0].Scenarios {
+		bodies[s.ID] = s.Request.Body
+	}
+	want := map[string]string{
+		"GEN-submitJob-valid":            "jobtype=RUN&filename=f-{{.Run}}.csv",
+		"GEN-submitJob-missing-jobtype":  "filename=f-{{.Run}}.csv",
+		"GEN-submitJob-missing-filename": "jobtype=RUN",
+		"GEN-upload-valid":               "a,b\n1,{{.Run}}\n",
+		"GEN-upload-mediatype":           "a,b\n1,{{.Run}}\n",
+		"GEN-upload-noauth":              "a,b\n1,{{.Run}}\n",
+	}
+	for id, body := range want {
+		got, ok := bodies[id]
+		if !ok {
+			t.Errorf("%s was not generated; got %v", id, keys(bodies))
+			continue
+		}
+		if got != body {
+			t.Errorf("%s body %q, want %q", id, got, body)
+		}
+	}
+	enum, ok := bodies["GEN-submitJob-enum-jobtype"]
+	if !ok || !strings.Contains(enum, "jobtype=not-in-enum-") || !strings.Contains(enum, "filename=f-{{.Run}}.csv") {
+		t.Errorf("GEN-submitJob-enum-jobtype body %q, want the jobtype outside its enum and the filename kept", enum)
+	}
+	for id := range bodies {
+		if strings.HasPrefix(id, "GEN-submitJob-type-") || (strings.HasPrefix(id, "GEN-upload-") && strings.Contains(id, "missing")) {
+			t.Errorf("%s: a form has no value types and an opaque body is never mutated", id)
+		}
+	}
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
