@@ -33,9 +33,12 @@ import (
 //	jobtype: UPDATE_USERS       the form's jobtype ("-" leaves the field out)
 //	filename: NAME              the form's filename (a template; default the uploaded
 //	                            name; "-" leaves the field out)
-//	submit: job|refused|none    job (default): require status -1 and poll;
+//	submit: job|refused|none|upload
+//	                            job (default): require status -1 and poll;
 //	                            refused: the row's expect judges the submit answer,
-//	                            which must not start a job; none: upload only
+//	                            which must not start a job; none: upload only;
+//	                            upload: the row's request is the upload and its
+//	                            expect judges the upload's answer
 //	submit_observe: P1,P2       paths recorded from the submit answer
 //
 // A row whose request is the upload itself (operation epmUploadFile, as the
@@ -69,25 +72,36 @@ func epm1JobFlow(r *Run) {
 	}
 	r.Prepare()
 	name := ""
+	mode := with["submit"]
+	if mode == "upload" {
+		// The row's request is the upload and what is judged (the generated
+		// rows of epmUploadFile): only the name is the flow's.
+		if r.S.Request.Operation != opEPM1Upload {
+			r.Failf("with.submit upload needs a row whose request is %s", opEPM1Upload)
+		}
+		name = r.epm1FileName()
+		r.epm1DeleteAfter(name)
+		req := r.S.Request
+		req.Path, req.Params = "", map[string]string{"name": name}
+		ex := r.Send(req)
+		r.Check(ex, r.S.Expect)
+		r.Observe(ex, r.S.Observe)
+		r.epm1Then(name)
+		return
+	}
 	if upload, ok := r.epm1UploadRequest(); ok {
 		name = r.epm1FileName()
 		upload.Params = map[string]string{"name": name}
 		// Registered before the upload: whatever happens next, the file
 		// goes. The vendor document says it "should be deleted after the
 		// API executes", without saying by whom (Q-EPM1-001); 404 is done.
-		del := scenario.Request{Operation: opEPM1Delete, Params: map[string]string{"name": name}}
-		DeferCleanup(func(ctx SpecContext) { // the spec's own context has ended by then
-			rc := *r
-			rc.Ctx = ctx
-			rc.cleanup(del)
-		})
+		r.epm1DeleteAfter(name)
 		ex := r.Send(upload)
 		if ex.Status() != 200 || epm1Status(ex) != "0" {
 			r.Failf("uploading %s answered HTTP %d, status %s, so the job cannot run:\n  - %s",
 				name, ex.Status(), epm1Status(ex), strings.Join(append(r.Problems(ex, scenario.Expect{}), epm1Details(ex)), "\n  - "))
 		}
 	}
-	mode := with["submit"]
 	if mode == "none" {
 		r.epm1Then(name)
 		return
@@ -103,7 +117,7 @@ func epm1JobFlow(r *Run) {
 		return
 	}
 	if mode != "" && mode != "job" {
-		r.Failf("with.submit %q is not job, refused or none", mode)
+		r.Failf("with.submit %q is not job, refused, none or upload", mode)
 	}
 	// The submit answer (Example 1): status -1 and the link to poll.
 	problems := r.Problems(ex, scenario.Expect{Status: scenario.Statuses{200}})
@@ -122,6 +136,18 @@ func epm1JobFlow(r *Run) {
 	r.Check(final, r.S.Expect)
 	r.Observe(final, r.S.Observe)
 	r.epm1Then(name)
+}
+
+// epm1DeleteAfter deletes the file once the scenario is over, whatever
+// happened; 404 is done. Registered before the upload, so a half-finished
+// upload goes too.
+func (r *Run) epm1DeleteAfter(name string) {
+	del := scenario.Request{Operation: opEPM1Delete, Params: map[string]string{"name": name}}
+	DeferCleanup(func(ctx SpecContext) { // the spec's own context has ended by then
+		rc := *r
+		rc.Ctx = ctx
+		rc.cleanup(del)
+	})
 }
 
 // epm1UploadRequest is the upload the row asks for, if any.
