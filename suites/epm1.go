@@ -70,9 +70,14 @@ func epm1JobFlow(r *Run) {
 			r.Failf("with.%s is not a parameter of the epm1-job flow (see suites/epm1.go)", k)
 		}
 	}
+	mode := with["submit"]
+	switch mode {
+	case "", "job", "refused", "none", "upload":
+	default:
+		r.Failf("with.submit %q is not job, refused, none or upload", mode)
+	}
 	r.Prepare()
 	name := ""
-	mode := with["submit"]
 	if mode == "upload" {
 		// The row's request is the upload and what is judged (the generated
 		// rows of epmUploadFile): only the name is the flow's.
@@ -115,9 +120,6 @@ func epm1JobFlow(r *Run) {
 		}
 		r.epm1Then(name)
 		return
-	}
-	if mode != "" && mode != "job" {
-		r.Failf("with.submit %q is not job, refused, none or upload", mode)
 	}
 	// The submit answer (Example 1): status -1 and the link to poll.
 	problems := r.Problems(ex, scenario.Expect{Status: scenario.Statuses{200}})
