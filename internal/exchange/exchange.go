@@ -220,7 +220,14 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 	}
 	u := *c.base
 	relPath, rawQuery, _ := strings.Cut(r.Path, "?")
-	u.Path = c.base.Path + relPath
+	// The row's path is sent as written, escapes included: a file name
+	// with %2F must reach the target as %2F, not as %252F or a slash.
+	decoded, err := url.PathUnescape(relPath)
+	if err != nil {
+		return nil, fmt.Errorf("path %q: %w", relPath, err)
+	}
+	u.Path = c.base.Path + decoded
+	u.RawPath = c.base.EscapedPath() + relPath
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return nil, fmt.Errorf("query of %q: %w", r.Path, err)

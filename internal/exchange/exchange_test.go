@@ -136,3 +136,20 @@ func TestValidationUnderABasePath(t *testing.T) {
 		t.Fatalf("want a violation at /status, got %v", ex.ResponseViolations)
 	}
 }
+
+// An escaped separator in a file name reaches the target escaped once.
+func TestPathEscapesAreSentAsWritten(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.EscapedPath()
+	}))
+	defer srv.Close()
+	c, _ := exchange.New(srv.URL+"/base", catalog(t), exchange.Options{})
+	ex, err := c.Do(context.Background(), exchange.Request{Method: "DELETE", Path: "/files/inbox%2Fusers.csv"})
+	if err != nil || ex.Err != nil {
+		t.Fatal(err, ex.Err)
+	}
+	if got != "/base/files/inbox%2Fusers.csv" {
+		t.Fatalf("the target saw %q", got)
+	}
+}

@@ -569,12 +569,15 @@ func breaking(pattern string, rnd *rand.Rand) (string, bool) {
 	return "", false
 }
 
+// idUnsafe are the characters a scenario ID cannot hold (CSV columns have spaces).
+var idUnsafe = regexp.MustCompile(`[^A-Za-z0-9_]`)
+
 // pathID renders a path for an ID: users.userlogin (indexes dropped).
 func pathID(p []any) string {
 	var parts []string
 	for _, x := range p {
 		if s, ok := x.(string); ok {
-			parts = append(parts, s)
+			parts = append(parts, idUnsafe.ReplaceAllString(s, "_"))
 		}
 	}
 	return strings.Join(parts, ".")
