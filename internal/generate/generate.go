@@ -513,7 +513,7 @@ func (g *gen) mutation(base scenario.Request, doc any, p []any, v any, remove bo
 		// In a table a required property is missing for every row: the
 		// column is gone from the header.
 		mutated = dropColumn(deepCopy(doc), p[len(p)-1].(string))
-		rule, title = "missing-column", "without the required column "+pathID(p[len(p)-1:])+" is refused"
+		rule, title = "missing-column", "without the required column "+show(p[len(p)-1:])+" is refused"
 	} else {
 		mutated = set(deepCopy(doc), p, v, remove)
 	}

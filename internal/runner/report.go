@@ -58,6 +58,11 @@ func Summarize(r Report) Summary {
 				op = o
 			}
 		}
+		// A spec the label filter left out is skipped without a message: it
+		// is no outcome of this target and gets no line in the summary.
+		if spec.State == types.SpecStateSkipped && spec.Failure.Message == "" {
+			continue
+		}
 		c := count(s.ByAPI, api)
 		g := &APICount{} // discarded unless generated
 		if op != "" {
@@ -75,14 +80,10 @@ func Summarize(r Report) Summary {
 			g.Failed++
 			s.FailedIDs = append(s.FailedIDs, id)
 		case spec.State == types.SpecStateSkipped:
-			// A label filter's exclusions are not skips of this target: only
-			// specs skipped with a reason at run time count.
-			if spec.Failure.Message != "" {
-				s.Skipped++
-				c.Skipped++
-				g.Skipped++
-				s.SkipReasons[spec.Failure.Message]++
-			}
+			s.Skipped++
+			c.Skipped++
+			g.Skipped++
+			s.SkipReasons[spec.Failure.Message]++
 		}
 	}
 	s.Ran = s.Passed + s.Failed
