@@ -424,6 +424,12 @@ func (g *gen) walk(base scenario.Request, doc any, ref *openapi3.SchemaRef, path
 		return
 	}
 	val, present := get(doc, path)
+	if alt := alternative(s, val); alt != nil {
+		// oneOf/anyOf (one user or a list of users): the rules of the
+		// alternative the valid body takes.
+		g.walk(base, doc, alt, path)
+		return
+	}
 	switch {
 	case s.Type.Is("object") || len(s.Properties) > 0:
 		names := make([]string, 0, len(s.Properties))
@@ -455,6 +461,33 @@ func (g *gen) walk(base scenario.Request, doc any, ref *openapi3.SchemaRef, path
 			g.walk(base, doc, s.Items, append(append([]any{}, path...), 0))
 		}
 	}
+}
+
+// alternative is the first oneOf/anyOf alternative of a schema that has
+// no type or properties of its own whose kind (object or array) is the
+// valid value's; nil when there is none.
+func alternative(s *openapi3.Schema, val any) *openapi3.SchemaRef {
+	if s.Type != nil && len(s.Type.Slice()) > 0 || len(s.Properties) > 0 {
+		return nil
+	}
+	alts := append(append(openapi3.SchemaRefs{}, s.OneOf...), s.AnyOf...)
+	for _, a := range alts {
+		as := resolve(a)
+		if as == nil {
+			continue
+		}
+		switch val.(type) {
+		case map[string]any:
+			if as.Type.Is("object") || len(as.Properties) > 0 {
+				return a
+			}
+		case []any:
+			if as.Type.Is("array") {
+				return a
+			}
+		}
+	}
+	return nil
 }
 
 // valueRules: wrong type, outside the enum, too long, breaking the pattern or format.

@@ -327,3 +327,47 @@ func keys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// A body that is one object or a list of them (oneOf, Essbase's Add Users)
+// gets the rules of the alternative its valid body takes.
+func TestOneOfTakesTheValidBodysAlternative(t *testing.T) {
+	const oneOf = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: addThings
+      x-source: {inferred: test}
+      x-conformance:
+        api: test
+        body: '{"name":"one","kind":"a"}'
+        accepted: {status: 200}
+        rejected: {status: 400}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - type: array
+                  items: {$ref: "#/components/schemas/Thing"}
+                - $ref: "#/components/schemas/Thing"
+      responses:
+        "200": {description: ok}
+        "400": {description: bad}
+        "401": {description: unauthenticated}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, maxLength: 8}
+        kind: {type: string, enum: [a, b, c]}
+`
+	got := strings.Join(ids(t, oneOf, 1), "\n") + "\n"
+	for _, want := range []string{"GEN-addThings-missing-name", "GEN-addThings-maxlength-name", "GEN-addThings-enum-kind"} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("no %s among:\n%s", want, got)
+		}
+	}
+}
