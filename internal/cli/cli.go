@@ -146,7 +146,7 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	adminPassword := fs.String("admin-password", "", "password of the administrator account admin (default Welcome1)")
 	seedFile := fs.String("seed", "", "seed file (default: the built-in fixtures/mock/seed.yaml)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
-	maxBody := fs.Int64("max-body", 8<<20, "largest JSON/XML/CSV request body in bytes (EPM v1 uploads have their own cap)")
+	maxBody := fs.Int64("max-body", 0, "largest JSON/XML/CSV request body in bytes for every product (default: each product's own, 8 MiB EPM, 1 MiB Essbase and OIG; EPM v1 uploads have their own cap)")
 	jobDuration := fs.Duration("epm-job-duration", 0, "least time an EPM v1 job stays in progress (default 300ms)")
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
 	if err := fs.Parse(args); err != nil {
