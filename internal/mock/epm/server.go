@@ -105,18 +105,6 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}", s.deleteFile)
 }
 
-// RequestURL rebuilds the absolute URL the caller used.
-func RequestURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host + r.URL.Path
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
 // Update Users v1 (epm-update-users-v1.txt) and the two migration file
@@ -62,7 +63,7 @@ const (
 // ---- PUT /interop/rest/security/{api_version}/users
 
 func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
-	self := linkV1{Rel: "self", Href: RequestURL(r), Action: "UPDATE"}
+	self := linkV1{Rel: "self", Href: reqinfo.URL(r), Action: "UPDATE"}
 	fail := func(httpStatus int, details string) {
 		writeJSON(w, httpStatus, envelopeV1{Links: []linkV1{self}, Details: str(details), Status: statusFailure})
 	}
@@ -115,14 +116,14 @@ func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
 	go s.runJob(s.ctx, j, submitted)
 	s.log.Info("epm v1 update users submitted", "caller", caller.Login, "file", filename, "job", j.id)
 	self.Data = map[string]string{"jobType": jobTypeUpdateUsers, "filename": filename}
-	status := linkV1{Rel: "Job Status", Href: strings.TrimSuffix(RequestURL(r), "/users") + "/jobs/" + strconv.FormatInt(j.id, 10), Action: "GET"}
+	status := linkV1{Rel: "Job Status", Href: strings.TrimSuffix(reqinfo.URL(r), "/users") + "/jobs/" + strconv.FormatInt(j.id, 10), Action: "GET"}
 	writeJSON(w, http.StatusOK, envelopeV1{Links: []linkV1{self, status}, Status: statusInProgress})
 }
 
 // ---- GET /interop/rest/security/{api_version}/jobs/{jobId}
 
 func (s *Server) getUsersJobV1(w http.ResponseWriter, r *http.Request) {
-	self := linkV1{Rel: "self", Href: RequestURL(r), Action: "GET"}
+	self := linkV1{Rel: "self", Href: reqinfo.URL(r), Action: "GET"}
 	fail := func(httpStatus int, details string) {
 		writeJSON(w, httpStatus, envelopeV1{Links: []linkV1{self}, Details: str(details), Status: statusFailure})
 	}
@@ -192,7 +193,7 @@ type chunkParams struct {
 }
 
 func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
-	self := linkV1{Rel: "self", Href: RequestURL(r), Action: "POST"}
+	self := linkV1{Rel: "self", Href: reqinfo.URL(r), Action: "POST"}
 	answer := func(httpStatus, status int, details string) {
 		e := fileEnvelope{Links: []linkV1{self}, Status: status}
 		if details != "" {
@@ -267,7 +268,7 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 // ---- DELETE /interop/rest/11.1.2.3.600/applicationsnapshots/{name}
 
 func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
-	self := linkV1{Rel: "self", Href: RequestURL(r), Action: "DELETE"}
+	self := linkV1{Rel: "self", Href: reqinfo.URL(r), Action: "DELETE"}
 	answer := func(httpStatus, status int, details string) {
 		e := fileEnvelope{Links: []linkV1{self}, Status: status}
 		if details != "" {

@@ -1,7 +1,6 @@
 package epm
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
 // Vendor error codes. The first three are in epm-update-users-v2.txt and
@@ -100,7 +100,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		Users *[]json.RawMessage `json:"users"`
 	}
 	if err := json.Unmarshal(body, &payload); err != nil {
-		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body is not valid JSON: "+jsonProblem(body, err))
+		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body is not valid JSON: "+reqinfo.JSONProblem(body, err))
 		return
 	}
 	if payload.Users == nil {
@@ -162,15 +162,5 @@ func hasPredefinedRole(a *auth.Account) bool {
 }
 
 func selfLink(r *http.Request) linkV2 {
-	return linkV2{Href: RequestURL(r), Action: r.Method}
-}
-
-// jsonProblem says where a JSON body broke, so the caller can fix it.
-func jsonProblem(body []byte, err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line := 1 + bytes.Count(body[:se.Offset], []byte("\n"))
-		return fmt.Sprintf("%s (line %d, byte %d)", se.Error(), line, se.Offset)
-	}
-	return err.Error()
+	return linkV2{Href: reqinfo.URL(r), Action: r.Method}
 }

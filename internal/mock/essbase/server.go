@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
 // Seed is the essbase section of the mock's seed file. Every account of the
@@ -311,25 +312,13 @@ func (s *Server) answerUsers(w http.ResponseWriter, r *http.Request, users []Use
 
 // links are the four of essbase-update-user.txt, Example of Response Body.
 func links(r *http.Request, id string) []linkOut {
-	self := origin(r) + usersPath + "/" + url.PathEscape(id)
+	self := reqinfo.Origin(r) + usersPath + "/" + url.PathEscape(id)
 	return []linkOut{
 		{Rel: "get", Href: self, Method: http.MethodGet},
 		{Rel: "edit", Href: self, Method: http.MethodPut},
 		{Rel: "delete", Href: self, Method: http.MethodDelete},
 		{Rel: "provisionReport", Href: self + "/provisionReport", Method: http.MethodGet},
 	}
-}
-
-// origin is the scheme and host the caller used.
-func origin(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host
 }
 
 // ruleError maps an error to its status and errorCode; the message is the

@@ -17,6 +17,7 @@ import (
 	"net/url"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
 // Options tune the simulator.
@@ -155,7 +156,7 @@ func (s *Server) updateUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	var req putRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		s.refuse(w, r, http.StatusBadRequest, fail(codeMalformed, "The request body is not valid JSON", jsonProblem(body, err)))
+		s.refuse(w, r, http.StatusBadRequest, fail(codeMalformed, "The request body is not valid JSON", reqinfo.JSONProblem(body, err)))
 		return
 	}
 	if req.Users == nil || len(*req.Users) == 0 {
@@ -208,7 +209,7 @@ func (s *Server) updateOne(r *http.Request, raw json.RawMessage) userResult {
 		return failWith(fail(codeNoID, "The id field is mandatory", ""))
 	}
 	// The example gives the unknown user 9999 a self link too.
-	res.Links = []link{{Rel: "self", Href: baseURL(r) + usersPath + "/" + url.PathEscape(id)}}
+	res.Links = []link{{Rel: "self", Href: reqinfo.Origin(r) + usersPath + "/" + url.PathEscape(id)}}
 	if _, exists := s.Users.Get(id); !exists {
 		return failWith(unknownUser(""))
 	}
@@ -279,7 +280,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 		fields = append(fields, fieldValue{Name: f.name, Value: &v})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"links":  []link{{Rel: "self", Href: baseURL(r) + usersPath + "/" + url.PathEscape(id)}},
+		"links":  []link{{Rel: "self", Href: reqinfo.Origin(r) + usersPath + "/" + url.PathEscape(id)}},
 		"fields": fields,
 	})
 }
@@ -364,47 +365,6 @@ func unknownUser(id string) *failure { return fail(codeUnknownUser, "User does n
 
 func isNull(raw json.RawMessage) bool {
 	return len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
-}
-
-// baseURL rebuilds scheme and host as the caller used them, so self links
-// lead back to this mock.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host
-}
-
-// jsonProblem says where and how a JSON body broke, so the caller can fix it.
-func jsonProblem(body []byte, err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		line := 1 + bytes.Count(body[:se.Offset], []byte("\n"))
-		return fmt.Sprintf("%s at line %d byte %d", se.Error(), line, se.Offset)
-	case errors.As(err, &te):
-		where := te.Field
-		if where == "" {
-			where = "the body"
-		}
-		return fmt.Sprintf("%s must be %s, not %s", where, jsonKind(te.Type.Kind().String()), te.Value)
-	}
-	return err.Error()
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "struct", "map":
-		return "an object"
-	case "slice", "array", "ptr":
-		return "an array"
-	}
-	return "a " + goKind
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
