@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -111,22 +112,32 @@ func (j junitSuites) names(prefix string) (all, failed []string) {
 
 // newMock serves a fresh simulator in this process.
 func newMock(t *testing.T) *httptest.Server {
+	srv, _ := startMock(t, mock.Options{}, nil)
+	return srv
+}
+
+// startMock serves a simulator seeded from the shipped seed, optionally
+// behind a wrapping handler, and stops it when the test ends.
+func startMock(t *testing.T, opts mock.Options, wrap func(http.Handler) http.Handler) (*httptest.Server, *mock.Server) {
 	t.Helper()
 	seedData, err := fixtures.FS.ReadFile("mock/seed.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed, err := mock.ParseSeed(seedData)
+	if opts.Seed, err = mock.ParseSeed(seedData); err != nil {
+		t.Fatal(err)
+	}
+	m, err := mock.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := mock.New(mock.Options{Seed: seed})
-	if err != nil {
-		t.Fatal(err)
+	var h http.Handler = m
+	if wrap != nil {
+		h = wrap(m)
 	}
-	srv := httptest.NewServer(m)
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); m.Close() })
-	return srv
+	return srv, m
 }
 
 // Every registered deviation must make the run fail, and fail exactly in
@@ -321,17 +332,6 @@ func TestSecretsNeverReachReportsOrOutput(t *testing.T) {
 }
 
 func newMockWithAdminPassword(t *testing.T, pw string) *httptest.Server {
-	t.Helper()
-	seedData, _ := fixtures.FS.ReadFile("mock/seed.yaml")
-	seed, err := mock.ParseSeed(seedData)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mock.New(mock.Options{Seed: seed, AdminPassword: pw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(func() { srv.Close(); m.Close() })
+	srv, _ := startMock(t, mock.Options{AdminPassword: pw}, nil)
 	return srv
 }

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/cli"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
@@ -20,26 +19,16 @@ import (
 // its Essbase store; adds counts the users-collection POSTs it answered 200.
 func essbaseMock(t *testing.T) (srv *httptest.Server, m *mock.Server, adds *atomic.Int64) {
 	t.Helper()
-	seedData, err := fixtures.FS.ReadFile("mock/seed.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, err := mock.ParseSeed(seedData)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m, err = mock.New(mock.Options{Seed: seed}); err != nil {
-		t.Fatal(err)
-	}
 	adds = &atomic.Int64{}
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		m.ServeHTTP(rec, r)
-		if r.Method == http.MethodPost && r.URL.Path == "/essbase/rest/v1/users" && rec.status == http.StatusOK {
-			adds.Add(1)
-		}
-	}))
-	t.Cleanup(func() { srv.Close(); m.Close() })
+	srv, m = startMock(t, mock.Options{}, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			h.ServeHTTP(rec, r)
+			if r.Method == http.MethodPost && r.URL.Path == "/essbase/rest/v1/users" && rec.status == http.StatusOK {
+				adds.Add(1)
+			}
+		})
+	})
 	return srv, m, adds
 }
 
