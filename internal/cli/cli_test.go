@@ -12,15 +12,21 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/cli"
+	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
+	"github.com/oracle-users-conformance/conformance/internal/generate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
+	"github.com/oracle-users-conformance/conformance/internal/scenario"
+	"github.com/oracle-users-conformance/conformance/specs"
 )
 
 // The test binary doubles as the conformance command: Ginkgo's RunSpecs runs
@@ -143,37 +149,92 @@ func startMock(t *testing.T, opts mock.Options, wrap func(http.Handler) http.Han
 // Every registered deviation must make the run fail, and fail exactly in
 // the scenarios it names: this is the proof that those scenarios can fail.
 func TestEveryDeviationIsCaught(t *testing.T) {
-	for _, d := range deviate.All() {
-		t.Run(d.Name, func(t *testing.T) {
-			t.Parallel()
-			if len(d.CaughtBy) == 0 || d.Scope == "" {
-				t.Fatalf("deviation %s names no scope or no scenario that catches it", d.Name)
-			}
-			target := newMock(t)
-			u, _ := url.Parse(target.URL)
-			proxy := httptest.NewServer(deviate.Proxy(u, d))
-			defer proxy.Close()
-			dir := t.TempDir()
-			args := append([]string{"run", "--config", mockConfig, "--target", proxy.URL,
-				"--allow-mutations", "--label-filter", d.Scope, "--report-dir", dir}, d.RunArgs...)
-			r := conformance(t, nil, args...)
-			if r.code != cli.ExitFail {
-				t.Fatalf("exit code %d through %s, want %d (the suite must fail)\n%s%s", r.code, d.Name, cli.ExitFail, r.stdout, r.stderr)
-			}
-			failed := map[string]bool{}
-			for _, id := range r.summary.FailedIDs {
-				failed[id] = true
-			}
-			for _, id := range d.CaughtBy {
-				if !failed[id] {
-					t.Errorf("%s did not fail through %s (%s); failed: %v", id, d.Name, d.Summary, r.summary.FailedIDs)
+	var mu sync.Mutex
+	caught := map[string][]string{} // scenario ID -> deviations it failed under
+	t.Run("deviations", func(t *testing.T) {
+		for _, d := range deviate.All() {
+			runDeviation(t, d, func(failedIDs []string) {
+				mu.Lock()
+				defer mu.Unlock()
+				for _, id := range failedIDs {
+					caught[id] = append(caught[id], d.Name)
 				}
-			}
-			if !strings.Contains(r.stdout, d.CaughtBy[0]) {
-				t.Errorf("the run's output does not name %s", d.CaughtBy[0])
-			}
-		})
+			})
+		}
+	})
+	logDeviationCoverage(t, caught)
+}
+
+// logDeviationCoverage reports how many scenarios some deviation made fail:
+// the measure of how much of the suite is shown able to fail.
+func logDeviationCoverage(t *testing.T, caught map[string][]string) {
+	tables, err := scenario.LoadDir(fixtures.FS, "scenarios")
+	if err != nil {
+		t.Fatal(err)
 	}
+	cat, err := contract.Load(specs.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated, err := generate.Tables(cat, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, hit := map[string]int{}, map[string]int{}
+	for _, tb := range append(tables, generated...) {
+		for _, s := range tb.Scenarios {
+			kind := s.API
+			if strings.HasPrefix(s.ID, "GEN-") {
+				kind += " (generated)"
+			}
+			total[kind]++
+			if len(caught[s.ID]) > 0 {
+				hit[kind]++
+			}
+		}
+	}
+	kinds := make([]string, 0, len(total))
+	for k := range total {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		t.Logf("deviations make %d of %d %s scenarios fail", hit[k], total[k], k)
+	}
+}
+
+func runDeviation(t *testing.T, d deviate.Deviation, record func(failedIDs []string)) {
+	t.Helper()
+	t.Run(d.Name, func(t *testing.T) {
+		t.Parallel()
+		if len(d.CaughtBy) == 0 || d.Scope == "" {
+			t.Fatalf("deviation %s names no scope or no scenario that catches it", d.Name)
+		}
+		target := newMock(t)
+		u, _ := url.Parse(target.URL)
+		proxy := httptest.NewServer(deviate.Proxy(u, d))
+		defer proxy.Close()
+		dir := t.TempDir()
+		args := append([]string{"run", "--config", mockConfig, "--target", proxy.URL,
+			"--allow-mutations", "--label-filter", d.Scope, "--report-dir", dir}, d.RunArgs...)
+		r := conformance(t, nil, args...)
+		if r.code != cli.ExitFail {
+			t.Fatalf("exit code %d through %s, want %d (the suite must fail)\n%s%s", r.code, d.Name, cli.ExitFail, r.stdout, r.stderr)
+		}
+		failed := map[string]bool{}
+		for _, id := range r.summary.FailedIDs {
+			failed[id] = true
+		}
+		for _, id := range d.CaughtBy {
+			if !failed[id] {
+				t.Errorf("%s did not fail through %s (%s); failed: %v", id, d.Name, d.Summary, r.summary.FailedIDs)
+			}
+		}
+		if !strings.Contains(r.stdout, d.CaughtBy[0]) {
+			t.Errorf("the run's output does not name %s", d.CaughtBy[0])
+		}
+		record(r.summary.FailedIDs)
+	})
 }
 
 // A proxy without deviations changes nothing: the failures above come from

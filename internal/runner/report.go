@@ -145,13 +145,27 @@ func (s Summary) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", s.Passed, s.Failed, s.Skipped)
 }
 
+// trimmed keeps the exchanges of failed specs only, so CI tools digest
+// junit.xml quickly; report.json keeps every exchange as evidence.
+func trimmed(r Report) Report {
+	specs := make(types.SpecReports, len(r.SpecReports))
+	copy(specs, r.SpecReports)
+	for i := range specs {
+		if !specs[i].State.Is(types.SpecStateFailureStates) {
+			specs[i].ReportEntries = nil
+		}
+	}
+	r.SpecReports = specs
+	return r
+}
+
 // writeReports writes junit.xml (names begin with the scenario ID, no labels
 // in names so history stays stable, exchanges kept only for failures),
 // report.json (Ginkgo's full report: every exchange of every spec) and
 // summary.json.
 func writeReports(dir string, r Report, s Summary) error {
 	junit := filepath.Join(dir, "junit.xml")
-	err := reporters.GenerateJUnitReportWithConfig(r, junit, reporters.JunitReportConfig{
+	err := reporters.GenerateJUnitReportWithConfig(trimmed(r), junit, reporters.JunitReportConfig{
 		OmitLeafNodeType:          true,
 		OmitSpecLabels:            true,
 		OmitSuiteSetupNodes:       true,
