@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/internal/scenario"
 	"github.com/oracle-users-conformance/conformance/specs"
 )
 
@@ -43,7 +44,8 @@ paths:
         "401": {description: unauthenticated}
 `
 
-func ids(t *testing.T, doc string, seed int64) []string {
+// generated derives the tables of a spec given as text.
+func generated(t *testing.T, doc string, seed int64) []*scenario.Table {
 	t.Helper()
 	cat, err := contract.Load(fstest.MapFS{"t.yaml": {Data: []byte(doc)}})
 	if err != nil {
@@ -53,6 +55,12 @@ func ids(t *testing.T, doc string, seed int64) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tables
+}
+
+func ids(t *testing.T, doc string, seed int64) []string {
+	t.Helper()
+	tables := generated(t, doc, seed)
 	var out []string
 	for _, tb := range tables {
 		for _, s := range tb.Scenarios {
@@ -127,14 +135,7 @@ func TestDeterministic(t *testing.T) {
 func TestTemplatedBodiesKeepTheirPlaceholders(t *testing.T) {
 	withBody := strings.Replace(spec, "accepted: {status: 200}", `accepted: {status: 200}
         body: '{"things":[{"name":"{{.Var.x}}","kind":"a"}]}'`, 1)
-	cat, err := contract.Load(fstest.MapFS{"t.yaml": {Data: []byte(withBody)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tables, err := Tables(cat, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tables := generated(t, withBody, 1)
 	for _, s := range tables[0].Scenarios {
 		if s.ID == "GEN-putThings-missing-things.kind" || s.ID == "GEN-putThings-type-things.kind" {
 			if !strings.Contains(s.Request.Body, "{{.Var.x}}") {
@@ -187,14 +188,7 @@ components:
 `
 
 func TestCSVAndXMLVariants(t *testing.T) {
-	cat, err := contract.Load(fstest.MapFS{"t.yaml": {Data: []byte(variantSpec)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tables, err := Tables(cat, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tables := generated(t, variantSpec, 3)
 	rows := map[string]string{}
 	encodings := map[string]string{}
 	for _, s := range tables[0].Scenarios {
@@ -278,14 +272,7 @@ paths:
 // broken); an octet-stream body is sent as written, with the request-level
 // rules only. Neither is JSON, which the generator used to require.
 func TestFormAndOpaqueBodies(t *testing.T) {
-	cat, err := contract.Load(fstest.MapFS{"t.yaml": {Data: []byte(formSpec)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tables, err := Tables(cat, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tables := generated(t, formSpec, 1)
 	bodies := map[string]string{}
 	for _, s := range tables[0].Scenarios {
 		bodies[s.ID] = s.Request.Body
