@@ -181,6 +181,7 @@ func logDeviationCoverage(t *testing.T, caught map[string][]string) {
 		t.Fatal(err)
 	}
 	total, hit := map[string]int{}, map[string]int{}
+	var missed []string
 	for _, tb := range append(tables, generated...) {
 		for _, s := range tb.Scenarios {
 			kind := s.API
@@ -190,6 +191,8 @@ func logDeviationCoverage(t *testing.T, caught map[string][]string) {
 			total[kind]++
 			if len(caught[s.ID]) > 0 {
 				hit[kind]++
+			} else {
+				missed = append(missed, s.ID)
 			}
 		}
 	}
@@ -201,6 +204,8 @@ func logDeviationCoverage(t *testing.T, caught map[string][]string) {
 	for _, k := range kinds {
 		t.Logf("deviations make %d of %d %s scenarios fail", hit[k], total[k], k)
 	}
+	sort.Strings(missed)
+	t.Logf("no deviation yet makes these fail: %s", strings.Join(missed, " "))
 }
 
 func runDeviation(t *testing.T, d deviate.Deviation, record func(failedIDs []string)) {
