@@ -38,10 +38,10 @@ func init() {
 	Register(Deviation{
 		Name:     "epm1-any-client-error-as-500",
 		Scope:    "api:epm-v1",
-		Summary:  "every 4xx of the v1 submit, job status, upload and delete resources becomes a 500",
-		Response: onPaths([]string{"/interop/rest/security/v1/", epm1Snapshot}, clientErrorAs500),
+		Summary:  "every 4xx of the security and file resources (v1 submit, job status, upload, delete) becomes a 500",
+		Response: onPaths([]string{"/interop/rest/security/", epm1Snapshot}, clientErrorAs500),
 		CaughtBy: []string{
-			"EPM1-AUTH-004", "EPM1-ERROR-001", "EPM1-FILE-002",
+			"EPM1-AUTH-004", "EPM1-ERROR-001", "EPM1-ERROR-002", "EPM1-FILE-002",
 			"GEN-epmDeleteFile-noauth", "GEN-epmDeleteFile-badauth", "GEN-epmDeleteFile-method",
 			"GEN-epmUploadFile-noauth", "GEN-epmUploadFile-badauth", "GEN-epmUploadFile-mediatype", "GEN-epmUploadFile-method",
 			"GEN-getUsersJobV1-noauth", "GEN-getUsersJobV1-badauth", "GEN-getUsersJobV1-method",
