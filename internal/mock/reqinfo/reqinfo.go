@@ -23,8 +23,9 @@ func Origin(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// URL is the absolute URL of the request, without its query.
-func URL(r *http.Request) string { return Origin(r) + r.URL.Path }
+// URL is the absolute URL of the request as sent (escapes kept), without
+// its query.
+func URL(r *http.Request) string { return Origin(r) + r.URL.EscapedPath() }
 
 // JSONProblem says where and how a JSON body broke, so the caller can fix it.
 func JSONProblem(body []byte, err error) string {
