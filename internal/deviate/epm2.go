@@ -105,12 +105,7 @@ func init() {
 		Scope:    "api:epm-v2",
 		CaughtBy: []string{"EPM2-ERROR-003", "EPM2-ERROR-005", "EPM2-AUTH-001"},
 		Summary:  "every v2 client error (4xx) becomes a 500",
-		Response: onPath("", epm2Path, func(r *http.Response, body []byte) []byte {
-			if r.StatusCode < 400 || r.StatusCode >= 500 {
-				return body
-			}
-			return replaceStatus(r, http.StatusInternalServerError, map[string]any{"status": 1, "details": "internal error"})
-		}),
+		Response: onPath("", epm2Path, clientErrorAs500),
 	})
 }
 

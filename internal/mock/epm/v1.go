@@ -192,15 +192,21 @@ type chunkParams struct {
 	ChunkSize *int64 `json:"chunkSize"`
 }
 
-func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
-	self := linkV1{Rel: "self", Href: reqinfo.URL(r), Action: "POST"}
-	answer := func(httpStatus, status int, details string) {
+// fileAnswer writes the file resources' envelope, whose self link is the
+// request itself with the given action.
+func fileAnswer(w http.ResponseWriter, r *http.Request, action string) func(httpStatus, status int, details string) {
+	self := linkV1{Rel: "self", Href: reqinfo.URL(r), Action: action}
+	return func(httpStatus, status int, details string) {
 		e := fileEnvelope{Links: []linkV1{self}, Status: status}
 		if details != "" {
 			e.Details = str(details)
 		}
 		writeJSON(w, httpStatus, e)
 	}
+}
+
+func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
+	answer := fileAnswer(w, r, "POST")
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		answer(http.StatusMethodNotAllowed, statusFailure, "Method "+r.Method+" is not supported. Use POST to upload a file.")
@@ -268,14 +274,7 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 // ---- DELETE /interop/rest/11.1.2.3.600/applicationsnapshots/{name}
 
 func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
-	self := linkV1{Rel: "self", Href: reqinfo.URL(r), Action: "DELETE"}
-	answer := func(httpStatus, status int, details string) {
-		e := fileEnvelope{Links: []linkV1{self}, Status: status}
-		if details != "" {
-			e.Details = str(details)
-		}
-		writeJSON(w, httpStatus, e)
-	}
+	answer := fileAnswer(w, r, "DELETE")
 	if r.Method != http.MethodDelete {
 		w.Header().Set("Allow", http.MethodDelete)
 		answer(http.StatusMethodNotAllowed, statusFailure, "Method "+r.Method+" is not supported. Use DELETE to delete a file.")
