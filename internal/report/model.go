@@ -1,0 +1,195 @@
+// Package report is the typed result of one conformance run and every
+// reporter over it. The runner fills a Run from the scenarios themselves
+// (never parsed back from labels or spec text); JUnit, report.json,
+// report.html, the markdown summary, drift between two runs, merging of
+// shards and the baseline of accepted deviations all read this one model, so
+// adding a format means adding one reporter.
+package report
+
+// Version is the version of report.json's shape; it changes when a field
+// changes meaning or goes away (adding a field does not change it).
+const Version = 1
+
+// Outcome is what became of one scenario. The runner keeps these apart so
+// that "failed" only ever means the target answered and broke a documented
+// rule (DEVELOPERS.md, "Outcomes are honest").
+type Outcome string
+
+const (
+	Passed Outcome = "passed"
+	// Failed: the target answered and broke a documented rule.
+	Failed Outcome = "failed"
+	// Skipped: not run on purpose, with the reason (not covered by the
+	// config, needs an account the config lacks, refused by the safety tier).
+	Skipped Outcome = "skipped"
+	// NotRun: the run was interrupted, or a product's breaker opened, before
+	// the scenario started.
+	NotRun Outcome = "not run"
+	// Inconclusive: no usable answer (refused, reset, DNS, TLS, timeout,
+	// throttled past the budget, an answer that is not the API).
+	Inconclusive Outcome = "inconclusive"
+	// Known: failed, but the baseline lists it as an accepted deviation.
+	Known Outcome = "known"
+)
+
+// Outcomes lists every outcome in the order reports show them.
+var Outcomes = []Outcome{Failed, Inconclusive, NotRun, Known, Skipped, Passed}
+
+// Verdicts of a run.
+const (
+	VerdictConformant    = "conformant"
+	VerdictPartial       = "partial"
+	VerdictNotConformant = "not conformant"
+	VerdictInconclusive  = "inconclusive"
+	VerdictInterrupted   = "interrupted"
+	VerdictNothingRan    = "nothing ran"
+)
+
+// Run is one run of the suite, or several shards merged into one.
+type Run struct {
+	Version int    `json:"version"`
+	Tool    string `json:"tool"`
+	// Started and Seconds are volatile: they differ between two runs of the
+	// same target. So are RunID and the hosts in Products.
+	Started string  `json:"started"`
+	Seconds float64 `json:"seconds"`
+	RunID   string  `json:"run_id"`
+	Seed    int64   `json:"seed"`
+	// LabelFilter and Shard ("2/3") say which scenarios were selected.
+	LabelFilter string   `json:"label_filter,omitempty"`
+	Shards      []string `json:"shards,omitempty"`
+	Verdict     string   `json:"verdict"`
+	// Interrupted names the signal or reason that stopped the run early.
+	Interrupted string    `json:"interrupted,omitempty"`
+	Products    []Product `json:"products"`
+	Counts      Counts    `json:"counts"`
+	// Notes are sentences a reader needs once, not per scenario: a product
+	// whose breaker opened, an insecure TLS switch, throttling waits.
+	Notes []string `json:"notes,omitempty"`
+	// Leftovers are undos that did not succeed: what the target may still
+	// hold that the run created or changed.
+	Leftovers []Leftover `json:"leftovers,omitempty"`
+	// Throttled counts the waits on 429/503 answers and their total seconds.
+	Throttled Throttle   `json:"throttled"`
+	Scenarios []Scenario `json:"scenarios"`
+	// Baseline is set when --baseline was given.
+	Baseline *BaselineResult `json:"baseline,omitempty"`
+}
+
+// Product is one of the three services and where this run found it.
+type Product struct {
+	Name    string `json:"name"` // epm, essbase, oig
+	URL     string `json:"url,omitempty"`
+	Covered bool   `json:"covered"`
+	// Breaker is the sentence said when the product stopped answering.
+	Breaker string `json:"breaker,omitempty"`
+}
+
+// Counts are the run's outcomes, in all and per API.
+type Counts struct {
+	Total int                        `json:"total"`
+	By    map[Outcome]int            `json:"by_outcome"`
+	ByAPI map[string]map[Outcome]int `json:"by_api"`
+}
+
+// Throttle sums the waits for Retry-After.
+type Throttle struct {
+	Waits   int     `json:"waits"`
+	Seconds float64 `json:"seconds"`
+}
+
+// Leftover is an undo that did not succeed.
+type Leftover struct {
+	Scenario string `json:"scenario"`
+	Undo     string `json:"undo"` // e.g. "DELETE https://…/essbase/rest/v1/users/cnfab12u001"
+	Error    string `json:"error"`
+}
+
+// Scenario is one scenario's result.
+type Scenario struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	API       string   `json:"api"`            // epm-v1, epm-v2, essbase, oig
+	Product   string   `json:"product"`        // epm, essbase, oig
+	Operation string   `json:"operation"`      // operationId of the main request
+	Kind      string   `json:"kind,omitempty"` // payload, csv, error-code, auth, contract
+	Labels    []string `json:"labels"`
+	Quirk     string   `json:"quirk,omitempty"`
+	Generated bool     `json:"generated,omitempty"`
+	// Source is the row to edit, relative to the project ("fixtures/scenarios/epm-v2.yaml:42"),
+	// or the spec a generated row comes from ("specs/epm-users-v2.yaml").
+	Source  string  `json:"source"`
+	Outcome Outcome `json:"outcome"`
+	// Reason says why a scenario failed, was skipped, not run or
+	// inconclusive, in one or a few sentences.
+	Reason string `json:"reason,omitempty"`
+	// Seconds is volatile.
+	Seconds      float64       `json:"seconds"`
+	Violations   []Violation   `json:"violations,omitempty"`
+	Observations []Observation `json:"observations,omitempty"`
+	Exchanges    []Exchange    `json:"exchanges,omitempty"`
+	// Known is the baseline entry that accepted this scenario's failure.
+	Known *BaselineEntry `json:"known,omitempty"`
+}
+
+// Violation is one broken rule.
+type Violation struct {
+	// Rule names what was broken: "contract" (the OpenAPI operation),
+	// "status", "expect", "invariant:<name>", "no-5xx", "header".
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	// Spec points at the spec element when the rule is the contract
+	// ("specs/epm-users-v2.yaml#/paths/~1interop~1rest~1security~1v2~1users~1update/put").
+	Spec string `json:"spec,omitempty"`
+	// Exchange is the index in Exchanges of the answer that broke it, or -1.
+	Exchange int `json:"exchange"`
+}
+
+// Observation is a value recorded, not asserted: what the target does where
+// the documents leave it open, and the facts drift compares (status codes,
+// error codes, summary strings).
+type Observation struct {
+	Key   string `json:"key"`   // "status", "errorCode", "details.faileditems[0].errormessage", …
+	Value string `json:"value"` // as JSON text, or the plain string
+	Quirk string `json:"quirk,omitempty"`
+}
+
+// Exchange is one request and its answer, redacted.
+type Exchange struct {
+	// Role is why it was sent: setup, request, then, poll, undo, read-before.
+	Role      string `json:"role"`
+	Operation string `json:"operation,omitempty"`
+	// Tier is the safety tier of the request: read, refusal, mutation.
+	Tier            string              `json:"tier,omitempty"`
+	Method          string              `json:"method"`
+	URL             string              `json:"url"`
+	RequestHeaders  map[string][]string `json:"request_headers,omitempty"`
+	RequestBody     string              `json:"request_body,omitempty"`
+	Status          int                 `json:"status,omitempty"`
+	ResponseHeaders map[string][]string `json:"response_headers,omitempty"`
+	ResponseBody    string              `json:"response_body,omitempty"`
+	// Millis is volatile.
+	Millis float64 `json:"millis"`
+	// Error is the transport failure, when there was no answer.
+	Error string `json:"error,omitempty"`
+	// Waits are the Retry-After waits before this answer, in seconds.
+	Waits []float64 `json:"waits,omitempty"`
+}
+
+// BaselineEntry is one accepted deviation.
+type BaselineEntry struct {
+	ID     string `json:"id" yaml:"id"`
+	Reason string `json:"reason" yaml:"reason"`
+	Review string `json:"review" yaml:"review"` // YYYY-MM-DD
+}
+
+// BaselineResult is what applying a baseline found.
+type BaselineResult struct {
+	File string `json:"file"`
+	// Known are the entries that matched a failure.
+	Known []string `json:"known,omitempty"`
+	// Stale are entries whose scenario no longer fails (or does not exist).
+	Stale []string `json:"stale,omitempty"`
+	// Expired are entries whose review date has passed.
+	Expired []string `json:"expired,omitempty"`
+}
