@@ -205,7 +205,7 @@ func (d Drift) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	verdict := "no regression"
 	if d.Regressed() {
-		verdict = fmt.Sprintf("%d regressions", len(d.Regressions))
+		verdict = fmt.Sprintf("%d regressed", len(d.Regressions))
 	}
 	fmt.Fprintf(&b, "## Conformance drift: %s\n\n`%s` → `%s`\n\n", verdict, orDash(d.Before), orDash(d.After))
 	if d.Empty() {
