@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"sort"
 	"regexp"
 	"strconv"
 	"strings"
@@ -47,7 +48,14 @@ import (
 // are used, the body defaulting to jobtype=UPDATE_USERS&filename=<name>.
 // The row's expect and observe apply to the finished job's answer; its then
 // steps run last, and a param whose value is "$file" is the uploaded name.
-func init() { RegisterFlow("epm1-job", epm1JobFlow) }
+func init() {
+	with := make([]string, 0, len(epm1With))
+	for k := range epm1With {
+		with = append(with, k)
+	}
+	sort.Strings(with)
+	RegisterFlow("epm1-job", Flow{Run: epm1JobFlow, With: with, Steps: epm1Steps})
+}
 
 const (
 	opEPM1Submit = "updateUsersV1"
@@ -65,11 +73,6 @@ var epm1With = map[string]bool{"file": true, "rows": true, "unknown_every": true
 
 func epm1JobFlow(r *Run) {
 	with := r.S.With
-	for k := range with {
-		if !epm1With[k] {
-			r.Failf("with.%s is not a parameter of the epm1-job flow (see suites/epm1.go)", k)
-		}
-	}
 	mode := with["submit"]
 	switch mode {
 	case "", "job", "refused", "none", "upload":
@@ -85,7 +88,6 @@ func epm1JobFlow(r *Run) {
 			r.Failf("with.submit upload needs a row whose request is %s", opEPM1Upload)
 		}
 		name = r.epm1FileName()
-		r.epm1DeleteAfter(name)
 		req := r.S.Request
 		req.Path, req.Params = "", map[string]string{"name": name}
 		ex := r.Send(req)
@@ -97,10 +99,9 @@ func epm1JobFlow(r *Run) {
 	if upload, ok := r.epm1UploadRequest(); ok {
 		name = r.epm1FileName()
 		upload.Params = map[string]string{"name": name}
-		// Registered before the upload: whatever happens next, the file
-		// goes. The vendor document says it "should be deleted after the
-		// API executes", without saying by whom (Q-EPM1-001); 404 is done.
-		r.epm1DeleteAfter(name)
+		// The ledger deletes the file once the scenario is over, whatever
+		// happens next: the vendor document says it "should be deleted after
+		// the API executes", without saying by whom (Q-EPM1-001).
 		ex := r.Send(upload)
 		if ex.Status() != 200 || epm1Status(ex) != "0" {
 			r.Failf("uploading %s answered HTTP %d, status %s, so the job cannot run:\n  - %s",
@@ -138,18 +139,6 @@ func epm1JobFlow(r *Run) {
 	r.Check(final, r.S.Expect)
 	r.Observe(final, r.S.Observe)
 	r.epm1Then(name)
-}
-
-// epm1DeleteAfter deletes the file once the scenario is over, whatever
-// happened; 404 is done. Registered before the upload, so a half-finished
-// upload goes too.
-func (r *Run) epm1DeleteAfter(name string) {
-	del := scenario.Request{Operation: opEPM1Delete, Params: map[string]string{"name": name}}
-	DeferCleanup(func(ctx SpecContext) { // the spec's own context has ended by then
-		rc := *r
-		rc.Ctx = ctx
-		rc.cleanup(del)
-	})
 }
 
 // epm1UploadRequest is the upload the row asks for, if any.
@@ -198,7 +187,7 @@ func (r *Run) epm1Rows(n, unknownEvery string) (string, error) {
 	}
 	var users []string
 	for i := 1; i <= 5; i++ {
-		u := r.Env.Vars.Var[fmt.Sprintf("epm_user_%d", i)]
+		u := r.Vars.Var[fmt.Sprintf("epm_user_%d", i)]
 		if u == "" {
 			return "", fmt.Errorf("the target config has no var epm_user_%d", i)
 		}
@@ -213,10 +202,10 @@ func (r *Run) epm1Rows(n, unknownEvery string) (string, error) {
 	for i := 1; i <= rows; i++ {
 		login := users[(i-1)%len(users)]
 		if every > 0 && i%every == 0 {
-			login = fmt.Sprintf("cnf-%s-absent-%d", r.Env.Vars.Run, i)
+			login = fmt.Sprintf("cnf-%s-absent-%d", r.Vars.Run, i)
 		}
 		row := csvfile.Row{FirstName: "Volume", LastName: fmt.Sprintf("Row %05d", i),
-			Email: fmt.Sprintf("volume.%s.%d@example.com", r.Env.Vars.Run, i), UserLogin: login}
+			Email: fmt.Sprintf("volume.%s.%d@example.com", r.Vars.Run, i), UserLogin: login}
 		if err := w.Write(row); err != nil {
 			return "", err
 		}
@@ -250,7 +239,7 @@ func (r *Run) epm1SubmitRequest(name string) scenario.Request {
 	filename := name
 	if f, ok := r.S.With["filename"]; ok {
 		var err error
-		if filename, err = scenario.Render("with.filename", f, r.Env.Vars); err != nil {
+		if filename, err = scenario.Render("with.filename", f, r.Vars); err != nil {
 			r.Failf("%v", err)
 		}
 	}
@@ -282,9 +271,10 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 	interval, limit := r.Env.Config.Poll.Interval.D(), r.Env.Config.Poll.Limit.D()
 	start := time.Now()
 	deadline := start.Add(limit)
+	var lastSaid time.Duration
 	req := scenario.Request{Operation: opEPM1Job, Method: "GET", Path: path, Auth: auth}
 	for n := 1; ; n++ {
-		ex := r.Send(req)
+		ex := r.sendAs(req, "poll")
 		if p := r.Problems(ex, scenario.Expect{Status: scenario.Statuses{200}}); len(p) > 0 {
 			r.Failf("polling job %s (poll %d), HTTP %d from %s:\n  - %s", job, n, ex.Status(), ex.Request.URL, strings.Join(p, "\n  - "))
 		}
@@ -294,6 +284,10 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 			return ex
 		}
 		elapsed := time.Since(start)
+		if elapsed-lastSaid >= progressEvery {
+			lastSaid = elapsed
+			r.Env.Console.Progress("%s job %s in progress, %s", r.S.ID, job, elapsed.Round(time.Second))
+		}
 		fmt.Fprintf(GinkgoWriter, "%s: job %s in progress (status -1) after %s, poll %d; polling every %s up to %s\n",
 			r.S.ID, job, elapsed.Round(time.Millisecond), n, interval, limit)
 		if !time.Now().Add(interval).Before(deadline) {
@@ -308,6 +302,10 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 	}
 }
 
+// progressEvery is how often a person watching the console hears that a
+// job is still running.
+const progressEvery = 5 * time.Second
+
 // linkPath turns a link's href into a path relative to the target: the
 // link is followed as the target gave it, but always sent to the configured
 // target (a proxy, a load balancer or a live service may name its internal
@@ -318,7 +316,7 @@ func (r *Run) linkPath(href string) (path, note string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	base := r.Env.Client.Base()
+	base := r.Product.Client.Base()
 	abs := base.ResolveReference(u)
 	if u.IsAbs() && u.Host != base.Host {
 		note = fmt.Sprintf("the Job Status link names host %s; its path is followed on the target %s", u.Host, base.Host)
@@ -373,7 +371,7 @@ var unsafeName = regexp.MustCompile(`[^a-z0-9.-]+`)
 // overwritten: Q-EPM1-009).
 func (r *Run) epm1FileName() string {
 	id := unsafeName.ReplaceAllString(strings.ToLower(r.S.ID), "-")
-	return "cnf-" + r.Env.Vars.Run + "-" + strings.Trim(id, "-") + ".csv"
+	return "cnf-" + r.Vars.Run + "-" + strings.Trim(id, "-") + ".csv"
 }
 
 // epm1Status is the answer's status as written ("" when absent).
@@ -436,5 +434,40 @@ func copyHeaders(h map[string]string, k, v string) map[string]string {
 		out[hk] = hv
 	}
 	out[k] = v
+	return out
+}
+
+// epm1Steps are the requests of the epm1-job flow for --plan: the upload
+// (with the ledger's delete), the submit, the polls of the Job Status link
+// the target gives, and the row's then-steps.
+func epm1Steps(r *Run) []PlannedRequest {
+	var out []PlannedRequest
+	for _, q := range r.S.Setup {
+		out = append(out, r.plan(q, "setup"))
+	}
+	name := r.epm1FileName()
+	mode := r.S.With["submit"]
+	if mode == "upload" {
+		req := r.S.Request
+		req.Path, req.Params = "", map[string]string{"name": name}
+		return append(out, r.plan(req, "request"))
+	}
+	if up, ok := r.epm1UploadRequest(); ok {
+		up.Params = map[string]string{"name": name}
+		out = append(out, r.plan(up, "request"))
+	}
+	if mode != "none" {
+		out = append(out, r.plan(r.epm1SubmitRequest(name), "request"))
+	}
+	if mode == "" || mode == "job" {
+		out = append(out, PlannedRequest{Role: "poll", Method: "GET", URL: "(the Job Status link the submit answers)", Tier: string(exchange.TierRead), Operation: opEPM1Job})
+	}
+	for _, st := range r.S.Then {
+		q := st.Request
+		if q.Params["name"] == epm1FileRef {
+			q.Params = map[string]string{"name": name}
+		}
+		out = append(out, r.plan(q, "then"))
+	}
 	return out
 }

@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,17 +14,24 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/expect"
-	"github.com/oracle-users-conformance/conformance/internal/invariant"
+	"github.com/oracle-users-conformance/conformance/internal/judge"
+	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
 // requestFlow is the default: send the row's request, check the answer,
-// record what the row observes.
+// record what the row observes, then the row's further steps.
 func requestFlow(r *Run) {
 	r.Prepare()
 	ex := r.Send(r.S.Request)
 	r.Check(ex, r.S.Expect)
 	r.Observe(ex, r.S.Observe)
+	r.Then()
+}
+
+// Then sends the row's further requests, each with its own expectation.
+func (r *Run) Then() {
+	GinkgoHelper()
 	for _, st := range r.S.Then {
 		req := st.Request
 		if req.Operation == "" {
@@ -32,7 +40,7 @@ func requestFlow(r *Run) {
 		if req.Target == "" {
 			req.Target = r.S.Request.Target
 		}
-		ex := r.Send(req)
+		ex := r.sendAs(req, "then")
 		r.Check(ex, st.Expect)
 		r.Observe(ex, st.Observe)
 	}
@@ -40,7 +48,9 @@ func requestFlow(r *Run) {
 
 // Prepare registers the row's cleanups, then runs its setup requests.
 // Cleanups are registered first: if the scenario creates something
-// unexpectedly (or a setup half-succeeds), it is still removed.
+// unexpectedly (or a setup half-succeeds), it is still removed. The undo
+// ledger covers what the road can derive; a row's cleanup is for what it
+// cannot.
 func (r *Run) Prepare() {
 	GinkgoHelper()
 	for i := range r.S.Cleanup {
@@ -60,7 +70,7 @@ func (r *Run) Prepare() {
 		if req.Operation == "" {
 			req.Operation = r.S.Request.Operation
 		}
-		ex := r.Send(req)
+		ex := r.sendAs(req, "setup")
 		if ex.Status() < 200 || ex.Status() > 299 {
 			r.Failf("setup request %d of %d answered HTTP %d, so the scenario cannot run:\n%s", i+1, len(r.S.Setup), ex.Status(), ex.Response.Body)
 		}
@@ -70,74 +80,163 @@ func (r *Run) Prepare() {
 // cleanup undoes what a scenario may have created; "not found" is done.
 func (r *Run) cleanup(req scenario.Request) {
 	GinkgoHelper()
+	req.Role = "undo"
 	ex, err := r.Exchange(req)
 	switch {
 	case err != nil:
 		r.Failf("cleanup cannot be sent: %v", err)
 	case ex.Err != nil:
-		r.Failf("cleanup: %v (the target may still hold what this scenario created)", ex.Err)
+		r.rec.Leftover(fmt.Sprintf("%s %s", ex.Request.Method, ex.Request.URL), ex.Err)
 	case ex.Status() == 404 || (ex.Status() >= 200 && ex.Status() <= 299):
 	default:
+		r.rec.Leftover(fmt.Sprintf("%s %s", ex.Request.Method, ex.Request.URL), fmt.Errorf("answered HTTP %d", ex.Status()))
 		r.Failf("cleanup %s %s answered HTTP %d: the target may still hold what this scenario created", ex.Request.Method, ex.Request.URL, ex.Status())
 	}
 }
 
-// Send renders and sends one request, attaches the exchange to the spec's
-// report, and fails the spec when the target could not be reached or when a
-// request meant to be valid breaks the spec (then the row itself is wrong).
+// Send renders and sends one of the row's requests. When there is no usable
+// answer the scenario ends there with the honest outcome: skipped (the road
+// did not send it), not run (its product's breaker is open) or
+// inconclusive (no answer, throttled past the budget, not the API). A
+// request meant to be valid that breaks the spec fails the row: then the
+// row itself is wrong.
 func (r *Run) Send(req scenario.Request) *exchange.Exchange {
 	GinkgoHelper()
+	return r.sendAs(req, "request")
+}
+
+func (r *Run) sendAs(req scenario.Request, role string) *exchange.Exchange {
+	GinkgoHelper()
+	req.Role = role
 	ex, err := r.Exchange(req)
 	if err != nil {
 		r.Failf("the scenario row cannot be sent: %v", err)
 	}
-	if ex.Err != nil {
-		r.Failf("%v", ex.Err)
-	}
+	r.Usable(ex)
 	if !req.Invalid && len(ex.RequestViolations) > 0 {
 		r.Failf("the request breaks the spec, so the row is wrong (mark it `invalid: true` if that is the point):\n%s", violations(ex.RequestViolations))
 	}
 	return ex
 }
 
-// Exchange renders and sends a request and reports it, without judging the
-// outcome. Flows that expect a transport failure use it directly.
-func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
-	body, err := req.Render(r.Env.Fixtures, r.Env.Vars)
+// Usable ends the scenario, with the outcome that says why, when an
+// exchange has no usable answer.
+func (r *Run) Usable(ex *exchange.Exchange) {
+	GinkgoHelper()
+	if ex.Err == nil {
+		return
+	}
+	o, reason := inconclusiveReason(ex.Err)
+	switch o {
+	case report.Skipped:
+		r.skip(reason)
+	case report.NotRun:
+		r.notRun(reason)
+	default:
+		if s := r.Product.Client.Breaker(); s != "" {
+			r.Env.Console.Once(s)
+		}
+		r.rec.decide(report.Inconclusive, reason)
+		Skip("inconclusive: " + reason)
+	}
+}
+
+func (r *Run) skip(reason string) {
+	r.rec.decide(report.Skipped, reason)
+	Skip(reason)
+}
+
+func (r *Run) notRun(reason string) {
+	r.Env.Console.Once(reason)
+	r.rec.decide(report.NotRun, reason)
+	Skip("not run: " + reason)
+}
+
+// send is the ledger's road: reads before a change and undos go through
+// the same client, and are recorded and judged like every other exchange.
+func (r *Run) send(ctx context.Context, c *exchange.Client, req exchange.Request) (*exchange.Exchange, error) {
+	ex, err := c.Do(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	r.record(ex, nil)
+	return ex, nil
+}
+
+// Exchange renders and sends a request and records it, judged by every
+// check that needs no expectation; the row's expectation is Check's.
+func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
+	xr, client, err := r.build(req)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := client.Do(r.Ctx, xr)
+	if err != nil {
+		return nil, err
+	}
+	r.record(ex, nil)
+	return ex, nil
+}
+
+// record adds an exchange to the evidence and judges it. Exchanges the row
+// does not judge itself (setup, polls, reads, undos) fail the scenario
+// when they break a rule; the row's own are judged in Check with its
+// expectation.
+func (r *Run) record(ex *exchange.Exchange, _ *scenario.Expect) {
+	i := r.rec.Exchange(ex)
+	AddReportEntry("exchange", ex.Transcript(), ReportEntryVisibilityFailureOrVerbose)
+	ex.Index = i
+	if ex.Err != nil || ex.Role == "request" || ex.Role == "then" || ex.Role == "" {
+		return
+	}
+	s := judge.New(ex, r.Env.Catalog, nil, r.Vars)
+	if ps := s.Judge(); len(ps) > 0 {
+		r.rec.Violations(i, ps)
+		var lines []string
+		for _, p := range ps {
+			lines = append(lines, p.Message)
+		}
+		Fail(fmt.Sprintf("%s (%s)\n%s %s (%s) answered HTTP %d:\n  - %s", r.S.ID, r.Where, ex.Request.Method, ex.Request.URL, ex.Role, ex.Status(), strings.Join(lines, "\n  - ")))
+	}
+}
+
+// build turns a row's request into the road's, and picks the client.
+func (r *Run) build(req scenario.Request) (exchange.Request, *exchange.Client, error) {
+	body, err := req.Render(r.Env.Fixtures, r.Vars)
+	if err != nil {
+		return exchange.Request{}, nil, err
 	}
 	path, err := r.path(req)
 	if err != nil {
-		return nil, err
+		return exchange.Request{}, nil, err
 	}
-	path, err = scenario.Render("path", path, r.Env.Vars)
+	path, err = scenario.Render("path", path, r.Vars)
 	if err != nil {
-		return nil, err
+		return exchange.Request{}, nil, err
 	}
 	header := http.Header{}
 	for k, v := range req.Headers {
-		rv, err := scenario.Render("header "+k, v, r.Env.Vars)
+		rv, err := scenario.Render("header "+k, v, r.Vars)
 		if err != nil {
-			return nil, err
+			return exchange.Request{}, nil, err
 		}
 		header.Set(k, rv)
 	}
 	query := url.Values{}
 	for k, v := range req.Query {
-		rv, err := scenario.Render("query "+k, v, r.Env.Vars)
+		rv, err := scenario.Render("query "+k, v, r.Vars)
 		if err != nil {
-			return nil, err
+			return exchange.Request{}, nil, err
 		}
 		query.Set(k, rv)
 	}
-	client := r.Env.Client
+	client := r.Product.Client
 	if req.Target != "" {
-		if client = r.Env.AltClients[req.Target]; client == nil {
-			return nil, fmt.Errorf("no target %q in the config's alt_targets", req.Target)
+		if client = r.Product.Alt[req.Target]; client == nil {
+			return exchange.Request{}, nil, fmt.Errorf("no target %q in the config's alt_targets", req.Target)
 		}
 	}
-	ex, err := client.Do(r.Ctx, exchange.Request{
+	return exchange.Request{
 		Operation: req.Operation,
 		Method:    req.Method,
 		Path:      path,
@@ -146,12 +245,8 @@ func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
 		Body:      body,
 		Auth:      r.credential(req.Auth),
 		Unchecked: req.Invalid,
-	})
-	if err != nil {
-		return nil, err
-	}
-	AddReportEntry("exchange", ex.Transcript(), ReportEntryVisibilityFailureOrVerbose)
-	return ex, nil
+		Role:      req.Role,
+	}, client, nil
 }
 
 // path fills the operation's template from the row's params unless the row
@@ -160,7 +255,7 @@ func (r *Run) path(req scenario.Request) (string, error) {
 	if req.Path != "" {
 		return req.Path, nil
 	}
-	op, ok := r.Env.Client.Catalog().Operation(req.Operation)
+	op, ok := r.Env.Catalog.Operation(req.Operation)
 	if !ok {
 		return "", nil
 	}
@@ -168,7 +263,7 @@ func (r *Run) path(req scenario.Request) (string, error) {
 	for k, v := range req.Params {
 		// A param is a template ({{.Var.x}}): render it before escaping, or
 		// the escaped braces are no longer one.
-		rv, err := scenario.Render("param "+k, v, r.Env.Vars)
+		rv, err := scenario.Render("param "+k, v, r.Vars)
 		if err != nil {
 			return "", err
 		}
@@ -177,28 +272,38 @@ func (r *Run) path(req scenario.Request) (string, error) {
 	return p, nil
 }
 
+// credential is the account a row's auth mode names, from its product's
+// configuration. Wrong-password probes use the throwaway account, so a
+// lockout policy never locks the account the team relies on.
 func (r *Run) credential(mode string) *exchange.Credential {
-	c := r.Env.Config.Credentials
+	c := r.Product.Credentials
 	switch mode {
 	case "none":
 		return nil
 	case "non-admin":
 		return &exchange.Credential{Basic: true, User: c.NonAdmin.User, Password: c.NonAdmin.Password}
 	case "wrong-password":
-		return &exchange.Credential{Basic: true, User: c.Admin.User, Password: c.Admin.Password + "-wrong"}
+		return &exchange.Credential{Basic: true, User: c.Throwaway.User, Password: c.Throwaway.Password + "-wrong", Probe: true}
 	case "bearer":
-		return &exchange.Credential{Token: c.Token}
+		return r.bearer()
 	case "bad-token":
-		return &exchange.Credential{Token: "invalid-" + r.Env.Vars.Run}
+		return &exchange.Credential{Token: "invalid-" + r.Vars.Run, Probe: true}
 	}
 	if c.Admin.User == "" {
-		return &exchange.Credential{Token: c.Token}
+		return r.bearer()
 	}
 	return &exchange.Credential{Basic: true, User: c.Admin.User, Password: c.Admin.Password}
 }
 
-// Check judges an answer: the status, the expected JSON, the spec's rules for
-// the operation, and the operation's invariants. It reports every problem at
+func (r *Run) bearer() *exchange.Credential {
+	if r.Product.Credentials.Token != "" {
+		return &exchange.Credential{Token: r.Product.Credentials.Token}
+	}
+	return &exchange.Credential{Tokens: r.Product.Tokens}
+}
+
+// Check judges one of the row's answers: every check of the judge's
+// registry, the row's expectation among them. It reports every problem at
 // once.
 func (r *Run) Check(ex *exchange.Exchange, want scenario.Expect) {
 	GinkgoHelper()
@@ -207,91 +312,43 @@ func (r *Run) Check(ex *exchange.Exchange, want scenario.Expect) {
 	}
 }
 
-// Problems is Check without failing, for flows that retry or poll. With
-// alternatives (any_of), the answer must meet one of them; the problems of
-// every alternative are reported when it meets none.
+// Problems is Check without failing, for flows that retry or poll; the
+// problems are recorded as the scenario's violations all the same.
 func (r *Run) Problems(ex *exchange.Exchange, want scenario.Expect) []string {
-	problems := r.problems(ex, want)
-	if len(want.AnyOf) == 0 || len(problems) > 0 {
-		return problems
+	s := judge.New(ex, r.Env.Catalog, &want, r.Vars)
+	ps := s.Judge()
+	r.rec.Violations(ex.Index, ps)
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Message
 	}
-	var all []string
-	for i, alt := range want.AnyOf {
-		alt.NoContract = alt.NoContract || want.NoContract
-		p := r.problems(ex, alt)
-		if len(p) == 0 {
-			return nil
-		}
-		all = append(all, fmt.Sprintf("alternative %d of %d: %s", i+1, len(want.AnyOf), strings.Join(p, "; ")))
-	}
-	return all
-}
-
-func (r *Run) problems(ex *exchange.Exchange, want scenario.Expect) []string {
-	var problems []string
-	if ex.ClientError && ex.Status() >= 500 {
-		problems = append(problems, fmt.Sprintf("HTTP %d for a request that is wrong on purpose: a client error deserves a 4xx or the API's refusal, not a server error", ex.Status()))
-	}
-	if len(want.Status) > 0 && !want.Status.Has(ex.Status()) {
-		problems = append(problems, fmt.Sprintf("status %d, want %s", ex.Status(), statuses(want.Status)))
-	}
-	for k, v := range want.Headers {
-		if got := ex.Response.Header.Get(k); !strings.Contains(got, v) {
-			problems = append(problems, fmt.Sprintf("header %s is %q, want it to contain %q", k, got, v))
-		}
-	}
-	if !want.NoContract {
-		for _, v := range ex.ResponseViolations {
-			problems = append(problems, "breaks the spec: "+v.String())
-		}
-	}
-	var body any
-	if len(want.JSON) > 0 || ex.Operation != "" {
-		var err error
-		body, err = ex.JSON()
-		if err != nil && len(want.JSON) > 0 {
-			problems = append(problems, err.Error())
-		}
-	}
-	if len(want.JSON) > 0 && body != nil {
-		rendered, err := scenario.RenderValues(map[string]any(want.JSON), r.Env.Vars)
-		if err != nil {
-			problems = append(problems, "the row's expectation: "+err.Error())
-		} else {
-			for _, m := range expect.Match(body, rendered.(map[string]any)) {
-				problems = append(problems, m.String())
-			}
-		}
-	}
-	if body != nil && ex.Operation != "" {
-		problems = append(problems, invariant.ProblemsWithRequest(ex.Operation, ex.Status(), ex.Request.Body, body)...)
-	}
-	return problems
+	return out
 }
 
 // Observe records the values at the row's observe paths: evidence of what
 // the target does where the documents leave it open.
 func (r *Run) Observe(ex *exchange.Exchange, paths []string) {
+	r.rec.Observe("status", fmt.Sprint(ex.Status()), r.S.Quirk)
 	if len(paths) == 0 {
 		return
 	}
-	body, err := ex.JSON()
+	body := judge.New(ex, r.Env.Catalog, nil, r.Vars).Body
 	var lines []string
 	lines = append(lines, fmt.Sprintf("HTTP status: %d", ex.Status()))
 	for _, p := range paths {
-		if err != nil {
-			lines = append(lines, fmt.Sprintf("%s: (body is not JSON)", p))
-			continue
+		v := ""
+		if body == nil {
+			v = "(body is not decoded)"
+		} else if vals, ok, _ := expect.Lookup(body, p); !ok {
+			v = "absent"
+		} else if len(vals) == 1 {
+			v = show(vals[0])
+		} else {
+			v = show(vals)
 		}
-		vals, ok, _ := expect.Lookup(body, p)
-		switch {
-		case !ok:
-			lines = append(lines, fmt.Sprintf("%s: absent", p))
-		case len(vals) == 1:
-			lines = append(lines, fmt.Sprintf("%s: %s", p, show(vals[0])))
-		default:
-			lines = append(lines, fmt.Sprintf("%s: %s", p, show(vals)))
-		}
+		v = ex.Redact(v)
+		lines = append(lines, fmt.Sprintf("%s: %s", p, v))
+		r.rec.Observe(p, v, r.S.Quirk)
 	}
 	sort.Strings(lines[1:])
 	note := ""
@@ -313,14 +370,6 @@ func violations(vs []contract.Violation) string {
 		b.WriteString("  - " + v.String() + "\n")
 	}
 	return b.String()
-}
-
-func statuses(s scenario.Statuses) string {
-	parts := make([]string, len(s))
-	for i, c := range s {
-		parts[i] = fmt.Sprint(c)
-	}
-	return strings.Join(parts, " or ")
 }
 
 func show(v any) string {

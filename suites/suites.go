@@ -1,8 +1,9 @@
-// Package suites turns the scenario tables into Ginkgo specs. Every row
-// becomes one top-level It named "<ID> <title>", so the stable ID begins its
-// JUnit name, with the row's labels, and a code location pointing at the row
+// Package suites turns the scenario tables into Ginkgo specs. Every selected
+// row becomes one top-level It named "<ID> <title>", so the stable ID begins
+// its name, with the row's labels, and a code location pointing at the row
 // in its YAML file. A row's flow (one request by default) is Go; everything
-// else about it is data.
+// else about it is data. Each scenario's result is recorded as it runs
+// (results.go) into the typed model every report reads.
 package suites
 
 import (
@@ -18,31 +19,54 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/oracle-users-conformance/conformance/internal/config"
+	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/ledger"
+	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
-// Env is what every spec of a run shares. It is read-only once Build ran.
+// Env is what every spec of a run shares. It is read-only once Build ran,
+// but for Results, which is safe for concurrent use.
 type Env struct {
-	Config config.Config
-	Client *exchange.Client
-	// AltClients talk to the config's alt_targets, by name.
-	AltClients map[string]*exchange.Client
-	Fixtures   fs.FS
+	Config   config.Config
+	Catalog  *contract.Catalog
+	Products map[string]*Product
+	Fixtures fs.FS
 	// FixturesDir is where the tables live on disk, for code locations;
 	// empty when they are the copy built into the binary.
 	FixturesDir string
 	Tables      []*scenario.Table
-	Vars        scenario.Vars
-	// Foreign is true for any target but the embedded mock: rows that change
-	// data run there only with allow_mutations.
-	Foreign bool
+	// Selected are the scenarios this run runs (label filter and shard
+	// applied), in declaration order.
+	Selected []*scenario.Scenario
+	Vars     scenario.Vars
+	Results  *Results
+	// Console receives one line per finished scenario and live progress.
+	Console *Console
+}
+
+// Product is one service's target as the run sees it.
+type Product struct {
+	config.Resolved
+	// Client is nil when the product is not covered.
+	Client *exchange.Client
+	Alt    map[string]*exchange.Client
+	Tokens *exchange.TokenSource
 }
 
 // Flow runs one scenario row.
-type Flow func(r *Run)
+type Flow struct {
+	Run func(r *Run)
+	// With lists the parameters a row's with: may give; any other key is a
+	// typo that stops the run at start.
+	With []string
+	// Steps describe, for --plan, the requests the flow sends besides the
+	// row's own (setup, then); a flow that sends none has none.
+	Steps func(r *Run) []PlannedRequest
+}
 
-var flows = map[string]Flow{"": requestFlow}
+var flows = map[string]Flow{"": {Run: requestFlow}}
 
 // RegisterFlow makes a flow available to rows that name it. Call from init.
 func RegisterFlow(name string, f Flow) {
@@ -52,41 +76,105 @@ func RegisterFlow(name string, f Flow) {
 	flows[name] = f
 }
 
-// Build declares the spec tree. Call it once, before RunSpecs, never from a
-// BeforeSuite: Ginkgo needs the whole tree before it starts.
-func Build(env *Env) int {
-	n := 0
-	for _, t := range env.Tables {
+// Check finds what is wrong with the rows before anything is sent: an
+// unknown flow or with: key, an operationId the specs lack. Every problem
+// names its row.
+func Check(tables []*scenario.Table, cat *contract.Catalog) error {
+	var problems []string
+	for _, t := range tables {
 		for i := range t.Scenarios {
-			declare(env, &t.Scenarios[i])
-			n++
+			sc := &t.Scenarios[i]
+			where := fmt.Sprintf("%s:%d %s", sc.File, sc.Line, sc.ID)
+			f, ok := flows[sc.Flow]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s: flow %q is not known (known: %s)", where, sc.Flow, strings.Join(flowNames(), ", ")))
+				continue
+			}
+			for k := range sc.With {
+				if !contains(f.With, k) {
+					problems = append(problems, fmt.Sprintf("%s: with.%s is not a parameter of flow %q (it takes: %s)", where, k, sc.Flow, strings.Join(f.With, ", ")))
+				}
+			}
+			for _, req := range sc.Requests() {
+				if req.Operation != "" {
+					if _, ok := cat.Operation(req.Operation); !ok {
+						problems = append(problems, fmt.Sprintf("%s: operation %q is not in specs/", where, req.Operation))
+					}
+				}
+			}
 		}
 	}
-	return n
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return fmt.Errorf("scenario rows:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return nil
 }
 
-func declare(env *Env, sc *scenario.Scenario) {
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Build declares the spec tree of the selected scenarios. Call it once,
+// before RunSpecs, never from a BeforeSuite: Ginkgo needs the whole tree
+// before it starts.
+func Build(env *Env) int {
+	for _, sc := range env.Selected {
+		env.declare(sc)
+	}
+	ReportAfterEach(func(sr SpecReport) { env.Results.Finish(sr, env.Console) })
+	return len(env.Selected)
+}
+
+// Source is the row to edit, as reports show it: relative to the project.
+func (env *Env) Source(sc *scenario.Scenario) string {
+	if strings.HasPrefix(sc.File, "specs/") {
+		return sc.File
+	}
+	return "fixtures/" + sc.File + fmt.Sprintf(":%d", sc.Line)
+}
+
+func (env *Env) declare(sc *scenario.Scenario) {
 	file := sc.File
 	switch {
 	case strings.HasPrefix(sc.File, "specs/"): // generated from a spec
-		file = filepath.FromSlash(sc.File) + " (built in)"
+		file = filepath.FromSlash(sc.File)
 	case env.FixturesDir != "":
 		file = filepath.Join(env.FixturesDir, filepath.FromSlash(sc.File))
 	default:
-		file = filepath.Join("fixtures", filepath.FromSlash(sc.File)) + " (built in)"
+		file = filepath.Join("fixtures", filepath.FromSlash(sc.File))
 	}
 	// The spec's location is the data row, so reports point at the YAML line
 	// a user would edit, not at this loop.
-	where := types.CodeLocation{FileName: file, LineNumber: sc.Line}
-	flow, known := flows[sc.Flow]
+	where := types.NewCustomCodeLocation(fmt.Sprintf("%s:%d", file, sc.Line))
+	where.FileName, where.LineNumber = file, sc.Line
+	flow := flows[sc.Flow]
+	rec := env.Results.Declare(sc, env.Source(sc))
 	It(sc.Name(), Label(sc.AllLabels()...), where, NodeTimeout(env.specTimeout()), func(ctx SpecContext) {
-		if !known {
-			Fail(fmt.Sprintf("%s: flow %q is not known (known: %s)", sc.ID, sc.Flow, strings.Join(flowNames(), ", ")))
-		}
+		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line))
+		rec.Start()
 		if reason := env.SkipReason(sc); reason != "" {
-			Skip(reason)
+			r.skip(reason)
 		}
-		flow(&Run{Env: env, S: sc, Ctx: ctx, Where: fmt.Sprintf("%s:%d", file, sc.Line)})
+		if s := r.Product.Client.Breaker(); s != "" {
+			r.notRun(s)
+		}
+		// The ledger's undos are registered first so they run last, after
+		// every cleanup the row or flow registers (DeferCleanup is LIFO).
+		DeferCleanup(func(cctx SpecContext) {
+			rc := *r
+			rc.Ctx = ledger.With(cctx, r.ledger)
+			for _, f := range r.ledger.Unwind(rc.Ctx) {
+				rec.Leftover(f.Undo, f.Err)
+			}
+			rec.Irreversible(r.ledger.IrreversibleChanges())
+		})
+		flow.Run(r)
 	})
 }
 
@@ -99,17 +187,18 @@ func (env *Env) specTimeout() time.Duration {
 
 // SkipReason says why a row cannot run on this target, or "".
 func (env *Env) SkipReason(sc *scenario.Scenario) string {
+	p := env.Products[config.ProductOf(sc.API)]
+	if p == nil || p.Client == nil {
+		return fmt.Sprintf("not covered: the config names no URL for %s (products.%s.url or target)", config.ProductOf(sc.API), config.ProductOf(sc.API))
+	}
 	var missing []string
 	for _, l := range sc.AllLabels() {
-		if strings.HasPrefix(l, "needs:") && !env.Config.Has(l) {
+		if strings.HasPrefix(l, "needs:") && !p.Has(l) {
 			missing = append(missing, l)
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Sprintf("the target config lacks what this scenario needs (%s)", strings.Join(missing, ", "))
-	}
-	if sc.Mutates() && env.Foreign && !env.Config.AllowMutations {
-		return "changes data on the target: run with --allow-mutations to include it"
+		return fmt.Sprintf("the %s config lacks what this scenario needs (%s)", p.Name, strings.Join(missing, ", "))
 	}
 	return ""
 }
@@ -125,11 +214,41 @@ func flowNames() []string {
 	return out
 }
 
-// Run is one scenario being run: the row, the shared environment, and the
-// spec's context (cancelled when the spec times out).
+// Run is one scenario being run: the row, the shared environment, its
+// product, and the spec's context (cancelled when the spec times out).
 type Run struct {
-	Env   *Env
-	S     *scenario.Scenario
-	Ctx   context.Context
-	Where string // file:line of the row
+	Env     *Env
+	S       *scenario.Scenario
+	Ctx     context.Context
+	Where   string // file:line of the row
+	Product *Product
+	// Vars are the run's template values with this product's accounts.
+	Vars   scenario.Vars
+	rec    *Record
+	ledger *ledger.Ledger
 }
+
+func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, where string) *Run {
+	p := env.Products[config.ProductOf(sc.API)]
+	if p == nil {
+		p = &Product{}
+	}
+	vars := env.Vars
+	vars.Admin, vars.NonAdmin = p.Credentials.Admin.User, p.Credentials.NonAdmin.User
+	r := &Run{Env: env, S: sc, Where: where, Product: p, Vars: vars, rec: rec}
+	r.ledger = ledger.New(r.send, r.credential(""))
+	r.Ctx = ledger.With(ctx, r.ledger)
+	return r
+}
+
+// report.Scenario kinds come from the kind: label.
+func kindOf(sc *scenario.Scenario) string {
+	for _, l := range sc.AllLabels() {
+		if k, ok := strings.CutPrefix(l, "kind:"); ok {
+			return k
+		}
+	}
+	return ""
+}
+
+var _ = report.Version

@@ -20,22 +20,29 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
 
-// Exit codes of `conformance run`.
+// Exit codes of `conformance run`: the verdict's (report.ExitCode), or 2
+// for a configuration that stopped the run before anything was sent.
 const (
-	ExitPass      = 0
-	ExitFail      = 1
-	ExitBadConfig = 2
+	ExitPass         = report.ExitConformant
+	ExitFail         = report.ExitNotConformant
+	ExitBadConfig    = report.ExitBadConfig
+	ExitInconclusive = report.ExitInconclusive
+	ExitInterrupted  = report.ExitInterrupted
 )
 
 const usage = `conformance: conformance suite for Oracle user-management REST APIs
 
 Usage:
-  conformance run   [flags]   run every suite (against the embedded mock unless --target)
-  conformance mock  [flags]   serve the simulator of all five operations
-  conformance proxy [flags]   serve a proxy that makes a target deviate, to test the suite
+  conformance run    [flags]   run every suite (against the embedded mock unless a target is given)
+  conformance config [flags]   print the effective configuration per product, secrets masked
+  conformance mock   [flags]   serve the simulator of all five operations
+  conformance proxy  [flags]   serve a proxy that makes a target deviate, to test the suite
+  conformance report diff|merge  compare two runs, or merge the reports of shards
+  conformance coverage [flags] which scenarios exercise each operation, status and quirk
 
 Run "conformance <command> -h" for a command's flags.
 `
@@ -49,10 +56,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return runCmd(args[1:], stdout, stderr)
+	case "config":
+		return configCmd(args[1:], stdout, stderr)
 	case "mock":
 		return mockCmd(args[1:], stdout, stderr)
 	case "proxy":
 		return proxyCmd(args[1:], stdout, stderr)
+	case "report":
+		return reportCmd(args[1:], stdout, stderr)
+	case "coverage":
+		return coverageCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitPass
@@ -66,75 +79,184 @@ type testingT struct{ failed bool }
 
 func (t *testingT) Fail() { t.failed = true }
 
-func runCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+// runFlags are the flags of run and config: one way in, the YAML file,
+// then the environment, then these.
+type runFlags struct {
+	fs      *flag.FlagSet
+	config  string
+	opts    runner.Options
+	procs   int
+	set     func(cfg *config.Config)
+	helpOut io.Writer
+}
+
+func newRunFlags(name string, stderr io.Writer) *runFlags {
+	rf := &runFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	fs := rf.fs
 	fs.SetOutput(stderr)
-	configFile := fs.String("config", "", "YAML config file (see fixtures/targets/mock.yaml)")
-	target := fs.String("target", "", "base URL of the target; empty starts the embedded mock")
-	allow := fs.Bool("allow-mutations", false, "let scenarios change data on a target other than the embedded mock")
-	labels := fs.String("label-filter", "", `Ginkgo label filter, e.g. "api:epm-v2 && !mutates"`)
-	reportDir := fs.String("report-dir", "", "where junit.xml and the other reports go (default reports)")
+	fs.StringVar(&rf.config, "config", "", "YAML config file (see fixtures/targets/mock.yaml and README, \"Running against your environment\")")
+	target := fs.String("target", "", "default base URL of every product; no target at all starts the embedded mock")
+	urls := map[string]*string{}
+	for _, p := range config.Products {
+		urls[p] = fs.String(p+"-url", "", "base URL of "+p+" (overrides products."+p+".url)")
+	}
+	secrets := fs.String("secrets", "", "a second YAML file of the config's shape holding credentials")
+	allow := fs.Bool("allow-mutations", false, "let requests that can change data reach a target other than the embedded mock")
+	refusals := fs.Bool("allow-refusals", false, "let requests a conforming target must refuse before acting (no or wrong credentials, a body that breaks the spec) reach a live target")
+	labels := fs.String("label-filter", "", `Ginkgo label filter, e.g. "api:epm-v2 && kind:payload"`)
+	reportDir := fs.String("report-dir", "", "where the reports go (default reports)")
 	fixturesDir := fs.String("fixtures", "", "read scenario tables and fixtures from this directory instead of the built-in copy")
 	seed := fs.Int64("seed", 0, "seed of the generated scenarios (default 1)")
 	timeout := fs.Duration("timeout", 0, "timeout of one request (default 30s)")
 	pollInterval := fs.Duration("poll-interval", 0, "interval between job status polls (default 1s)")
 	pollLimit := fs.Duration("poll-limit", 0, "how long a job may stay in progress (default 5m)")
-	rate := fs.Float64("rate", -1, "requests per second at most, 0 for no limit")
-	if err := fs.Parse(args); err != nil {
-		return ExitBadConfig
+	rate := fs.Float64("rate", -1, "requests per second at most per product, 0 for no limit (default 5 on a live target, no limit on the embedded mock)")
+	breaker := fs.Int("breaker", 0, "consecutive transport failures or non-API answers after which a product's remaining scenarios are not run (default 5)")
+	baseline := fs.String("baseline", "", "YAML list of accepted vendor deviations (see fixtures/baseline.example.yaml)")
+	fs.BoolVar(&rf.opts.Plan, "plan", false, "print every scenario, request (method, URL, tier) and undo the run would make; send nothing")
+	fs.StringVar(&rf.opts.Shard, "shard", "", "run the K-th of N deterministic parts, K/N (CI matrices; merge with conformance report merge)")
+	fs.IntVar(&rf.procs, "procs", 1, "run the shards as this many processes of this binary and merge their reports")
+	fs.BoolVar(&rf.opts.Verbose, "verbose", false, "show every scenario's full timeline")
+	fs.StringVar(&rf.opts.Embedded, "embedded-mock", "", "(used by --procs) the URL of an embedded mock another process serves")
+	rf.set = func(cfg *config.Config) {
+		fs.Visit(func(f *flag.Flag) {
+			cfg.SetExplicit(f.Name)
+			switch f.Name {
+			case "target":
+				cfg.Target = *target
+			case "secrets":
+				cfg.SecretsFile = *secrets
+			case "allow-mutations":
+				cfg.AllowMutations = *allow
+			case "allow-refusals":
+				cfg.AllowRefusals = *refusals
+			case "label-filter":
+				cfg.LabelFilter = *labels
+			case "report-dir":
+				cfg.ReportDir = *reportDir
+			case "fixtures":
+				cfg.Fixtures = *fixturesDir
+			case "seed":
+				cfg.Seed = *seed
+			case "timeout":
+				cfg.Timeout = config.Duration(*timeout)
+			case "poll-interval":
+				cfg.Poll.Interval = config.Duration(*pollInterval)
+			case "poll-limit":
+				cfg.Poll.Limit = config.Duration(*pollLimit)
+			case "rate":
+				cfg.Rate = *rate
+			case "breaker":
+				cfg.Breaker = *breaker
+			case "baseline":
+				cfg.Baseline = *baseline
+			}
+			if p, ok := strings.CutSuffix(f.Name, "-url"); ok {
+				if cfg.Products == nil {
+					cfg.Products = map[string]config.Product{}
+				}
+				pr := cfg.Products[p]
+				pr.URL = *urls[p]
+				cfg.Products[p] = pr
+			}
+		})
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "conformance run: unexpected arguments %q\n", fs.Args())
-		return ExitBadConfig
+	return rf
+}
+
+// load parses the flags and builds the effective config; code is the exit
+// code when it should stop (-h is 0).
+func (rf *runFlags) load(args []string, stdout, stderr io.Writer) (cfg config.Config, code int, stop bool) {
+	if err := rf.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "\nEnvironment variables (the file, then these, then the flags):\n  %s\n", strings.Join(config.EnvNames(), "\n  "))
+			return cfg, ExitPass, true
+		}
+		return cfg, ExitBadConfig, true
 	}
-	cfg, err := config.Load(*configFile)
+	if rf.fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "conformance %s: unexpected arguments %q\n", rf.fs.Name(), rf.fs.Args())
+		return cfg, ExitBadConfig, true
+	}
+	cfg, err := config.Load(rf.config)
 	if err == nil {
 		err = cfg.ApplyEnv(os.LookupEnv)
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "conformance run: %v\n", err)
-		return ExitBadConfig
-	}
-	// Flags override the file and the environment, but only those given.
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "target":
-			cfg.Target = *target
-		case "allow-mutations":
-			cfg.AllowMutations = *allow
-		case "label-filter":
-			cfg.LabelFilter = *labels
-		case "report-dir":
-			cfg.ReportDir = *reportDir
-		case "fixtures":
-			cfg.Fixtures = *fixturesDir
-		case "seed":
-			cfg.Seed = *seed
-		case "timeout":
-			cfg.Timeout = config.Duration(*timeout)
-		case "poll-interval":
-			cfg.Poll.Interval = config.Duration(*pollInterval)
-		case "poll-limit":
-			cfg.Poll.Limit = config.Duration(*pollLimit)
-		case "rate":
-			cfg.Rate = *rate
+	if err == nil {
+		secretsBefore := cfg.SecretsFile
+		rf.set(&cfg)
+		if cfg.SecretsFile != secretsBefore {
+			var data []byte
+			if data, err = os.ReadFile(cfg.SecretsFile); err == nil {
+				err = cfg.Parse(cfg.SecretsFile, data)
+				rf.set(&cfg) // flags still win over the secrets file
+			}
 		}
-	})
-	// A config file for the mock names its usual address; --target wins, and
-	// no target at all (no file, no flag, no variable) means the embedded mock.
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance %s: %v\n", rf.fs.Name(), err)
+		return cfg, ExitBadConfig, true
+	}
+	return cfg, 0, false
+}
+
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	rf := newRunFlags("run", stderr)
+	cfg, code, stop := rf.load(args, stdout, stderr)
+	if stop {
+		return code
+	}
+	if rf.procs > 1 {
+		return procsRun(rf, args, cfg, stdout, stderr)
+	}
 	t := &testingT{}
-	out, err := runner.Run(t, cfg, stdout)
+	out, err := runner.Run(t, cfg, rf.opts, stdout)
 	if err != nil {
 		var ce runner.ConfigError
+		fmt.Fprintf(stderr, "conformance run: %v\n", err)
 		if errors.As(err, &ce) {
-			fmt.Fprintf(stderr, "conformance run: %v\n", err)
 			return ExitBadConfig
 		}
-		fmt.Fprintf(stderr, "conformance run: %v\n", err)
 		return ExitFail
 	}
-	if t.failed || !out.Passed {
-		return ExitFail
+	return out.ExitCode
+}
+
+// configCmd prints the effective configuration per product, secrets
+// masked: what a run with the same flags would use.
+func configCmd(args []string, stdout, stderr io.Writer) int {
+	rf := newRunFlags("config", stderr)
+	cfg, code, stop := rf.load(args, stdout, stderr)
+	if stop {
+		return code
+	}
+	if !cfg.AnyTarget() {
+		fmt.Fprintln(stdout, "# no target: conformance run would start the embedded mock (fixtures/targets/mock.yaml)")
+	}
+	fmt.Fprint(stdout, cfg.YAML())
+	fmt.Fprintln(stdout, "# effective per product:")
+	for _, name := range config.Products {
+		r := cfg.Resolve(name)
+		if !r.Covered {
+			fmt.Fprintf(stdout, "%s: not covered\n", name)
+			continue
+		}
+		m := config.Config{Credentials: r.Credentials}.Masked().Credentials
+		auth := "basic " + m.Admin.User
+		switch {
+		case m.Admin.User == "" && r.Credentials.TokenCommand != "":
+			auth = "bearer from a command"
+		case m.Admin.User == "" && r.Credentials.TokenFile != "":
+			auth = "bearer from " + r.Credentials.TokenFile
+		case m.Admin.User == "":
+			auth = "bearer token"
+		}
+		fmt.Fprintf(stdout, "%s: url %s, %s, non-admin %q, throwaway %q, tls insecure %v, ca_file %q\n",
+			name, r.URL, auth, m.NonAdmin.User, m.Throwaway.User, r.TLS.Insecure, r.TLS.CAFile)
+	}
+	if err := cfg.Validate(); err != nil && cfg.AnyTarget() {
+		fmt.Fprintf(stderr, "conformance config: %v\n", err)
+		return ExitBadConfig
 	}
 	return ExitPass
 }

@@ -7,13 +7,17 @@ package exchange
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +33,12 @@ type Credential struct {
 	User     string
 	Password string
 	Token    string // bearer when set
+	// Tokens reads a bearer token from a file or a command when Token is
+	// empty, and again once when the target says it expired.
+	Tokens *TokenSource
+	// Probe marks a credential meant to be refused (a wrong password, a
+	// made-up token): the request's tier is "refusal", not "mutation".
+	Probe bool
 }
 
 // Request is what a scenario sends. Path is relative to the target's base URL.
@@ -43,6 +53,13 @@ type Request struct {
 	// Unchecked marks a request that breaks the spec on purpose (an error
 	// scenario): its request violations are recorded, not failures.
 	Unchecked bool
+	// Role says why the request is sent (setup, request, then, poll, undo,
+	// read-before), for the evidence.
+	Role string
+	// Undo marks a request sent by the ledger to put back what a scenario
+	// changed: it is never refused for its tier (what it undoes was sent
+	// under the same policy) and registers no undo of its own.
+	Undo bool
 }
 
 // Recorded is one side of an exchange as the transport saw it, redacted.
@@ -57,38 +74,78 @@ type Recorded struct {
 // Exchange is the evidence of one request and its response.
 type Exchange struct {
 	Operation          string
+	Product            string
+	Role               string
+	Tier               Tier
 	Request            Recorded
 	Response           Recorded
 	Duration           time.Duration
 	RequestViolations  []contract.Violation
 	ResponseViolations []contract.Violation
-	Err                error // transport failure: no response
+	// Err is why there is no usable answer: a transport failure, a request
+	// the road refused (*Refused), an open breaker (*BreakerOpen), throttling
+	// past the budget (*Throttled), or an answer that is not the API
+	// (*NotAPI). Inconclusive reports which of these it was.
+	Err error
 	// ClientError is true when the request was wrong on purpose: the target
 	// owes it a 4xx (or the API's refusal envelope), never a 5xx.
 	ClientError bool
+	// Waits are the Retry-After waits before the answer.
+	Waits []time.Duration
+	// Index is the exchange's place in its scenario's evidence.
+	Index int
 
-	body []byte // redacted response body, for checks
-	json any
-	jerr error
+	body    []byte // redacted response body, for what is shown
+	raw     []byte // the response body as received, for checks only
+	rawReq  []byte // the request body as sent, for checks only
+	redact  *Redactor
+	json    any
+	jerr    error
+	decoded bool
 }
 
 // Status is the response status, 0 when there was no response.
 func (e *Exchange) Status() int { return e.Response.Status }
 
-// Body is the (redacted) response body.
+// Body is the (redacted) response body, fit to be shown.
 func (e *Exchange) Body() []byte { return e.body }
 
-// JSON decodes the response body once; numbers stay exact.
+// RawBody is the response body as received. Checks read it; nothing that
+// is shown or written may (a target can echo a password back).
+func (e *Exchange) RawBody() []byte { return e.raw }
+
+// RawRequestBody is the request body as sent, for checks only.
+func (e *Exchange) RawRequestBody() []byte { return e.rawReq }
+
+// Redact masks the known secrets in a text derived from raw bodies (a
+// failure message quoting a value) before it is shown.
+func (e *Exchange) Redact(s string) string {
+	if e.redact == nil {
+		return s
+	}
+	return e.redact.Text(s)
+}
+
+// JSON decodes the response body as received, once; numbers stay exact.
 func (e *Exchange) JSON() (any, error) {
-	if e.json == nil && e.jerr == nil {
-		dec := json.NewDecoder(bytes.NewReader(e.body))
+	if !e.decoded {
+		e.decoded = true
+		dec := json.NewDecoder(bytes.NewReader(e.raw))
 		dec.UseNumber()
 		e.jerr = dec.Decode(&e.json)
 		if e.jerr != nil {
+			e.json = nil
 			e.jerr = fmt.Errorf("response body is not JSON: %w", e.jerr)
 		}
 	}
 	return e.json, e.jerr
+}
+
+// Sent reports whether the request left the machine.
+func (e *Exchange) Sent() bool {
+	var r *Refused
+	var b *BreakerOpen
+	return !errors.As(e.Err, &r) && !errors.As(e.Err, &b)
 }
 
 // Transcript renders the exchange for a report: request, response, timing and
@@ -147,18 +204,42 @@ func clip(s string) string {
 
 // Options configure a client.
 type Options struct {
+	// Product names the service this client talks to (epm, essbase, oig),
+	// for the evidence and the breaker's sentence.
+	Product  string
 	Timeout  time.Duration // per request; a dead target fails a scenario, never hangs it
 	Rate     float64       // requests per second, 0 for no limit
 	Redactor *Redactor
+	// Policy decides what may leave the machine (road.go). The zero value
+	// sends only reads.
+	Policy Policy
+	// Breaker opens after this many consecutive transport failures or
+	// non-API answers (0: never).
+	Breaker int
+	// Throttle is shared by every client of a run: one budget of waits.
+	Throttle *Throttle
+	// TLS: an extra CA bundle on top of the system roots, or no checking.
+	CAFile   string
+	Insecure bool
+	// AllowPlainHTTP lets credentials go over http:// to a host that is not
+	// loopback.
+	AllowPlainHTTP bool
 	// Transport is the underlying round tripper (tests inject deviations).
 	Transport http.RoundTripper
 }
 
-// Client talks to one target.
+// Client talks to one product's target. Every request of a run goes through
+// Do: what may be sent, what is recorded and how it is masked, throttling
+// and the breaker are decided here and nowhere else.
 type Client struct {
 	base    *url.URL
 	http    *http.Client
 	catalog *contract.Catalog
+	opts    Options
+	breaker *breaker
+	// Before is called for every request the policy lets through, before
+	// it is sent; an error stops it (the undo ledger registers here).
+	Before func(ctx context.Context, ex *Exchange, r Request) error
 }
 
 // New builds a client for the target base URL.
@@ -168,48 +249,89 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 		return nil, fmt.Errorf("target %q is not an http(s) URL", base)
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
 	}
 	if opts.Redactor == nil {
 		opts.Redactor = NewRedactor(nil, nil)
 	}
-	base2 := opts.Transport
-	if base2 == nil {
-		base2 = http.DefaultTransport
+	next := opts.Transport
+	if next == nil {
+		t, err := transport(opts)
+		if err != nil {
+			return nil, err
+		}
+		next = t
 	}
 	var limiter *rate.Limiter
 	if opts.Rate > 0 {
 		limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
 	}
-	rt := &recordingTransport{next: base2, redact: opts.Redactor, limiter: limiter}
+	rt := &recordingTransport{next: next, redact: opts.Redactor, limiter: limiter}
 	return &Client{
 		base: u,
 		http: &http.Client{
 			Transport: rt,
 			Timeout:   opts.Timeout,
-			// Redirects are answers to check, not to follow.
+			// Redirects are answers to check, not to follow: credentials
+			// never go to another host, whatever Location says.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 		catalog: catalog,
+		opts:    opts,
+		breaker: &breaker{limit: opts.Breaker, product: opts.Product, host: u.Host},
 	}, nil
+}
+
+// transport is Go's default transport with the product's TLS settings.
+func transport(opts Options) (http.RoundTripper, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if opts.CAFile == "" && !opts.Insecure {
+		return t, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if opts.CAFile != "" {
+		pem, err := os.ReadFile(opts.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("tls ca_file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls ca_file %s holds no PEM certificate", opts.CAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	cfg.InsecureSkipVerify = opts.Insecure //nolint:gosec // the user's explicit switch; every run warns
+	t.TLSClientConfig = cfg
+	return t, nil
 }
 
 // Base is the target's base URL.
 func (c *Client) Base() *url.URL { return c.base }
 
+// Product is the service this client talks to.
+func (c *Client) Product() string { return c.opts.Product }
+
 // Catalog is the spec catalog the client validates against.
 func (c *Client) Catalog() *contract.Catalog { return c.catalog }
 
-// Do sends one request and returns the evidence. A transport failure is in
-// Exchange.Err, not the error: the error is for a request the harness could
-// not even build.
-func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
-	var op *contract.Operation
+// Policy is what this client lets through.
+func (c *Client) Policy() Policy { return c.opts.Policy }
+
+// Breaker is the sentence said when the breaker opened, or "".
+func (c *Client) Breaker() string { return c.breaker.sentence() }
+
+// Resolve builds the URL, operation and tier a request would have, without
+// sending it: --plan lists exactly what Do would send.
+func (c *Client) Resolve(r Request) (method, full string, op *contract.Operation, tier Tier, err error) {
 	if r.Operation != "" {
 		var ok bool
 		if op, ok = c.catalog.Operation(r.Operation); !ok {
-			return nil, fmt.Errorf("no operation %q in specs/", r.Operation)
+			return "", "", nil, "", fmt.Errorf("no operation %q in specs/", r.Operation)
 		}
 		if r.Method == "" {
 			r.Method = op.Method
@@ -218,77 +340,167 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 			r.Path = op.Path
 		}
 	}
-	u := *c.base
-	relPath, rawQuery, _ := strings.Cut(r.Path, "?")
-	// The row's path is sent as written, escapes included: a file name
-	// with %2F must reach the target as %2F, not as %252F or a slash.
-	decoded, err := url.PathUnescape(relPath)
+	u, relPath, err := c.url(r)
 	if err != nil {
-		return nil, fmt.Errorf("path %q: %w", relPath, err)
+		return "", "", nil, "", err
 	}
-	u.Path = c.base.Path + decoded
-	u.RawPath = c.base.EscapedPath() + relPath
-	q, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return nil, fmt.Errorf("query of %q: %w", r.Path, err)
-	}
-	for k, vs := range r.Query {
-		q[k] = append(q[k], vs...)
-	}
-	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, r.Method, u.String(), bytes.NewReader(r.Body))
-	if err != nil {
-		return nil, fmt.Errorf("build %s %s: %w", r.Method, r.Path, err)
-	}
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	if a := r.Auth; a != nil {
-		switch {
-		case a.Token != "":
-			req.Header.Set("Authorization", "Bearer "+a.Token)
-		case a.Basic:
-			req.SetBasicAuth(a.User, a.Password)
-		}
-	}
-	// Requests whose method does not match the operation (a wrong-method
-	// scenario) are matched by path alone: no operation, no contract check.
 	if op != nil && !strings.EqualFold(op.Method, r.Method) {
 		op = nil
 	}
 	if op == nil && r.Operation == "" {
 		op, _ = c.catalog.Match(r.Method, relPath)
 	}
-	ex := &Exchange{ClientError: r.Unchecked}
+	return r.Method, u.String(), op, TierOf(r), nil
+}
+
+func (c *Client) url(r Request) (*url.URL, string, error) {
+	u := *c.base
+	relPath, rawQuery, _ := strings.Cut(r.Path, "?")
+	// The row's path is sent as written, escapes included: a file name
+	// with %2F must reach the target as %2F, not as %252F or a slash.
+	decoded, err := url.PathUnescape(relPath)
+	if err != nil {
+		return nil, "", fmt.Errorf("path %q: %w", relPath, err)
+	}
+	u.Path = c.base.Path + decoded
+	u.RawPath = c.base.EscapedPath() + relPath
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, "", fmt.Errorf("query of %q: %w", r.Path, err)
+	}
+	for k, vs := range r.Query {
+		q[k] = append(q[k], vs...)
+	}
+	u.RawQuery = q.Encode()
+	return &u, relPath, nil
+}
+
+// Do sends one request and returns the evidence. Why there is no usable
+// answer is in Exchange.Err, not the error: the error is for a request the
+// harness could not even build.
+func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
+	method, full, op, tier, err := c.Resolve(r)
+	if err != nil {
+		return nil, err
+	}
+	r.Method = method
+	if r.Path == "" && op != nil {
+		r.Path = op.Path
+	}
+	_, relPath, _ := c.url(r)
+	ex := &Exchange{ClientError: r.Unchecked, Product: c.opts.Product, Role: r.Role, Tier: tier, redact: c.opts.Redactor, rawReq: r.Body}
 	if op != nil {
 		ex.Operation = op.ID
-		ex.RequestViolations = op.ValidateRequest(req, relPath, r.Body)
 	}
-	rec := &record{}
-	start := time.Now()
-	resp, err := c.http.Do(req.WithContext(withRecord(ctx, rec)))
-	ex.Duration = time.Since(start)
-	ex.Request = rec.request
+	ex.Request = Recorded{Method: method, URL: c.opts.Redactor.Text(full)}
+	if reason := c.opts.Policy.refuses(tier, r.Undo); reason != "" {
+		ex.Err = &Refused{Method: method, URL: ex.Request.URL, Tier: tier, Reason: reason}
+		return ex, nil
+	}
+	if r.Auth != nil && !c.opts.AllowPlainHTTP && c.base.Scheme == "http" && !loopback(c.base.Hostname()) {
+		ex.Err = &Refused{Method: method, URL: ex.Request.URL, Tier: tier,
+			Reason: fmt.Sprintf("credentials would travel in clear text to %s; use https, or set products.%s.allow_plain_http", c.base.Host, c.opts.Product)}
+		return ex, nil
+	}
+	if s := c.breaker.sentence(); s != "" {
+		ex.Err = &BreakerOpen{Sentence: s}
+		return ex, nil
+	}
+	if c.Before != nil && !r.Undo {
+		if err := c.Before(ctx, ex, r); err != nil {
+			return nil, err
+		}
+	}
+	auth, err := c.authorize(r.Auth)
 	if err != nil {
-		ex.Err = c.describe(err)
+		ex.Err = fmt.Errorf("no token for %s: %w", c.opts.Product, err)
+		return ex, nil
+	}
+	for attempt := 0; ; attempt++ {
+		req, err := c.build(ctx, method, full, r, auth)
+		if err != nil {
+			return nil, err
+		}
+		if op != nil && attempt == 0 {
+			ex.RequestViolations = op.ValidateRequest(req, relPath, r.Body)
+		}
+		resp, rec, d, err := c.send(ctx, req)
+		ex.Duration += d
+		ex.Request = rec.request
 		if ex.Request.Method == "" { // never reached the transport
-			ex.Request = Recorded{Method: r.Method, URL: u.String()}
+			ex.Request = Recorded{Method: method, URL: c.opts.Redactor.Text(full)}
+		}
+		if err != nil {
+			ex.Err = c.describe(err)
+			c.breaker.failed(c.describeFor(err))
+			return ex, nil
+		}
+		ex.Response = rec.response
+		ex.body = rec.responseBody
+		ex.raw = rec.raw
+		ex.decoded, ex.json, ex.jerr = false, nil, nil
+		if rec.readErr != nil {
+			ex.Err = fmt.Errorf("reading the response body: %w", rec.readErr)
+			c.breaker.failed(fmt.Sprintf("broke off %d answers", c.breaker.count()+1))
+			return ex, nil
+		}
+		// A bearer token from a file or a command is read again, once, when
+		// the target says it expired.
+		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 && auth.refresh != nil && expired(resp, ex.raw) {
+			if auth, err = auth.refresh(); err == nil {
+				continue
+			}
+		}
+		if wait, ok := c.opts.Throttle.wait(resp); ok {
+			ex.Waits = append(ex.Waits, wait)
+			select {
+			case <-time.After(wait):
+				continue
+			case <-ctx.Done():
+				ex.Err = fmt.Errorf("interrupted while waiting %s for Retry-After: %w", wait, ctx.Err())
+				return ex, nil
+			}
+		} else if throttled(resp.StatusCode, resp.Header) {
+			ex.Err = &Throttled{Status: resp.StatusCode, Waits: len(ex.Waits), Budget: c.opts.Throttle.budgetText()}
+			return ex, nil
+		}
+		if na := notAPI(op, resp); na != nil {
+			ex.Err = na
+			c.breaker.failed("answered with a page that is not the API (" + na.ContentType + ")")
+			return ex, nil
+		}
+		c.breaker.ok()
+		if op != nil {
+			ex.ResponseViolations = op.ValidateResponse(req, relPath, r.Body, resp.StatusCode, resp.Header, ex.raw)
 		}
 		return ex, nil
 	}
+}
+
+func (c *Client) build(ctx context.Context, method, full string, r Request, auth authorization) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, full, bytes.NewReader(r.Body))
+	if err != nil {
+		return nil, fmt.Errorf("build %s %s: %w", method, r.Path, err)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	auth.apply(req)
+	return req, nil
+}
+
+func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, *record, time.Duration, error) {
+	rec := &record{}
+	start := time.Now()
+	resp, err := c.http.Do(req.WithContext(withRecord(ctx, rec)))
+	d := time.Since(start)
+	if err != nil {
+		return nil, rec, d, err
+	}
 	resp.Body.Close()
-	ex.Response = rec.response
-	ex.body = rec.responseBody
-	if rec.readErr != nil {
-		ex.Err = fmt.Errorf("reading the response body: %w", rec.readErr)
-		return ex, nil
-	}
-	if op != nil {
-		ex.ResponseViolations = op.ValidateResponse(req, relPath, r.Body, resp.StatusCode, resp.Header, ex.body)
-	}
-	return ex, nil
+	return resp, rec, d, nil
 }
 
 // describe turns a transport error into one sentence, without the URL's
@@ -297,11 +509,43 @@ func (c *Client) describe(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if ue.Timeout() {
-			return fmt.Errorf("the target at %s did not answer within %s", c.base.Host, c.http.Timeout)
+			return &Transport{Err: fmt.Errorf("the target at %s did not answer within %s", c.base.Host, c.http.Timeout)}
 		}
-		return fmt.Errorf("the target at %s could not be reached: %v", c.base.Host, ue.Err)
+		return &Transport{Err: fmt.Errorf("the target at %s could not be reached: %v", c.base.Host, ue.Err)}
 	}
-	return err
+	return &Transport{Err: err}
+}
+
+// describeFor is the breaker's words for what kept failing.
+func (c *Client) describeFor(err error) string {
+	var ue *url.Error
+	msg := err.Error()
+	if errors.As(err, &ue) {
+		msg = ue.Err.Error()
+		if ue.Timeout() {
+			return fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.http.Timeout)
+		}
+	}
+	switch {
+	case strings.Contains(msg, "connection refused"):
+		return fmt.Sprintf("refused %d connections in a row", c.breaker.count()+1)
+	case strings.Contains(msg, "connection reset"), strings.Contains(msg, "EOF"):
+		return fmt.Sprintf("reset %d connections in a row", c.breaker.count()+1)
+	case strings.Contains(msg, "no such host"):
+		return "is not a known host name"
+	case strings.Contains(msg, "certificate"), strings.Contains(msg, "tls"):
+		return "failed the TLS handshake: " + msg
+	}
+	return fmt.Sprintf("failed %d requests in a row (%s)", c.breaker.count()+1, msg)
+}
+
+// loopback reports whether a host name is this machine.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // record is filled by the transport for one request.
@@ -309,6 +553,7 @@ type record struct {
 	request      Recorded
 	response     Recorded
 	responseBody []byte
+	raw          []byte
 	readErr      error
 }
 
@@ -319,7 +564,8 @@ func withRecord(ctx context.Context, r *record) context.Context {
 }
 
 // recordingTransport is where redaction happens: it sees the request exactly
-// as sent and the response exactly as received, and stores only masked copies.
+// as sent and the response exactly as received, and stores masked copies
+// for everything that is shown; the raw answer is kept for checks only.
 type recordingTransport struct {
 	next    http.RoundTripper
 	redact  *Redactor
@@ -361,6 +607,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(nil))
 	rec.readErr = rerr
+	rec.raw = body
 	rec.responseBody = t.redact.Body(resp.Header.Get("Content-Type"), body)
 	rec.response = Recorded{
 		Status: resp.StatusCode,

@@ -38,7 +38,7 @@ func TestSecretsAreMaskedInTheTransport(t *testing.T) {
 	}))
 	defer srv.Close()
 	red := exchange.NewRedactor([]string{secret}, [][2]string{{"admin", secret}})
-	c, err := exchange.New(srv.URL, catalog(t), exchange.Options{Redactor: red})
+	c, err := exchange.New(srv.URL, catalog(t), exchange.Options{Policy: exchange.Policy{AllowMutations: true}, Redactor: red})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestDeadTargetIsAnErrorOnTheExchange(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	c, _ := exchange.New(url, catalog(t), exchange.Options{Timeout: time.Second})
+	c, _ := exchange.New(url, catalog(t), exchange.Options{Policy: exchange.Policy{AllowMutations: true}, Timeout: time.Second})
 	ex, err := c.Do(context.Background(), exchange.Request{Operation: "updateUsersV2", Body: []byte(`{"users":[]}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +101,7 @@ func TestSlowTargetTimesOut(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
 	defer srv.Close()
 	defer close(block)
-	c, _ := exchange.New(srv.URL, catalog(t), exchange.Options{Timeout: 100 * time.Millisecond})
+	c, _ := exchange.New(srv.URL, catalog(t), exchange.Options{Policy: exchange.Policy{AllowMutations: true}, Timeout: 100 * time.Millisecond})
 	ex, _ := c.Do(context.Background(), exchange.Request{Method: "GET", Path: "/"})
 	if ex.Err == nil || !strings.Contains(ex.Err.Error(), "did not answer") {
 		t.Fatalf("want a timeout error, got %v", ex.Err)
@@ -120,7 +120,7 @@ func TestValidationUnderABasePath(t *testing.T) {
 		_, _ = w.Write([]byte(`{"links":{"href":"h","action":"PUT"},"status":7,"error":null,"details":null}`))
 	}))
 	defer srv.Close()
-	c, _ := exchange.New(srv.URL+"/prefix/", catalog(t), exchange.Options{})
+	c, _ := exchange.New(srv.URL+"/prefix/", catalog(t), exchange.Options{Policy: exchange.Policy{AllowMutations: true}})
 	ex, err := c.Do(context.Background(), exchange.Request{
 		Operation: "updateUsersV2",
 		Header:    http.Header{"Content-Type": {"application/json"}},
@@ -144,7 +144,7 @@ func TestPathEscapesAreSentAsWritten(t *testing.T) {
 		got = r.URL.EscapedPath()
 	}))
 	defer srv.Close()
-	c, _ := exchange.New(srv.URL+"/base", catalog(t), exchange.Options{})
+	c, _ := exchange.New(srv.URL+"/base", catalog(t), exchange.Options{Policy: exchange.Policy{AllowMutations: true}})
 	ex, err := c.Do(context.Background(), exchange.Request{Method: "DELETE", Path: "/files/inbox%2Fusers.csv"})
 	if err != nil || ex.Err != nil {
 		t.Fatal(err, ex.Err)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Mask replaces every secret in recorded exchanges.
@@ -24,7 +25,19 @@ var sensitiveKey = regexp.MustCompile(`(?i)^(password|userpassword|passwd|token|
 // tokens and the Basic credentials built from them) and masks sensitive
 // headers and fields whatever their values.
 type Redactor struct {
+	mu     sync.RWMutex
 	values []string
+}
+
+// Add makes a secret learnt during the run (a token a command produced)
+// one the redactor masks from now on.
+func (r *Redactor) Add(secret string) {
+	if secret == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.values = append(r.values, secret, url.QueryEscape(secret))
 }
 
 // NewRedactor builds a redactor for these secret values (empty ones ignored).
@@ -89,6 +102,8 @@ func (r *Redactor) Body(contentType string, body []byte) []byte {
 
 // Text masks every known secret value in s.
 func (r *Redactor) Text(s string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	for _, v := range r.values {
 		if v != "" && strings.Contains(s, v) {
 			s = strings.ReplaceAll(s, v, Mask)

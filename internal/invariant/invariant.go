@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/expect"
+	"github.com/oracle-users-conformance/conformance/internal/judge"
 )
 
 // Check inspects a decoded JSON answer with its HTTP status and returns the
@@ -22,58 +23,56 @@ type Check func(status int, body any) []string
 // what was asked, such as one answer entry per request entry.
 type RequestCheck func(status int, request, body any) []string
 
-var (
-	byOperation = map[string][]Check{}
-	withRequest = map[string][]RequestCheck{}
-)
-
-// Register adds a check for an operationId. Call from init.
+// Register adds a check for an operationId to the judge's registry. Call
+// from init. The judge decodes the answer once, JSON, XML or CSV alike, so
+// an invariant holds for every media type the operation answers in.
 func Register(operationID string, c Check) {
-	byOperation[operationID] = append(byOperation[operationID], c)
+	registered = append(registered, operationID)
+	judge.Register(judge.Check{Name: "invariant", Operation: operationID, Run: func(s *judge.Subject) []string {
+		if s.Body == nil {
+			return nil
+		}
+		return c(s.Status, s.Body)
+	}})
 }
 
 // RegisterWithRequest adds a check that needs the request. Call from init.
 func RegisterWithRequest(operationID string, c RequestCheck) {
-	withRequest[operationID] = append(withRequest[operationID], c)
+	registered = append(registered, operationID)
+	judge.Register(judge.Check{Name: "invariant", Operation: operationID, Run: func(s *judge.Subject) []string {
+		if s.Body == nil {
+			return nil
+		}
+		return c(s.Status, s.Request, s.Body)
+	}})
 }
 
-// Problems runs every check of the operation that needs no request.
+var registered []string
+
+// Problems runs an operation's invariants over one decoded answer, for
+// unit tests of the rules.
 func Problems(operationID string, status int, body any) []string {
-	var out []string
-	for _, c := range byOperation[operationID] {
-		out = append(out, c(status, body)...)
-	}
-	return out
+	return ProblemsWithRequest(operationID, status, "", body)
 }
 
-// ProblemsWithRequest runs every check of the operation; request is the
-// request body as sent (JSON is decoded, anything else counts as none).
+// ProblemsWithRequest is Problems with the request body as sent (JSON).
 func ProblemsWithRequest(operationID string, status int, request string, body any) []string {
-	out := Problems(operationID, status, body)
-	checks := withRequest[operationID]
-	if len(checks) == 0 {
-		return out
-	}
 	var req any
 	dec := json.NewDecoder(strings.NewReader(request))
 	dec.UseNumber()
 	if err := dec.Decode(&req); err != nil {
 		req = nil
 	}
-	for _, c := range checks {
-		out = append(out, c(status, req, body)...)
-	}
-	return out
+	return judge.Only("invariant", operationID, &judge.Subject{Status: status, Body: body, Request: req})
 }
 
 // Operations lists the operationIds that have checks.
 func Operations() []string {
-	out := make([]string, 0, len(byOperation))
-	for k := range byOperation {
-		out = append(out, k)
-	}
-	for k := range withRequest {
-		if _, dup := byOperation[k]; !dup {
+	seen := map[string]bool{}
+	var out []string
+	for _, k := range registered {
+		if !seen[k] {
+			seen[k] = true
 			out = append(out, k)
 		}
 	}

@@ -1,186 +1,123 @@
 package runner
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
+	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/reporters"
-	"github.com/onsi/ginkgo/v2/types"
+	"github.com/oracle-users-conformance/conformance/internal/config"
+	"github.com/oracle-users-conformance/conformance/internal/report"
+	"github.com/oracle-users-conformance/conformance/suites"
 )
 
-// Summary counts outcomes per API. Pass, fail, skip-with-reason and
-// harness errors stay apart (GUIDE.md, "Honest outcomes").
-type Summary struct {
-	Verdict string               `json:"verdict"` // conformant, partial, not conformant, nothing ran
-	Ran     int                  `json:"ran"`
-	Passed  int                  `json:"passed"`
-	Failed  int                  `json:"failed"`
-	Skipped int                  `json:"skipped"`
-	Errors  int                  `json:"harness_errors"`
-	ByAPI   map[string]*APICount `json:"by_api"`
-	// Generated counts the scenarios derived from the specs, per operation.
-	Generated map[string]*APICount `json:"generated_by_operation"`
-	// SkipReasons counts skipped scenarios by reason.
-	SkipReasons map[string]int `json:"skip_reasons,omitempty"`
-	// FailedIDs lists the scenarios that failed, by ID.
-	FailedIDs []string `json:"failed_ids,omitempty"`
-}
-
-// APICount is one API's line of the summary.
-type APICount struct {
-	Passed  int `json:"passed"`
-	Failed  int `json:"failed"`
-	Skipped int `json:"skipped"`
-}
-
-// Summarize reads Ginkgo's report.
-func Summarize(r Report) Summary {
-	s := Summary{ByAPI: map[string]*APICount{}, Generated: map[string]*APICount{}, SkipReasons: map[string]int{}}
-	for _, spec := range r.SpecReports {
-		if spec.LeafNodeType != types.NodeTypeIt {
-			if spec.State.Is(types.SpecStateFailureStates) {
-				s.Errors++
-			}
-			continue
-		}
-		api, op := "other", ""
-		for _, l := range spec.Labels() {
-			if a, ok := strings.CutPrefix(l, "api:"); ok {
-				api = a
-			}
-			if o, ok := strings.CutPrefix(l, "op:"); ok {
-				op = o
-			}
-		}
-		// A spec the label filter left out is skipped without a message: it
-		// is no outcome of this target and gets no line in the summary.
-		if spec.State == types.SpecStateSkipped && spec.Failure.Message == "" {
-			continue
-		}
-		c := count(s.ByAPI, api)
-		g := &APICount{} // discarded unless generated
-		if op != "" {
-			g = count(s.Generated, op)
-		}
-		id, _, _ := strings.Cut(spec.LeafNodeText, " ")
-		switch {
-		case spec.State == types.SpecStatePassed:
-			s.Passed++
-			c.Passed++
-			g.Passed++
-		case spec.State.Is(types.SpecStateFailureStates):
-			s.Failed++
-			c.Failed++
-			g.Failed++
-			s.FailedIDs = append(s.FailedIDs, id)
-		case spec.State == types.SpecStateSkipped:
-			s.Skipped++
-			c.Skipped++
-			g.Skipped++
-			s.SkipReasons[spec.Failure.Message]++
+// buildReport is the typed result of the run, from the records the
+// scenarios kept while they ran.
+func buildReport(cfg config.Config, opts Options, env *suites.Env, runID string, started time.Time) *report.Run {
+	scenarios, leftovers, irreversible := env.Results.Scenarios()
+	run := &report.Run{
+		Version: report.Version, Tool: "conformance", Started: started.UTC().Format(time.RFC3339),
+		Seconds: float64(time.Since(started).Milliseconds()) / 1000, RunID: runID, Seed: cfg.Seed,
+		LabelFilter: cfg.LabelFilter, Interrupted: env.Results.Interrupted(), Scenarios: scenarios, Leftovers: leftovers,
+	}
+	if opts.Shard != "" {
+		run.Shards = []string{opts.Shard}
+	}
+	notRun := map[string]int{}
+	for _, s := range scenarios {
+		if s.Outcome == report.NotRun {
+			notRun[s.Product]++
 		}
 	}
-	s.Ran = s.Passed + s.Failed
-	switch {
-	case s.Failed > 0 || s.Errors > 0:
-		s.Verdict = "not conformant"
-	case s.Ran == 0:
-		s.Verdict = "nothing ran"
-	case s.Skipped > 0:
-		s.Verdict = "partial"
-	default:
-		s.Verdict = "conformant"
+	for _, name := range config.Products {
+		p := env.Products[name]
+		rp := report.Product{Name: name, URL: p.URL, Covered: p.Client != nil}
+		if p.Client != nil {
+			if s := p.Client.Breaker(); s != "" {
+				rp.Breaker = fmt.Sprintf("%s; %d scenarios not run", s, notRun[name])
+				run.Notes = append(run.Notes, rp.Breaker)
+			}
+		}
+		run.Products = append(run.Products, rp)
 	}
-	return s
+	if len(irreversible) > 0 {
+		run.Notes = append(run.Notes, fmt.Sprintf("%d requests changed EPM users that no documented API can read back, so no undo could put them back: the users the config's vars name keep the values the scenarios gave them", len(irreversible)))
+	}
+	waits, total := 0, 0.0
+	for _, s := range scenarios {
+		for _, e := range s.Exchanges {
+			waits += len(e.Waits)
+			for _, w := range e.Waits {
+				total += w
+			}
+		}
+	}
+	run.Throttled = report.Throttle{Waits: waits, Seconds: total}
+	if waits > 0 {
+		run.Notes = append(run.Notes, fmt.Sprintf("the targets asked to slow down %d times; the run waited %.1f s for Retry-After", waits, total))
+	}
+	return run
 }
 
-func count(m map[string]*APICount, key string) *APICount {
-	c := m[key]
-	if c == nil {
-		c = &APICount{}
-		m[key] = c
+// PrintSummary writes the end of the console: the verdict, the counts, the
+// scenarios to look at, and where the reports are.
+func PrintSummary(w io.Writer, run *report.Run, dir string) {
+	fmt.Fprintf(w, "\nConformance summary: %s\n", run.Verdict)
+	if run.Interrupted != "" {
+		fmt.Fprintf(w, "  interrupted by %s: the scenarios not reached are reported as not run\n", run.Interrupted)
 	}
-	return c
-}
-
-// Print writes the summary for a person.
-func (s Summary) Print(w io.Writer) {
-	fmt.Fprintf(w, "\nConformance summary: %s\n", s.Verdict)
-	apis := make([]string, 0, len(s.ByAPI))
-	for a := range s.ByAPI {
+	for _, p := range run.Products {
+		if !p.Covered {
+			fmt.Fprintf(w, "  %-8s not covered\n", p.Name)
+		}
+	}
+	apis := make([]string, 0, len(run.Counts.ByAPI))
+	for a := range run.Counts.ByAPI {
 		apis = append(apis, a)
 	}
-	sort.Strings(apis)
+	sortStrings(apis)
 	for _, a := range apis {
-		c := s.ByAPI[a]
-		fmt.Fprintf(w, "  %-10s %4d passed %4d failed %4d skipped\n", a, c.Passed, c.Failed, c.Skipped)
-	}
-	if len(s.Generated) > 0 {
-		fmt.Fprintln(w, "  generated from the specs, per operation:")
-		ops := make([]string, 0, len(s.Generated))
-		for o := range s.Generated {
-			ops = append(ops, o)
+		c := run.Counts.ByAPI[a]
+		var parts []string
+		for _, o := range report.Outcomes {
+			if c[o] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", c[o], o))
+			}
 		}
-		sort.Strings(ops)
-		for _, o := range ops {
-			c := s.Generated[o]
-			fmt.Fprintf(w, "    %-22s %4d passed %4d failed %4d skipped\n", o, c.Passed, c.Failed, c.Skipped)
+		fmt.Fprintf(w, "  %-10s %s\n", a, strings.Join(parts, ", "))
+	}
+	for _, n := range run.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
+	for _, l := range run.Leftovers {
+		fmt.Fprintf(w, "  NOT UNDONE (%s): %s: %s\n", l.Scenario, l.Undo, l.Error)
+	}
+	shown := 0
+	for _, s := range run.Scenarios {
+		if s.Outcome != report.Failed && s.Outcome != report.Inconclusive {
+			continue
 		}
+		if shown == 0 {
+			fmt.Fprintln(w, "  to look at (the row to edit, then the reason; report.html has the transcripts):")
+		}
+		if shown++; shown > 25 {
+			continue
+		}
+		reason, _, _ := strings.Cut(s.Reason, "\n")
+		fmt.Fprintf(w, "    %s %s  %s\n      %s\n", s.ID, s.Outcome, s.Source, reason)
 	}
-	for reason, n := range s.SkipReasons {
-		fmt.Fprintf(w, "  skipped %d: %s\n", n, reason)
+	if shown > 25 {
+		fmt.Fprintf(w, "    … and %d more in %s/summary.md\n", shown-25, dir)
 	}
-	if len(s.FailedIDs) > 0 {
-		fmt.Fprintf(w, "  failed: %s\n", strings.Join(s.FailedIDs, ", "))
-	}
-	if s.Errors > 0 {
-		fmt.Fprintf(w, "  harness errors outside scenarios: %d\n", s.Errors)
-	}
-	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", s.Passed, s.Failed, s.Skipped)
+	b := run.Counts.By
+	fmt.Fprintf(w, "reports written to %s (junit.xml, report.json, report.html, summary.md, effective-config.yaml)\n", dir)
+	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", b[report.Passed], b[report.Failed], b[report.Skipped]+b[report.NotRun]+b[report.Inconclusive]+b[report.Known])
 }
 
-// trimmed keeps the exchanges of failed specs only, so CI tools digest
-// junit.xml quickly; report.json keeps every exchange as evidence.
-func trimmed(r Report) Report {
-	specs := make(types.SpecReports, len(r.SpecReports))
-	copy(specs, r.SpecReports)
-	for i := range specs {
-		if !specs[i].State.Is(types.SpecStateFailureStates) {
-			specs[i].ReportEntries = nil
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
-	r.SpecReports = specs
-	return r
-}
-
-// writeReports writes junit.xml (names begin with the scenario ID, no labels
-// in names so history stays stable, exchanges kept only for failures),
-// report.json (Ginkgo's full report: every exchange of every spec) and
-// summary.json.
-func writeReports(dir string, r Report, s Summary) error {
-	junit := filepath.Join(dir, "junit.xml")
-	err := reporters.GenerateJUnitReportWithConfig(trimmed(r), junit, reporters.JunitReportConfig{
-		OmitLeafNodeType:          true,
-		OmitSpecLabels:            true,
-		OmitSuiteSetupNodes:       true,
-		OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped,
-		OmitCapturedStdOutErr:     true,
-	})
-	if err != nil {
-		return err
-	}
-	if err := reporters.GenerateJSONReport(r, filepath.Join(dir, "report.json")); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "summary.json"), b, 0o644)
 }

@@ -1,11 +1,15 @@
 // Package runner is one conformance run: it loads specs and scenario tables,
-// starts the embedded mock when no target is given, builds the spec tree,
-// runs it, and writes the reports. `conformance run` and the test that runs
+// starts the embedded mock when no product has a target, builds one client
+// per product (the road every request takes), selects the scenarios (label
+// filter, shard), builds the spec tree, runs it, and writes the reports
+// from the typed result model. `conformance run` and the test that runs
 // every suite under `go test` both come through here.
 package runner
 
 import (
+	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,10 +17,16 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
+	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
@@ -24,33 +34,51 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/generate"
+	"github.com/oracle-users-conformance/conformance/internal/judge"
+	"github.com/oracle-users-conformance/conformance/internal/ledger"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
+	"github.com/oracle-users-conformance/conformance/internal/shard"
 	"github.com/oracle-users-conformance/conformance/specs"
 	"github.com/oracle-users-conformance/conformance/suites"
 )
 
-// SuiteName is the JUnit suite name.
+// SuiteName is the Ginkgo suite name.
 const SuiteName = "Oracle user-management REST API conformance"
 
 // ConfigError is a problem with the configuration or the fixtures, found
-// before anything ran (exit code 2).
+// before anything was sent (exit code 2).
 type ConfigError struct{ Err error }
 
 func (e ConfigError) Error() string { return e.Err.Error() }
 func (e ConfigError) Unwrap() error { return e.Err }
 
-// Outcome is what a run did.
-type Outcome struct {
-	Passed  bool
-	Summary Summary
-	Target  string
+// Options are how a run is asked for beyond its config.
+type Options struct {
+	// Plan prints what would be sent and sends nothing.
+	Plan bool
+	// Shard is "K/N": run the K-th of N deterministic parts.
+	Shard string
+	// Verbose shows Ginkgo's full timelines on the console.
+	Verbose bool
+	// Embedded, when set, is the URL of an embedded mock another process
+	// started (conformance run --procs): it is treated as the embedded mock.
+	Embedded string
+	// Today is the date the baseline's review dates are compared with.
+	Today time.Time
 }
 
-// Run runs every selected scenario against cfg's target, or against the
-// embedded mock when cfg.Target is empty. It may be called once per process
+// Outcome is what a run did.
+type Outcome struct {
+	Run      *report.Run
+	ExitCode int
+}
+
+// Run runs every selected scenario. It may be called once per process
 // (Ginkgo's RunSpecs runs once).
-func Run(t GinkgoTestingT, cfg config.Config, out io.Writer) (*Outcome, error) {
+func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Outcome, error) {
+	started := time.Now()
 	fx, fixturesDir, err := fixtureFS(cfg.Fixtures)
 	if err != nil {
 		return nil, ConfigError{err}
@@ -68,51 +96,60 @@ func Run(t GinkgoTestingT, cfg config.Config, out io.Writer) (*Outcome, error) {
 		return nil, ConfigError{err}
 	}
 	tables = append(tables, generated...)
-	foreign := cfg.Target != ""
-	if !foreign {
-		stop, err := startEmbedded(fx, &cfg)
+	if err := errors.Join(suites.Check(tables, catalog), judge.Validate(catalog), ledger.Validate(catalog)); err != nil {
+		return nil, ConfigError{err}
+	}
+	embedded := opts.Embedded != ""
+	if opts.Embedded != "" {
+		if err := pointAtMock(fx, &cfg, opts.Embedded); err != nil {
+			return nil, ConfigError{err}
+		}
+	} else if !cfg.AnyTarget() {
+		embedded = true
+		if opts.Plan {
+			err = pointAtMock(fx, &cfg, "http://127.0.0.1:0")
+		} else {
+			var stop func()
+			stop, err = startEmbedded(fx, &cfg)
+			if err == nil {
+				defer stop()
+				fmt.Fprintf(out, "embedded mock listening on %s\n", cfg.Target)
+			}
+		}
 		if err != nil {
 			return nil, ConfigError{err}
 		}
-		defer stop()
-		fmt.Fprintf(out, "embedded mock listening on %s\n", cfg.Target)
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, ConfigError{err}
 	}
-	clientOpts := exchange.Options{
-		Timeout:  cfg.Timeout.D(),
-		Rate:     cfg.Rate,
-		Redactor: exchange.NewRedactor(cfg.Secrets(), cfg.BasicPairs()),
-	}
-	client, err := exchange.New(cfg.Target, catalog, clientOpts)
+	selected, err := selectScenarios(tables, cfg.LabelFilter, opts.Shard, fx, Mutates(catalog))
 	if err != nil {
 		return nil, ConfigError{err}
 	}
-	alt := map[string]*exchange.Client{}
-	for name := range cfg.AltTargets {
-		u, err := cfg.AltTarget(name)
-		if err == nil {
-			alt[name], err = exchange.New(u, catalog, clientOpts)
-		}
-		if err != nil {
-			return nil, ConfigError{err}
-		}
+	if err := checkVars(fx, tables, selected, cfg.Vars); err != nil {
+		return nil, ConfigError{err}
 	}
+	redactor := exchange.NewRedactor(cfg.Secrets(), cfg.BasicPairs())
+	throttle := &exchange.Throttle{MaxWait: cfg.Throttle.MaxWait.D(), Budget: cfg.Throttle.Budget.D()}
+	products, notes, err := buildProducts(cfg, catalog, redactor, throttle, embedded)
+	if err != nil {
+		return nil, ConfigError{err}
+	}
+	runID := runID()
+	results := suites.NewResults()
+	console := suites.NewConsole(out, opts.Verbose)
 	env := &suites.Env{
-		Config:      cfg,
-		Client:      client,
-		AltClients:  alt,
-		Fixtures:    fx,
-		FixturesDir: fixturesDir,
-		Tables:      tables,
-		Foreign:     foreign,
-		Vars: scenario.Vars{
-			Run:      runID(),
-			Admin:    cfg.Credentials.Admin.User,
-			NonAdmin: cfg.Credentials.NonAdmin.User,
-			Var:      cfg.Vars,
-		},
+		Config: cfg, Catalog: catalog, Products: products, Fixtures: fx, FixturesDir: fixturesDir,
+		Tables: tables, Selected: selected, Results: results, Console: console,
+		Vars: scenario.Vars{Run: runID, Var: cfg.Vars},
+	}
+	if opts.Plan {
+		suites.PrintPlan(out, env, env.Plan())
+		return &Outcome{ExitCode: report.ExitConformant}, nil
+	}
+	for _, n := range notes {
+		fmt.Fprintln(out, "!! "+n)
 	}
 	declared := suites.Build(env)
 	if err := os.MkdirAll(cfg.ReportDir, 0o755); err != nil {
@@ -121,29 +158,257 @@ func Run(t GinkgoTestingT, cfg config.Config, out io.Writer) (*Outcome, error) {
 	if err := os.WriteFile(filepath.Join(cfg.ReportDir, "effective-config.yaml"), []byte(cfg.YAML()), 0o644); err != nil {
 		return nil, ConfigError{fmt.Errorf("report dir: %w", err)}
 	}
-	fmt.Fprintf(out, "target %s, run %s, %d scenarios declared (generated with seed %d; --seed changes it), label filter %q\n",
-		cfg.Target, env.Vars.Run, declared, cfg.Seed, cfg.LabelFilter)
-
-	var summary Summary
-	ReportAfterSuite("conformance reports", func(r Report) {
-		summary = Summarize(r)
-		if err := writeReports(cfg.ReportDir, r, summary); err != nil {
-			fmt.Fprintf(out, "writing reports: %v\n", err)
+	fmt.Fprintf(out, "run %s: %d scenarios selected (generated with seed %d; --seed changes it)%s\n",
+		runID, declared, cfg.Seed, describeSelection(cfg.LabelFilter, opts.Shard))
+	for _, name := range config.Products {
+		if p := products[name]; p.Client != nil {
+			fmt.Fprintf(out, "  %-8s %s\n", name, p.URL)
+		} else {
+			fmt.Fprintf(out, "  %-8s not covered\n", name)
 		}
-	})
-	suiteCfg, reporterCfg := GinkgoConfiguration()
-	if cfg.LabelFilter != "" {
-		suiteCfg.LabelFilter = cfg.LabelFilter
 	}
+
+	// Ginkgo's interrupt handler ends the running spec, runs its cleanups
+	// (the ledger's undos among them) and skips the rest; this one only
+	// learns which signal it was, so the report can say so.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case s := <-sigs:
+			name := "SIGINT"
+			if s == syscall.SIGTERM {
+				name = "SIGTERM"
+			}
+			results.Interrupt(name)
+			fmt.Fprintf(out, "!! %s: finishing the running scenario's undos, then writing the reports\n", name)
+		case <-ctx.Done():
+		}
+	}()
+
+	suiteCfg, reporterCfg := GinkgoConfiguration()
 	suiteCfg.Timeout = time.Duration(declared+1) * (2*cfg.Poll.Limit.D() + 10*cfg.Timeout.D())
-	if !isTerminal(os.Stdout) {
-		reporterCfg.NoColor = true
+	suiteCfg.RandomizeAllSpecs = false
+	reporterCfg.NoColor = true
+	saved := formatter.ColorableStdOut
+	if opts.Verbose {
+		reporterCfg.Verbose = true
+		formatter.ColorableStdOut = out
+	} else {
+		// The console lines are ours (suites.Console): Ginkgo's own
+		// output, its dots and its hints naming flags this command does
+		// not have, are not a person's business.
+		formatter.ColorableStdOut = io.Discard
 	}
 	RegisterFailHandler(Fail)
-	passed := RunSpecs(t, SuiteName, suiteCfg, reporterCfg)
-	summary.Print(out)
-	fmt.Fprintf(out, "reports written to %s (junit.xml, report.json, summary.json, effective-config.yaml)\n", cfg.ReportDir)
-	return &Outcome{Passed: passed && summary.Failed == 0, Summary: summary, Target: cfg.Target}, nil
+	RunSpecs(t, SuiteName, suiteCfg, reporterCfg)
+	formatter.ColorableStdOut = saved
+
+	run := buildReport(cfg, opts, env, runID, started)
+	if cfg.Baseline != "" {
+		b, err := report.LoadBaseline(cfg.Baseline)
+		if err != nil {
+			return nil, ConfigError{err}
+		}
+		today := opts.Today
+		if today.IsZero() {
+			today = time.Now()
+		}
+		run.ApplyBaseline(b, cfg.Baseline, today)
+	}
+	run.Notes = append(notes, run.Notes...)
+	run.Finish()
+	if err := report.WriteAll(cfg.ReportDir, run); err != nil {
+		fmt.Fprintf(out, "writing reports: %v\n", err)
+	}
+	PrintSummary(out, run, cfg.ReportDir)
+	return &Outcome{Run: run, ExitCode: report.ExitCode(run.Verdict)}, nil
+}
+
+func describeSelection(filter, shardSpec string) string {
+	var parts []string
+	if filter != "" {
+		parts = append(parts, fmt.Sprintf("label filter %q", filter))
+	}
+	if shardSpec != "" {
+		parts = append(parts, "shard "+shardSpec)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(parts, ", ")
+}
+
+// buildProducts makes one client per covered product.
+func buildProducts(cfg config.Config, cat *contract.Catalog, red *exchange.Redactor, th *exchange.Throttle, embedded bool) (map[string]*suites.Product, []string, error) {
+	policy := exchange.Policy{AllowMutations: cfg.AllowMutations || embedded, AllowRefusals: cfg.AllowRefusals || embedded}
+	rate := cfg.Rate
+	switch {
+	case rate == -1 && embedded:
+		rate = 0
+	case rate == -1:
+		rate = config.DefaultForeignRate
+	}
+	out := map[string]*suites.Product{}
+	var notes []string
+	for _, name := range config.Products {
+		r := cfg.Resolve(name)
+		p := &suites.Product{Resolved: r, Alt: map[string]*exchange.Client{}}
+		out[name] = p
+		if !r.Covered {
+			notes = append(notes, fmt.Sprintf("%s is not covered: the config names no URL for it, so its scenarios are skipped and the verdict is at best partial", name))
+			continue
+		}
+		if r.TLS.Insecure {
+			notes = append(notes, fmt.Sprintf("%s: TLS certificates are NOT verified (tls.insecure): anyone on the path can read the credentials", name))
+		}
+		if r.Credentials.TokenFile != "" || r.Credentials.TokenCommand != "" {
+			p.Tokens = &exchange.TokenSource{File: r.Credentials.TokenFile, Command: r.Credentials.TokenCommand, Redact: red}
+		}
+		opts := exchange.Options{Product: name, Timeout: cfg.Timeout.D(), Rate: rate, Redactor: red, Policy: policy,
+			Breaker: cfg.Breaker, Throttle: th, CAFile: r.TLS.CAFile, Insecure: r.TLS.Insecure, AllowPlainHTTP: r.AllowPlainHTTP || embedded}
+		c, err := newClient(r.URL, cat, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Client = c
+		for alt := range r.AltTargets {
+			u, err := r.AltTarget(alt)
+			if err != nil {
+				return nil, nil, err
+			}
+			if p.Alt[alt], err = newClient(u, cat, opts); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return out, notes, nil
+}
+
+// newClient is a client whose requests register their undos in the ledger
+// of their scenario before they are sent.
+func newClient(url string, cat *contract.Catalog, opts exchange.Options) (*exchange.Client, error) {
+	c, err := exchange.New(url, cat, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.Before = func(ctx context.Context, ex *exchange.Exchange, r exchange.Request) error {
+		return ledger.Before(ctx, ex, c, r)
+	}
+	return c, nil
+}
+
+// selectScenarios applies the label filter and the shard.
+func selectScenarios(tables []*scenario.Table, filter, shardSpec string, fx fs.FS, mutates shard.Mutates) ([]*scenario.Scenario, error) {
+	match := func([]string) bool { return true }
+	if filter != "" {
+		f, err := types.ParseLabelFilter(filter)
+		if err != nil {
+			return nil, fmt.Errorf("--label-filter %q: %w", filter, err)
+		}
+		match = f
+	}
+	var all []*scenario.Scenario
+	for _, t := range tables {
+		for i := range t.Scenarios {
+			if sc := &t.Scenarios[i]; match(sc.AllLabels()) {
+				all = append(all, sc)
+			}
+		}
+	}
+	if shardSpec == "" {
+		return all, nil
+	}
+	k, n, err := shard.Parse(shardSpec)
+	if err != nil {
+		return nil, err
+	}
+	owner := shard.Assign(all, n, fx, mutates)
+	var out []*scenario.Scenario
+	for _, sc := range all {
+		if owner[sc.ID] == k {
+			out = append(out, sc)
+		}
+	}
+	return out, nil
+}
+
+// Mutates derives from what a row sends whether it can change data: a
+// request that is not a read, sent with real credentials, meant to be
+// valid; and every run of a flow that uploads or submits.
+func Mutates(cat *contract.Catalog) shard.Mutates {
+	return func(sc *scenario.Scenario) bool {
+		if sc.Flow == "epm1-job" {
+			return true
+		}
+		reqs := append([]scenario.Request(nil), sc.Setup...)
+		reqs = append(reqs, sc.Request)
+		for _, st := range sc.Then {
+			reqs = append(reqs, st.Request)
+		}
+		for _, r := range reqs {
+			m := r.Method
+			if m == "" {
+				op := r.Operation
+				if op == "" {
+					op = sc.Request.Operation
+				}
+				if o, ok := cat.Operation(op); ok {
+					m = o.Method
+				}
+			}
+			var auth *exchange.Credential
+			switch r.Auth {
+			case "none":
+			case "wrong-password", "bad-token":
+				auth = &exchange.Credential{Probe: true}
+			default:
+				auth = &exchange.Credential{}
+			}
+			if exchange.TierOf(exchange.Request{Method: m, Auth: auth, Unchecked: r.Invalid}) == exchange.TierMutation {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// checkVars stops a run whose config lacks a var a selected scenario
+// needs, or names one no scenario uses (a typo), naming both.
+func checkVars(fx fs.FS, tables []*scenario.Table, selected []*scenario.Scenario, vars map[string]string) error {
+	used := map[string]bool{}
+	for _, t := range tables {
+		for i := range t.Scenarios {
+			for _, v := range t.Scenarios[i].VarsUsed(fx) {
+				used[v] = true
+			}
+		}
+	}
+	var problems []string
+	for _, sc := range selected {
+		for _, v := range sc.VarsUsed(fx) {
+			if _, ok := vars[v]; !ok {
+				problems = append(problems, fmt.Sprintf("%s (%s:%d) needs vars.%s, which the config lacks", sc.ID, sc.File, sc.Line, v))
+			}
+		}
+	}
+	var unused []string
+	for k := range vars {
+		if !used[k] {
+			unused = append(unused, k)
+		}
+	}
+	sort.Strings(unused)
+	for _, k := range unused {
+		problems = append(problems, fmt.Sprintf("vars.%s is used by no scenario (a typo?)", k))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("vars:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return nil
 }
 
 // fixtureFS is the built-in copy unless a directory is named.
@@ -159,41 +424,32 @@ func fixtureFS(dir string) (fs.FS, string, error) {
 	return os.DirFS(dir), abs, nil
 }
 
-// startEmbedded starts the mock on a free loopback port and points cfg at it
-// with the accounts and variables of fixtures/targets/mock.yaml. Credentials
-// from the environment belong to some other target and are not used here.
-func startEmbedded(fx fs.FS, cfg *config.Config) (stop func(), err error) {
-	seedData, err := fs.ReadFile(fx, "mock/seed.yaml")
-	if err != nil {
-		return nil, err
-	}
-	seed, err := mock.ParseSeed(seedData)
-	if err != nil {
-		return nil, err
-	}
+// pointAtMock points cfg at a mock at url with the accounts and variables
+// of fixtures/targets/mock.yaml. Credentials from the environment belong to
+// some other target and are not used here; timeout and poll settings the
+// user gave are kept.
+func pointAtMock(fx fs.FS, cfg *config.Config, url string) error {
 	targetData, err := fs.ReadFile(fx, "targets/mock.yaml")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	mockCfg := config.Default()
 	if err := mockCfg.Parse("targets/mock.yaml", targetData); err != nil {
-		return nil, err
+		return err
 	}
-	srv, err := mock.New(mock.Options{Seed: seed, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return nil, err
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("embedded mock: %w", err)
-	}
-	go func() { _ = srv.Serve(l) }()
-	cfg.Target = "http://" + l.Addr().String()
+	cfg.Target = url
+	cfg.Products = nil
 	cfg.Credentials = mockCfg.Credentials
 	cfg.AltTargets = mockCfg.AltTargets
-	cfg.Poll = mockCfg.Poll
-	cfg.Timeout = mockCfg.Timeout
-	cfg.AllowMutations = true
+	if !cfg.Explicit("poll-interval") {
+		cfg.Poll.Interval = mockCfg.Poll.Interval
+	}
+	if !cfg.Explicit("poll-limit") {
+		cfg.Poll.Limit = mockCfg.Poll.Limit
+	}
+	if !cfg.Explicit("timeout") {
+		cfg.Timeout = mockCfg.Timeout
+	}
 	vars := map[string]string{}
 	for k, v := range mockCfg.Vars {
 		vars[k] = v
@@ -202,7 +458,49 @@ func startEmbedded(fx fs.FS, cfg *config.Config) (stop func(), err error) {
 		vars[k] = v
 	}
 	cfg.Vars = vars
+	return nil
+}
+
+// startEmbedded starts the mock on a free loopback port and points cfg at it.
+func startEmbedded(fx fs.FS, cfg *config.Config) (stop func(), err error) {
+	srv, l, err := StartMock(fx, mock.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := pointAtMock(fx, cfg, "http://"+l.Addr().String()); err != nil {
+		l.Close()
+		srv.Close()
+		return nil, err
+	}
 	return func() { l.Close(); srv.Close() }, nil
+}
+
+// StartMock serves the mock seeded from the fixtures on a free loopback
+// port (the embedded mock, also shared by --procs).
+func StartMock(fx fs.FS, opts mock.Options) (*mock.Server, net.Listener, error) {
+	seedData, err := fs.ReadFile(fx, "mock/seed.yaml")
+	if err != nil {
+		return nil, nil, err
+	}
+	seed, err := mock.ParseSeed(seedData)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Seed = seed
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	srv, err := mock.New(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		srv.Close()
+		return nil, nil, fmt.Errorf("embedded mock: %w", err)
+	}
+	go func() { _ = srv.Serve(l) }()
+	return srv, l, nil
 }
 
 // runID is a short suffix unique to this run, so names created on a live
@@ -218,9 +516,4 @@ func runID() string {
 		b[i] = alphabet[n.Int64()]
 	}
 	return string(b)
-}
-
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -83,6 +83,9 @@ type Request struct {
 	Encoding string `yaml:"encoding"`
 	// Invalid marks a request that breaks the spec on purpose.
 	Invalid bool `yaml:"invalid"`
+	// Role is why the request is sent (setup, request, then, undo); set by
+	// the suites, never by a row.
+	Role string `yaml:"-"`
 }
 
 // Expect is what the answer must be.
@@ -279,7 +282,10 @@ func (s *Scenario) AllLabels() []string {
 		labels = append(labels, "needs:non-admin-account")
 	case "bearer":
 		labels = append(labels, "needs:token")
+	case "wrong-password":
+		labels = append(labels, "needs:throwaway-account")
 	}
+	labels = append(labels, "id:"+s.ID)
 	if s.Quirk != "" {
 		labels = append(labels, "quirk")
 	}
@@ -288,6 +294,17 @@ func (s *Scenario) AllLabels() []string {
 	}
 	sort.Strings(labels)
 	return compact(labels)
+}
+
+// Requests are every request the row names: setup, the main one, its
+// then-steps and cleanups.
+func (s *Scenario) Requests() []Request {
+	out := append([]Request(nil), s.Setup...)
+	out = append(out, s.Request)
+	for _, st := range s.Then {
+		out = append(out, st.Request)
+	}
+	return append(out, s.Cleanup...)
 }
 
 // HasLabel reports whether the row carries the label.

@@ -1,0 +1,251 @@
+package exchange
+
+// The road's rules: what may leave the machine (tiers and the policy), when
+// a product is given up on (the breaker), how throttling is honoured, and
+// which answers are not the API at all. Each refusal is a typed error on
+// the exchange, so the suite can tell "skipped", "not run" and
+// "inconclusive" apart from "failed".
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oracle-users-conformance/conformance/internal/contract"
+)
+
+// Tier is how much a request can change on the target.
+type Tier string
+
+const (
+	// TierRead cannot change data (GET, HEAD).
+	TierRead Tier = "read"
+	// TierRefusal is a request a conforming target must refuse before it
+	// acts: no or deliberately wrong credentials, or a body that breaks the
+	// spec on purpose. A deviating target could still act on it.
+	TierRefusal Tier = "refusal"
+	// TierMutation is every other request: it may create or change data.
+	TierMutation Tier = "mutation"
+)
+
+// TierOf derives a request's tier from what it sends, never from labels:
+// a new row cannot forget to say it changes data.
+func TierOf(r Request) Tier {
+	switch strings.ToUpper(r.Method) {
+	case http.MethodGet, http.MethodHead:
+		return TierRead
+	}
+	if r.Auth == nil || r.Auth.Probe || r.Unchecked {
+		return TierRefusal
+	}
+	return TierMutation
+}
+
+// Policy is what a client lets through. The embedded mock allows all;
+// a live target allows reads only unless the user opts in.
+type Policy struct {
+	AllowMutations bool
+	AllowRefusals  bool
+}
+
+// Allows reports whether the tier may be sent.
+func (p Policy) Allows(t Tier) bool { return p.refuses(t, false) == "" }
+
+func (p Policy) refuses(t Tier, undo bool) string {
+	switch {
+	case undo, t == TierRead, p.AllowMutations:
+		return ""
+	case t == TierRefusal && p.AllowRefusals:
+		return ""
+	case t == TierRefusal:
+		return "a conforming target must refuse it before acting, but a deviating one could act on it: not sent without --allow-refusals (or --allow-mutations)"
+	}
+	return "it can change data on the target: not sent without --allow-mutations"
+}
+
+// Refused is a request the road did not send.
+type Refused struct {
+	Method, URL string
+	Tier        Tier
+	Reason      string
+}
+
+func (e *Refused) Error() string {
+	return fmt.Sprintf("%s %s (%s) was not sent: %s", e.Method, e.URL, e.Tier, e.Reason)
+}
+
+// BreakerOpen is a request not sent because its product stopped answering.
+type BreakerOpen struct{ Sentence string }
+
+func (e *BreakerOpen) Error() string { return e.Sentence }
+
+// Throttled is an answer still 429/503 when the wait budget ran out.
+type Throttled struct {
+	Status int
+	Waits  int
+	Budget string
+}
+
+func (e *Throttled) Error() string {
+	return fmt.Sprintf("throttled: HTTP %d after %d waits for Retry-After (%s)", e.Status, e.Waits, e.Budget)
+}
+
+// NotAPI is an answer that is not the API: a sign-in page, a proxy's
+// error page.
+type NotAPI struct {
+	Status      int
+	ContentType string
+}
+
+func (e *NotAPI) Error() string {
+	return fmt.Sprintf("HTTP %d answered with %s, which is not the API (a sign-in page or a proxy in the way?)", e.Status, e.ContentType)
+}
+
+// Transport is a failure to get any answer: refused, reset, DNS, TLS,
+// timeout.
+type Transport struct{ Err error }
+
+func (e *Transport) Error() string { return e.Err.Error() }
+func (e *Transport) Unwrap() error { return e.Err }
+
+// notAPI recognises an HTML page where the operation documents none.
+func notAPI(op *contract.Operation, resp *http.Response) *NotAPI {
+	ct := resp.Header.Get("Content-Type")
+	if MediaType(ct) != "text/html" {
+		return nil
+	}
+	if resp.StatusCode >= 400 && op != nil && op.Op != nil && op.Op.Responses != nil {
+		if ref := op.Op.Responses.Status(resp.StatusCode); ref != nil && ref.Value != nil {
+			if _, ok := ref.Value.Content["text/html"]; ok {
+				return nil // documented (OIG's front ends answer errors as pages)
+			}
+		}
+	}
+	return &NotAPI{Status: resp.StatusCode, ContentType: MediaType(ct)}
+}
+
+// breaker counts consecutive failures of one product.
+type breaker struct {
+	mu       sync.Mutex
+	limit    int
+	n        int
+	open     string
+	product  string
+	host     string
+	lastDesc string
+}
+
+func (b *breaker) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.n
+}
+
+func (b *breaker) failed(desc string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.n++
+	if b.limit > 0 && b.n >= b.limit && b.open == "" {
+		b.open = fmt.Sprintf("%s at %s %s", productTitle(b.product), b.host, desc)
+	}
+}
+
+func (b *breaker) ok() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.open == "" {
+		b.n = 0
+	}
+}
+
+func (b *breaker) sentence() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.open
+}
+
+func productTitle(p string) string {
+	switch p {
+	case "epm":
+		return "EPM"
+	case "essbase":
+		return "Essbase"
+	case "oig":
+		return "OIG"
+	}
+	return p
+}
+
+// Throttle is the run's budget of waits for Retry-After, shared by every
+// client so that a throttling estate cannot stretch a run without bound.
+type Throttle struct {
+	MaxWait time.Duration
+	Budget  time.Duration
+
+	mu    sync.Mutex
+	used  time.Duration
+	waits int
+}
+
+// Totals are the waits so far.
+func (t *Throttle) Totals() (waits int, total time.Duration) {
+	if t == nil {
+		return 0, 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.waits, t.used
+}
+
+// throttled reports an answer that asks the caller to come back later:
+// 429 always, 503 when it says when (a 503 without Retry-After is an answer
+// like any other and is judged).
+func throttled(status int, h http.Header) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable && h.Get("Retry-After") != ""
+}
+
+// wait is how long to wait before sending again, if the budget allows.
+func (t *Throttle) wait(resp *http.Response) (time.Duration, bool) {
+	if t == nil || !throttled(resp.StatusCode, resp.Header) {
+		return 0, false
+	}
+	d := retryAfter(resp.Header.Get("Retry-After"))
+	if d > t.MaxWait {
+		d = t.MaxWait
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.used+d > t.Budget {
+		return 0, false
+	}
+	t.used += d
+	t.waits++
+	return d, true
+}
+
+func (t *Throttle) budgetText() string {
+	if t == nil {
+		return "no waits configured"
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return fmt.Sprintf("%s of the run's %s budget used, at most %s a wait", t.used.Round(time.Millisecond), t.Budget, t.MaxWait)
+}
+
+// retryAfter reads seconds or an HTTP date; absent or unreadable is 1 s.
+func retryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+		return 0
+	}
+	return time.Second
+}

@@ -1,0 +1,48 @@
+package ledger
+
+// EPM Cloud (epm-update-users-v1.txt, epm-update-users-v2.txt). A file a
+// request uploads is deleted afterwards (the v1 document says the file
+// "should be deleted after the API executes" without saying by whom,
+// Q-EPM1-001). Neither document names an API that reads a user, so the
+// users an update or a job changes cannot be read first nor written back:
+// those changes are recorded as irreversible, and the config's vars name
+// the test users a run may change.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/oracle-users-conformance/conformance/internal/exchange"
+)
+
+const (
+	epmUpload   = "epmUploadFile"
+	epmDelete   = "epmDeleteFile"
+	epmSubmitV1 = "updateUsersV1"
+	epmUpdateV2 = "updateUsersV2"
+)
+
+func init() {
+	register(Rule{Operation: epmUpload, Plan: "delete the uploaded file", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+		name := params(c, epmUpload, r.Path)["name"]
+		if name == "" || l.wasCreated("epm-file:"+name) {
+			return nil
+		}
+		l.markCreated("epm-file:" + name)
+		l.Register("delete EPM file "+name, func(ctx context.Context) error {
+			ex, err := l.send(ctx, c, exchange.Request{Operation: epmDelete, Path: path(c, epmDelete, map[string]string{"name": name}), Role: "undo", Undo: true, Auth: l.admin})
+			return undoFailed(ex, err, func(s int) bool { return ok2xx(s) || gone(s) })
+		})
+		return nil
+	}})
+	irreversible := func(what string) func(context.Context, *Ledger, *exchange.Client, exchange.Request) error {
+		return func(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+			if exchange.TierOf(r) == exchange.TierMutation {
+				l.Irreversible(fmt.Sprintf("%s %s: %s", r.Method, r.Path, what))
+			}
+			return nil
+		}
+	}
+	register(Rule{Operation: epmSubmitV1, Plan: "none possible: EPM has no API to read a user back (irreversible)", Apply: irreversible("the users the job changes keep their new values (EPM has no API to read a user back)")})
+	register(Rule{Operation: epmUpdateV2, Plan: "none possible: EPM has no API to read a user back (irreversible)", Apply: irreversible("the users this batch changes keep their new values (EPM has no API to read a user back)")})
+}

@@ -1,0 +1,180 @@
+package ledger
+
+// Essbase users (essbase-add-import-users.txt, essbase-update-user.txt and
+// the Get/Delete User operations of vendor-facts B). A user a request adds
+// is deleted afterwards, unless it existed before (then the add must fail,
+// and deleting it would destroy a user the run did not make). A user an
+// update changes is written back as it was read. A user the run did not
+// create is never deleted: its password cannot be read back, so the
+// delete could not be undone.
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/oracle-users-conformance/conformance/internal/exchange"
+)
+
+const (
+	essAdd    = "essbaseAddUsers"
+	essGet    = "essbaseGetUser"
+	essUpdate = "essbaseUpdateUser"
+	essDelete = "essbaseDeleteUser"
+)
+
+func escape(s string) string { return url.PathEscape(s) }
+
+func init() {
+	register(Rule{Operation: essAdd, Plan: "read each user id first; delete every user that did not exist", Apply: essbaseAdd})
+	register(Rule{Operation: essUpdate, Plan: "read the user first; write it back as read (delete it if it did not exist)", Apply: essbaseUpdate})
+	register(Rule{Operation: essDelete, Plan: "refused unless this scenario created the user (a deleted user's password cannot be restored)", Apply: essbaseDelete})
+}
+
+// essbaseRead GETs a user as JSON; found is false for 404.
+func essbaseRead(ctx context.Context, l *Ledger, c *exchange.Client, id string) (user map[string]any, found bool, err error) {
+	ex, err := l.send(ctx, c, exchange.Request{Operation: essGet, Path: path(c, essGet, map[string]string{"id": id}),
+		Header: http.Header{"Accept": {"application/json"}}, Role: "read-before", Auth: l.admin})
+	if err != nil {
+		return nil, false, err
+	}
+	if ex.Err != nil {
+		return nil, false, ex.Err
+	}
+	switch {
+	case gone(ex.Status()):
+		return nil, false, nil
+	case ex.Status() != http.StatusOK:
+		return nil, false, fmt.Errorf("reading Essbase user %s before changing it answered HTTP %d, so the change could not be undone", id, ex.Status())
+	}
+	v, err := ex.JSON()
+	m, _ := v.(map[string]any)
+	if err != nil || m == nil {
+		return nil, false, fmt.Errorf("reading Essbase user %s before changing it: the answer is not a user", id)
+	}
+	return m, true, nil
+}
+
+func essbaseDeleteUndo(l *Ledger, c *exchange.Client, id string) {
+	l.markCreated("essbase:" + id)
+	l.Register("delete Essbase user "+id, func(ctx context.Context) error {
+		ex, err := l.send(ctx, c, exchange.Request{Operation: essDelete, Path: path(c, essDelete, map[string]string{"id": id}), Role: "undo", Undo: true, Auth: l.admin})
+		return undoFailed(ex, err, func(s int) bool { return ok2xx(s) || gone(s) })
+	})
+}
+
+func essbaseAdd(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+	for _, id := range essbaseIDs(r.Header.Get("Content-Type"), r.Body) {
+		if l.wasCreated("essbase:" + id) {
+			continue
+		}
+		_, found, err := essbaseRead(ctx, l, c, id)
+		if err != nil {
+			return err
+		}
+		if !found {
+			essbaseDeleteUndo(l, c, id)
+		}
+	}
+	return nil
+}
+
+func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+	id := params(c, essUpdate, r.Path)["id"]
+	if id == "" || l.wasCreated("essbase:"+id) {
+		return nil
+	}
+	before, found, err := essbaseRead(ctx, l, c, id)
+	if err != nil {
+		return err
+	}
+	if !found {
+		essbaseDeleteUndo(l, c, id) // in case the target creates on update
+		return nil
+	}
+	body := map[string]any{}
+	for _, k := range []string{"id", "name", "email", "role", "groups"} {
+		if v, ok := before[k]; ok && v != nil {
+			body[k] = v
+		}
+	}
+	b, _ := json.Marshal(body)
+	l.Register("write Essbase user "+id+" back as it was", func(ctx context.Context) error {
+		ex, err := l.send(ctx, c, exchange.Request{Operation: essUpdate, Path: path(c, essUpdate, map[string]string{"id": id}),
+			Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, Body: b, Role: "undo", Undo: true, Auth: l.admin})
+		return undoFailed(ex, err, ok2xx)
+	})
+	return nil
+}
+
+func essbaseDelete(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+	id := params(c, essDelete, r.Path)["id"]
+	if id == "" || l.wasCreated("essbase:"+id) {
+		return nil
+	}
+	_, found, err := essbaseRead(ctx, l, c, id)
+	if err != nil || !found {
+		return err
+	}
+	return &exchange.Refused{Method: r.Method, URL: r.Path, Tier: exchange.TierMutation,
+		Reason: fmt.Sprintf("it deletes Essbase user %s, which this scenario did not create; a deleted user's password cannot be restored, so the ledger could not undo it", id)}
+}
+
+var xmlID = regexp.MustCompile(`<id>\s*([^<]*?)\s*</id>`)
+
+// essbaseIDs are the user ids a body adds: a JSON user or list, the XML
+// forms, or a CSV whose header names an id column.
+func essbaseIDs(contentType string, body []byte) []string {
+	var ids []string
+	mt := exchange.MediaType(contentType)
+	switch {
+	case strings.Contains(mt, "json"):
+		var one struct {
+			ID string `json:"id"`
+		}
+		var many []struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(body, &many) == nil {
+			for _, u := range many {
+				ids = append(ids, u.ID)
+			}
+		} else if json.Unmarshal(body, &one) == nil {
+			ids = append(ids, one.ID)
+		}
+	case strings.Contains(mt, "xml"):
+		for _, m := range xmlID.FindAllSubmatch(body, -1) {
+			ids = append(ids, string(m[1]))
+		}
+	case strings.Contains(mt, "csv"):
+		rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))))
+		rd.FieldsPerRecord = -1
+		recs, _ := rd.ReadAll()
+		col := -1
+		if len(recs) > 0 {
+			for i, h := range recs[0] {
+				if strings.EqualFold(strings.TrimSpace(h), "id") {
+					col = i
+				}
+			}
+		}
+		for i := 1; col >= 0 && i < len(recs); i++ {
+			if col < len(recs[i]) {
+				ids = append(ids, strings.TrimSpace(recs[i][col]))
+			}
+		}
+	}
+	out := ids[:0]
+	for _, id := range ids {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}

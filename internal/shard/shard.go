@@ -1,0 +1,120 @@
+// Package shard splits the selected scenarios into N deterministic parts
+// for CI matrices and --procs. A scenario's part depends on its ID only
+// (an FNV hash), so adding scenarios moves no other; except that the
+// scenarios that change data and name the same config user (a var) always
+// share a part, so no two parts change the same fixture user at once: the
+// users are partitioned among the parts, and each part owns its users.
+package shard
+
+import (
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/oracle-users-conformance/conformance/internal/scenario"
+)
+
+// Parse reads "K/N" (1 ≤ K ≤ N).
+func Parse(s string) (k, n int, err error) {
+	a, b, ok := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("--shard %q is not K/N with 1 ≤ K ≤ N", s)
+	}
+	return k, n, nil
+}
+
+// Mutates says whether a scenario changes data (derived from what it sends).
+type Mutates func(*scenario.Scenario) bool
+
+// Assign gives every scenario its part, 1 to n. fsys is where the rows'
+// fixture files are, for the vars they name.
+func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[string]int {
+	owners := Owners(all, n, fsys, mutates)
+	out := make(map[string]int, len(all))
+	for _, sc := range all {
+		part := 1 + int(hash(sc.ID)%uint32(n))
+		if mutates(sc) {
+			for _, v := range sc.VarsUsed(fsys) {
+				if o, ok := owners[v]; ok {
+					part = o
+					break
+				}
+			}
+		}
+		out[sc.ID] = part
+	}
+	return out
+}
+
+// Owners says which part owns each config user (var) that scenarios
+// changing data name. Vars named together by one such scenario form one
+// group; groups go to parts in turn, largest first.
+func Owners(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[string]int {
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		if parent[x] != x {
+			parent[x] = find(parent[x])
+		}
+		return parent[x]
+	}
+	size := map[string]int{}
+	for _, sc := range all {
+		if !mutates(sc) {
+			continue
+		}
+		vs := sc.VarsUsed(fsys)
+		for _, v := range vs {
+			if _, ok := parent[v]; !ok {
+				parent[v] = v
+			}
+		}
+		for _, v := range vs[1:] {
+			a, b := find(vs[0]), find(v)
+			if a != b {
+				if b < a {
+					a, b = b, a
+				}
+				parent[b] = a
+			}
+		}
+		if len(vs) > 0 {
+			size[vs[0]]++
+		}
+	}
+	groups := map[string][]string{}
+	weight := map[string]int{}
+	for v := range parent {
+		r := find(v)
+		groups[r] = append(groups[r], v)
+		weight[r] += size[v]
+	}
+	roots := make([]string, 0, len(groups))
+	for r := range groups {
+		roots = append(roots, r)
+	}
+	sort.Slice(roots, func(i, j int) bool {
+		if weight[roots[i]] != weight[roots[j]] {
+			return weight[roots[i]] > weight[roots[j]]
+		}
+		return roots[i] < roots[j]
+	})
+	out := map[string]int{}
+	for i, r := range roots {
+		for _, v := range groups[r] {
+			out[v] = 1 + i%n
+		}
+	}
+	return out
+}
+
+func hash(s string) uint32 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(s))
+	return h.Sum32()
+}

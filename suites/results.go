@@ -1,0 +1,276 @@
+package suites
+
+// The typed result of each scenario, filled while it runs from the row
+// itself and from every exchange it sends; Ginkgo's own state is read once,
+// when the spec ends, for pass and fail.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/oracle-users-conformance/conformance/internal/config"
+	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/judge"
+	"github.com/oracle-users-conformance/conformance/internal/report"
+	"github.com/oracle-users-conformance/conformance/internal/scenario"
+)
+
+// Results holds every selected scenario's record, by spec name.
+type Results struct {
+	mu     sync.Mutex
+	byName map[string]*Record
+	order  []*Record
+	// Interrupted is set by the runner when a signal stops the run.
+	interrupted string
+}
+
+// NewResults is an empty set of records.
+func NewResults() *Results { return &Results{byName: map[string]*Record{}} }
+
+// Record is one scenario's result in the making.
+type Record struct {
+	mu           sync.Mutex
+	s            report.Scenario
+	started      bool
+	outcome      report.Outcome // set when the scenario decided it itself
+	leftovers    []report.Leftover
+	irreversible []string
+}
+
+// Declare makes the record of a selected scenario.
+func (rs *Results) Declare(sc *scenario.Scenario, source string) *Record {
+	rec := &Record{s: report.Scenario{
+		ID: sc.ID, Title: sc.Title, API: sc.API, Product: config.ProductOf(sc.API), Operation: sc.Request.Operation,
+		Kind: kindOf(sc), Labels: sc.AllLabels(), Quirk: sc.Quirk, Generated: strings.HasPrefix(sc.ID, "GEN-"),
+		Source: source, Outcome: report.NotRun, Reason: "the run ended before this scenario started",
+	}}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.byName[sc.Name()] = rec
+	rs.order = append(rs.order, rec)
+	return rec
+}
+
+// Interrupt marks the run as stopped by a signal.
+func (rs *Results) Interrupt(why string) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.interrupted == "" {
+		rs.interrupted = why
+	}
+}
+
+// Interrupted is the signal that stopped the run, or "".
+func (rs *Results) Interrupted() string {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return rs.interrupted
+}
+
+// Start marks the scenario begun.
+func (r *Record) Start() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.started = true
+}
+
+func (r *Record) decide(o report.Outcome, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.outcome == "" {
+		r.outcome, r.s.Reason = o, reason
+	}
+}
+
+// Exchange adds one exchange to the evidence and returns its index.
+func (r *Record) Exchange(ex *exchange.Exchange) int {
+	e := report.Exchange{
+		Role: ex.Role, Operation: ex.Operation, Tier: string(ex.Tier), Method: ex.Request.Method, URL: ex.Request.URL,
+		RequestHeaders: ex.Request.Header, RequestBody: ex.Request.Body, Status: ex.Response.Status,
+		ResponseHeaders: ex.Response.Header, ResponseBody: ex.Response.Body, Millis: float64(ex.Duration.Microseconds()) / 1000,
+	}
+	if e.Role == "" {
+		e.Role = "request"
+	}
+	if ex.Err != nil {
+		e.Error = ex.Err.Error()
+	}
+	for _, w := range ex.Waits {
+		e.Waits = append(e.Waits, w.Seconds())
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.s.Exchanges = append(r.s.Exchanges, e)
+	return len(r.s.Exchanges) - 1
+}
+
+// Violations records broken rules of one exchange.
+func (r *Record) Violations(i int, ps []judge.Problem) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, p := range ps {
+		r.s.Violations = append(r.s.Violations, report.Violation{Rule: p.Rule, Message: p.Message, Spec: p.Spec, Exchange: i})
+	}
+}
+
+// Observe records an observed value.
+func (r *Record) Observe(key, value, quirk string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.s.Observations = append(r.s.Observations, report.Observation{Key: key, Value: value, Quirk: quirk})
+}
+
+// Leftover records an undo that failed.
+func (r *Record) Leftover(undo string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.leftovers = append(r.leftovers, report.Leftover{Scenario: r.s.ID, Undo: undo, Error: err.Error()})
+}
+
+// Irreversible records changes no API can undo.
+func (r *Record) Irreversible(changes []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.irreversible = append(r.irreversible, changes...)
+}
+
+// Finish reads Ginkgo's verdict on a spec into its record and prints the
+// scenario's console line.
+func (rs *Results) Finish(sr SpecReport, console *Console) {
+	rs.mu.Lock()
+	rec := rs.byName[sr.LeafNodeText]
+	interrupted := rs.interrupted
+	rs.mu.Unlock()
+	if rec == nil {
+		return
+	}
+	rec.mu.Lock()
+	rec.s.Seconds = round3(sr.RunTime.Seconds())
+	switch {
+	case !rec.started:
+		rec.s.Outcome = report.NotRun
+	case sr.State == types.SpecStateInterrupted || interrupted != "" && sr.State.Is(types.SpecStateFailureStates):
+		rec.s.Outcome, rec.s.Reason = report.NotRun, "interrupted ("+nonEmpty(interrupted, "signal")+") while it ran; its undos ran"
+	case rec.outcome != "":
+		// The scenario decided itself: skipped by the road, not run past a
+		// breaker, inconclusive for want of an answer.
+		rec.s.Outcome = rec.outcome
+	case sr.State == types.SpecStatePassed:
+		rec.s.Outcome, rec.s.Reason = report.Passed, ""
+	case sr.State == types.SpecStateTimedout:
+		rec.s.Outcome, rec.s.Reason = report.Failed, "the scenario's time ran out: "+sr.Failure.Message
+	case sr.State.Is(types.SpecStateFailureStates):
+		rec.s.Outcome, rec.s.Reason = report.Failed, sr.Failure.Message
+	case sr.State == types.SpecStateSkipped:
+		rec.s.Outcome, rec.s.Reason = report.Skipped, sr.Failure.Message
+	}
+	line := console.line(rec.s)
+	rec.mu.Unlock()
+	console.println(line)
+}
+
+// Scenarios are the records as the model, in declaration order.
+func (rs *Results) Scenarios() (out []report.Scenario, leftovers []report.Leftover, irreversible []string) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, r := range rs.order {
+		r.mu.Lock()
+		s := r.s
+		if !r.started && rs.interrupted != "" {
+			s.Reason = "interrupted (" + rs.interrupted + ") before it started"
+		}
+		out = append(out, s)
+		leftovers = append(leftovers, r.leftovers...)
+		irreversible = append(irreversible, r.irreversible...)
+		r.mu.Unlock()
+	}
+	return out, leftovers, irreversible
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+func nonEmpty(s, dflt string) string {
+	if s == "" {
+		return dflt
+	}
+	return s
+}
+
+// Console is what a person watching the run sees: one line per finished
+// scenario, progress while a job is polled, nothing for what the filter
+// left out.
+type Console struct {
+	mu      sync.Mutex
+	w       io.Writer
+	verbose bool
+	said    map[string]bool
+}
+
+// NewConsole writes to w; verbose adds each failure's reason in full.
+func NewConsole(w io.Writer, verbose bool) *Console {
+	return &Console{w: w, verbose: verbose, said: map[string]bool{}}
+}
+
+func (c *Console) line(s report.Scenario) string {
+	reason := s.Reason
+	if !c.verbose {
+		reason, _, _ = strings.Cut(reason, "\n")
+		if len(reason) > 160 {
+			reason = reason[:160] + "…"
+		}
+	}
+	l := fmt.Sprintf("%-46s %-12s %6.2fs", s.ID, s.Outcome, s.Seconds)
+	if s.Outcome != report.Passed && reason != "" {
+		l += "  " + reason
+	}
+	return l
+}
+
+func (c *Console) println(s string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintln(c.w, s)
+}
+
+// Once prints a sentence the first time it is said (a breaker opening).
+func (c *Console) Once(s string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.said[s] {
+		c.said[s] = true
+		fmt.Fprintln(c.w, "!! "+s)
+	}
+}
+
+// Progress prints a live line for something that waits.
+func (c *Console) Progress(format string, args ...any) { c.println("   … " + fmt.Sprintf(format, args...)) }
+
+// inconclusiveReason names why an exchange gave no usable answer.
+func inconclusiveReason(err error) (report.Outcome, string) {
+	var ref *exchange.Refused
+	var bo *exchange.BreakerOpen
+	switch {
+	case errors.As(err, &ref):
+		return report.Skipped, ref.Error()
+	case errors.As(err, &bo):
+		return report.NotRun, bo.Sentence
+	}
+	return report.Inconclusive, err.Error()
+}
+
+var _ = time.Second
+var _ = sort.Strings
