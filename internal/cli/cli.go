@@ -36,6 +36,8 @@ Usage:
   conformance run   [flags]   run every suite (against the embedded mock unless --target)
   conformance mock  [flags]   serve the simulator of all five operations
   conformance proxy [flags]   serve a proxy that makes a target deviate, to test the suite
+  conformance report diff|merge|render   compare two runs, merge shards, render reports from report.json
+  conformance coverage [flags]           what the scenarios exercise: operations, statuses, quirks, gaps
 
 Run "conformance <command> -h" for a command's flags.
 `
@@ -53,6 +55,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return mockCmd(args[1:], stdout, stderr)
 	case "proxy":
 		return proxyCmd(args[1:], stdout, stderr)
+	case "report":
+		return reportCmd(args[1:], stdout, stderr)
+	case "coverage":
+		return coverageCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitPass
