@@ -41,8 +41,8 @@ Usage:
   conformance config [flags]   print the effective configuration per product, secrets masked
   conformance mock   [flags]   serve the simulator of all five operations
   conformance proxy  [flags]   serve a proxy that makes a target deviate, to test the suite
-  conformance report diff|merge  compare two runs, or merge the reports of shards
-  conformance coverage [flags] which scenarios exercise each operation, status and quirk
+  conformance report diff|merge|render   compare two runs, merge shards, render reports from report.json
+  conformance coverage [flags]           what the scenarios exercise: operations, statuses, quirks, gaps
 
 Run "conformance <command> -h" for a command's flags.
 `
