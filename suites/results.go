@@ -94,8 +94,8 @@ func (r *Record) decide(o report.Outcome, reason string) {
 func (r *Record) Exchange(ex *exchange.Exchange) int {
 	e := report.Exchange{
 		Role: ex.Role, Operation: ex.Operation, Tier: string(ex.Tier), Method: ex.Request.Method, URL: ex.Request.URL,
-		RequestHeaders: ex.Request.Header, RequestBody: ex.Request.Body, Status: ex.Response.Status,
-		ResponseHeaders: ex.Response.Header, ResponseBody: ex.Response.Body, Millis: float64(ex.Duration.Microseconds()) / 1000,
+		RequestHeaders: ex.Request.Header, RequestBody: clip(ex.Request.Body), Status: ex.Response.Status,
+		ResponseHeaders: ex.Response.Header, ResponseBody: clip(ex.Response.Body), Millis: float64(ex.Duration.Microseconds()) / 1000,
 	}
 	if e.Role == "" {
 		e.Role = "request"
@@ -168,7 +168,7 @@ func (rs *Results) Finish(sr SpecReport, console *Console) {
 	case sr.State == types.SpecStateTimedout:
 		rec.s.Outcome, rec.s.Reason = report.Failed, "the scenario's time ran out: "+sr.Failure.Message
 	case sr.State.Is(types.SpecStateFailureStates):
-		rec.s.Outcome, rec.s.Reason = report.Failed, sr.Failure.Message
+		rec.s.Outcome, rec.s.Reason = report.Failed, reasonOf(rec.s.ID, sr.Failure.Message)
 	case sr.State == types.SpecStateSkipped:
 		rec.s.Outcome, rec.s.Reason = report.Skipped, sr.Failure.Message
 	}
@@ -193,6 +193,25 @@ func (rs *Results) Scenarios() (out []report.Scenario, leftovers []report.Leftov
 		r.mu.Unlock()
 	}
 	return out, leftovers, irreversible
+}
+
+// reasonOf drops the "ID (file:line)" header Failf puts first: the report
+// has both already.
+func reasonOf(id, msg string) string {
+	if first, rest, ok := strings.Cut(msg, "\n"); ok && strings.HasPrefix(first, id+" (") {
+		return rest
+	}
+	return msg
+}
+
+// clip keeps the evidence readable when a scenario sends thousands of
+// users: the first 16 KiB, and how much was left out.
+func clip(s string) string {
+	const max = 16 << 10
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + fmt.Sprintf("\n… (%d more bytes not kept)", len(s)-max)
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }

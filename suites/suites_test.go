@@ -18,11 +18,11 @@ func TestConformance(t *testing.T) {
 	if dir := os.Getenv("CONFORMANCE_TEST_REPORT_DIR"); dir != "" {
 		cfg.ReportDir = dir
 	}
-	out, err := runner.Run(t, cfg, os.Stdout)
+	out, err := runner.Run(t, cfg, runner.Options{}, os.Stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Summary.Verdict != "conformant" {
-		t.Fatalf("verdict %q against the embedded mock, want conformant: %+v", out.Summary.Verdict, out.Summary)
+	if out.Run.Verdict != "conformant" {
+		t.Fatalf("verdict %q against the embedded mock, want conformant: %+v", out.Run.Verdict, out.Run.Counts)
 	}
 }

@@ -8,6 +8,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -145,7 +146,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 	if err := os.MkdirAll(cfg.ReportDir, 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(cfg.ReportDir, "effective-config.yaml"), []byte(cfg.YAML()), 0o644)
 	}
-	if err := report.WriteAll(cfg.ReportDir, merged); err != nil {
+	if err := errors.Join(report.WriteAll(cfg.ReportDir, merged), runner.WriteSummary(cfg.ReportDir, merged)); err != nil {
 		fmt.Fprintf(stderr, "conformance run: writing reports: %v\n", err)
 	}
 	runner.PrintSummary(stdout, merged, cfg.ReportDir)

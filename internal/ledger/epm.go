@@ -23,20 +23,23 @@ const (
 )
 
 func init() {
-	register(Rule{Operation: epmUpload, Plan: "delete the uploaded file", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+	register(Rule{Operation: epmUpload, Plan: "delete the uploaded file", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
 		name := params(c, epmUpload, r.Path)["name"]
 		if name == "" || l.wasCreated("epm-file:"+name) {
 			return nil
 		}
 		l.markCreated("epm-file:" + name)
 		l.Register("delete EPM file "+name, func(ctx context.Context) error {
-			ex, err := l.send(ctx, c, exchange.Request{Operation: epmDelete, Path: path(c, epmDelete, map[string]string{"name": name}), Role: "undo", Undo: true, Auth: l.admin})
-			return undoFailed(ex, err, func(s int) bool { return ok2xx(s) || gone(s) })
+			if ex.Err == nil && ex.Status() >= 400 && ex.Status() < 500 {
+				return nil // the upload was refused: no file to delete
+			}
+			del, err := l.send(ctx, c, exchange.Request{Operation: epmDelete, Path: path(c, epmDelete, map[string]string{"name": name}), Role: "undo", Undo: true, Auth: l.admin})
+			return undoFailed(del, err, func(s int) bool { return ok2xx(s) || gone(s) })
 		})
 		return nil
 	}})
-	irreversible := func(what string) func(context.Context, *Ledger, *exchange.Client, exchange.Request) error {
-		return func(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+	irreversible := func(what string) func(context.Context, *Ledger, *exchange.Client, *exchange.Exchange, exchange.Request) error {
+		return func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
 			if exchange.TierOf(r) == exchange.TierMutation {
 				l.Irreversible(fmt.Sprintf("%s %s: %s", r.Method, r.Path, what))
 			}

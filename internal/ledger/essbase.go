@@ -61,41 +61,58 @@ func essbaseRead(ctx context.Context, l *Ledger, c *exchange.Client, id string) 
 	return m, true, nil
 }
 
-func essbaseDeleteUndo(l *Ledger, c *exchange.Client, id string) {
-	l.markCreated("essbase:" + id)
+// essbaseDeleteUndo deletes a user after the scenario. With onlyIfAdded,
+// the user could not be read first: it is deleted only when the add
+// answered success, since adding a user that exists must fail.
+func essbaseDeleteUndo(l *Ledger, c *exchange.Client, id string, onlyIfAdded *exchange.Exchange) {
+	l.markCreated(essKey(id))
 	l.Register("delete Essbase user "+id, func(ctx context.Context) error {
+		if onlyIfAdded != nil && !ok2xx(onlyIfAdded.Status()) {
+			return nil
+		}
 		ex, err := l.send(ctx, c, exchange.Request{Operation: essDelete, Path: path(c, essDelete, map[string]string{"id": id}), Role: "undo", Undo: true, Auth: l.admin})
 		return undoFailed(ex, err, func(s int) bool { return ok2xx(s) || gone(s) })
 	})
 }
 
-func essbaseAdd(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+func essbaseAdd(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
 	for _, id := range essbaseIDs(r.Header.Get("Content-Type"), r.Body) {
-		if l.wasCreated("essbase:" + id) {
+		if l.wasCreated(essKey(id)) {
 			continue
 		}
 		_, found, err := essbaseRead(ctx, l, c, id)
-		if err != nil {
-			return err
-		}
-		if !found {
-			essbaseDeleteUndo(l, c, id)
+		switch {
+		case err != nil:
+			// Not readable (a mode without users operations, say): the user
+			// is this scenario's only if the add succeeds.
+			essbaseDeleteUndo(l, c, id, ex)
+		case !found:
+			essbaseDeleteUndo(l, c, id, nil)
 		}
 	}
 	return nil
 }
 
-func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
 	id := params(c, essUpdate, r.Path)["id"]
-	if id == "" || l.wasCreated("essbase:"+id) {
+	if id == "" || l.wasCreated(essKey(id)) {
 		return nil
 	}
 	before, found, err := essbaseRead(ctx, l, c, id)
 	if err != nil {
-		return err
+		// Not readable (a mode without users operations, say): nothing can
+		// be put back, which matters only if the update succeeded.
+		readErr := err
+		l.Register("write Essbase user "+id+" back", func(context.Context) error {
+			if ok2xx(ex.Status()) {
+				return fmt.Errorf("the update succeeded, but the user could not be read first (%v), so it keeps the new values", readErr)
+			}
+			return nil
+		})
+		return nil
 	}
 	if !found {
-		essbaseDeleteUndo(l, c, id) // in case the target creates on update
+		essbaseDeleteUndo(l, c, id, nil) // in case the target creates on update
 		return nil
 	}
 	body := map[string]any{}
@@ -113,18 +130,22 @@ func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, r exchang
 	return nil
 }
 
-func essbaseDelete(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+func essbaseDelete(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
 	id := params(c, essDelete, r.Path)["id"]
-	if id == "" || l.wasCreated("essbase:"+id) {
+	if id == "" || l.wasCreated(essKey(id)) {
 		return nil
 	}
 	_, found, err := essbaseRead(ctx, l, c, id)
 	if err != nil || !found {
-		return err
+		return nil // nothing there to lose, or a mode where it cannot be
 	}
 	return &exchange.Refused{Method: r.Method, URL: r.Path, Tier: exchange.TierMutation,
 		Reason: fmt.Sprintf("it deletes Essbase user %s, which this scenario did not create; a deleted user's password cannot be restored, so the ledger could not undo it", id)}
 }
+
+// essKey is how the ledger remembers a user: Essbase IDs are not case
+// sensitive (Q-ESS-007).
+func essKey(id string) string { return "essbase:" + strings.ToLower(id) }
 
 var xmlID = regexp.MustCompile(`<id>\s*([^<]*?)\s*</id>`)
 

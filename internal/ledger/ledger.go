@@ -126,7 +126,7 @@ type Rule struct {
 	Operation string
 	// Plan says in a few words what the rule registers, for --plan.
 	Plan  string
-	Apply func(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error
+	Apply func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error
 }
 
 var rules = map[string]Rule{}
@@ -167,7 +167,7 @@ func Before(ctx context.Context, ex *exchange.Exchange, c *exchange.Client, r ex
 	if !ok {
 		return nil
 	}
-	return rule.Apply(ctx, l, c, r)
+	return rule.Apply(ctx, l, c, ex, r)
 }
 
 // path fills an operation's path template.

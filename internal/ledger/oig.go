@@ -121,7 +121,7 @@ func oigText(v any) string {
 	return string(b)
 }
 
-func oigKeep(ctx context.Context, l *Ledger, c *exchange.Client, r exchange.Request) error {
+func oigKeep(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
 	var doc struct {
 		Users []map[string]any `json:"users"`
 	}

@@ -221,7 +221,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	}
 	run.Notes = append(notes, run.Notes...)
 	run.Finish()
-	if err := report.WriteAll(cfg.ReportDir, run); err != nil {
+	if err := errors.Join(report.WriteAll(cfg.ReportDir, run), WriteSummary(cfg.ReportDir, run)); err != nil {
 		fmt.Fprintf(out, "writing reports: %v\n", err)
 	}
 	PrintSummary(out, run, cfg.ReportDir)
