@@ -276,7 +276,9 @@ func (c *Console) Once(s string) {
 }
 
 // Progress prints a live line for something that waits.
-func (c *Console) Progress(format string, args ...any) { c.println("   … " + fmt.Sprintf(format, args...)) }
+func (c *Console) Progress(format string, args ...any) {
+	c.println("   … " + fmt.Sprintf(format, args...))
+}
 
 // inconclusiveReason names why an exchange gave no usable answer.
 func inconclusiveReason(err error) (report.Outcome, string) {

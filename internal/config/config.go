@@ -35,7 +35,7 @@ type Config struct {
 	Products map[string]Product `yaml:"products"`
 	// SecretsFile is a second YAML file of the same shape, read on top of
 	// this one, so credentials can live apart from the shared config.
-	SecretsFile    string            `yaml:"secrets_file"`
+	SecretsFile    string            `yaml:"secrets_file,omitempty"`
 	Vars           map[string]string `yaml:"vars"`
 	Timeout        Duration          `yaml:"timeout"`
 	Rate           float64           `yaml:"rate"`

@@ -3,9 +3,9 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"io"
 	"strings"
 	"time"
 

@@ -1,15 +1,18 @@
 package scenario
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"strings"
 	"text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/unicode"
+	xunicode "golang.org/x/text/encoding/unicode"
 )
 
 // Vars are what templates in bodies, paths and expectations can use:
@@ -42,6 +45,14 @@ var funcs = template.FuncMap{
 	"pad":    func(width, n int) string { return fmt.Sprintf("%0*d", width, n) },
 	"repeat": strings.Repeat,
 	"upper":  strings.ToUpper,
+	// title upper-cases the first letter only: a login in another case.
+	"title": func(s string) string {
+		if s == "" {
+			return s
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		return string(unicode.ToUpper(r)) + s[n:]
+	},
 }
 
 // Render executes text as a template over vars. A missing key is an error:
@@ -64,8 +75,8 @@ func Render(name, text string, vars Vars) (string, error) {
 // encodings a row may ask its body to be sent in; "" sends it as written.
 var encodings = map[string]encoding.Encoding{
 	"":             nil,
-	"utf-16le":     unicode.UTF16(unicode.LittleEndian, unicode.UseBOM),
-	"utf-16be":     unicode.UTF16(unicode.BigEndian, unicode.UseBOM),
+	"utf-16le":     xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM),
+	"utf-16be":     xunicode.UTF16(xunicode.BigEndian, xunicode.UseBOM),
 	"windows-1252": charmap.Windows1252,
 }
 
@@ -90,7 +101,7 @@ func (r Request) Render(fixtures fs.FS, vars Vars) ([]byte, error) {
 func (r Request) render(fixtures fs.FS, vars Vars) ([]byte, error) {
 	switch {
 	case r.BodyFile != "":
-		return fs.ReadFile(fixtures, r.BodyFile)
+		return RenderFile(fixtures, r.BodyFile, vars)
 	case r.BodyTmpl != "":
 		data, err := fs.ReadFile(fixtures, r.BodyTmpl)
 		if err != nil {
@@ -103,6 +114,40 @@ func (r Request) render(fixtures fs.FS, vars Vars) ([]byte, error) {
 		return []byte(s), err
 	}
 	return nil, nil
+}
+
+// RenderFile reads a fixture file and fills its templates ({{.Var.x}}, the
+// users a CSV names) byte for byte: the text around them stays exactly as
+// stored, Windows-1252 and mixed encodings included, so the bytes under
+// test are what the file says. A value that is not ASCII cannot be put into
+// a file that is not UTF-8 without choosing an encoding for it: that is an
+// error, not a guess.
+func RenderFile(fixtures fs.FS, name string, vars Vars) ([]byte, error) {
+	data, err := fs.ReadFile(fixtures, name)
+	if err != nil || !bytes.Contains(data, []byte("{{")) {
+		return data, err
+	}
+	out, err := Render(name, string(data), vars)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(data) {
+		for _, v := range vars.Var {
+			if !isASCII(v) && strings.Contains(out, v) {
+				return nil, fmt.Errorf("%s is not UTF-8, so the non-ASCII value %q cannot be put into it", name, v)
+			}
+		}
+	}
+	return []byte(out), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // RenderValues renders every string inside an expectation tree.
