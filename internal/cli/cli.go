@@ -143,7 +143,8 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	adminPassword := fs.String("admin-password", "", "password of the administrator account admin (default Welcome1)")
+	adminPassword := fs.String("admin-password", "", "password of the administrator account(s): every account of the seed holding an administrator role (EPM Identity Domain Administrator, Essbase Service Administrator, OIG System or User Administrator), or only --admin-login (default: the seed's passwords)")
+	adminLogin := fs.String("admin-login", "", "the one account --admin-password applies to; it must be in the seed (default: every administrator account)")
 	seedFile := fs.String("seed", "", "seed file (default: the built-in fixtures/mock/seed.yaml)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	maxBody := fs.Int64("max-body", 0, "largest JSON/XML/CSV request body in bytes for every product (default: each product's own, 8 MiB EPM, 1 MiB Essbase and OIG; EPM v1 uploads have their own cap)")
@@ -178,7 +179,7 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "conformance mock: --log-format %q is not text or json\n", *logFormat)
 		return ExitBadConfig
 	}
-	opts := mock.Options{Seed: seed, AdminPassword: *adminPassword, Logger: slog.New(handler)}
+	opts := mock.Options{Seed: seed, AdminLogin: *adminLogin, AdminPassword: *adminPassword, Logger: slog.New(handler)}
 	opts.EPM.MaxBody = *maxBody
 	opts.EPM.JobDuration = *jobDuration
 	opts.Essbase.MaxBody = *maxBody
@@ -196,17 +197,17 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitBadConfig
 	}
 	fmt.Fprintf(stdout, "mock listening on http://%s\n", l.Addr())
-	printAccounts(stdout, srv, *adminPassword != "")
+	printAccounts(stdout, srv)
 	return serveUntilSignal(l, srv.Serve, stderr)
 }
 
 // printAccounts shows who can log in. A password given on the command line
 // is not echoed back.
-func printAccounts(w io.Writer, srv *mock.Server, adminFromFlag bool) {
+func printAccounts(w io.Writer, srv *mock.Server) {
 	fmt.Fprintln(w, "accounts:")
 	for _, a := range srv.Accounts() {
 		pw := a.Password
-		if adminFromFlag && a.Login == "admin" {
+		if srv.PasswordOverridden(a.Login) {
 			pw = "(from --admin-password)"
 		}
 		var roles []string

@@ -28,6 +28,11 @@ type Options struct {
 	JobDuration time.Duration
 }
 
+// RoleIdentityDomainAdmin is the role both Update Users versions require,
+// with any predefined role (epm-update-users-v1.txt and
+// epm-update-users-v2.txt, Required Roles).
+const RoleIdentityDomainAdmin = "Identity Domain Administrator"
+
 // DefaultJobDuration is the JobDuration used when Options leaves it 0.
 const DefaultJobDuration = 300 * time.Millisecond
 

@@ -84,7 +84,7 @@ func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
 	// Administrator and any predefined role". The refusal is v2's
 	// documented one (Example 2 of epm-update-users-v2.txt) in the v1
 	// envelope, with no job started (Q-EPM1-005).
-	if !caller.HasRole(auth.EPM, "Identity Domain Administrator") || !hasPredefinedRole(caller) {
+	if !caller.HasRole(auth.EPM, RoleIdentityDomainAdmin) || !hasPredefinedRole(caller) {
 		s.log.Info("epm v1 update users refused: role", "caller", caller.Login)
 		fail(http.StatusOK, "Failed to update users. Authorization failed. Please provide valid authorized user.")
 		return

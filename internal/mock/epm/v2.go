@@ -78,7 +78,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	}
 	// epm-update-users-v2.txt, Required Roles: Identity Domain Administrator
 	// and any predefined role. Example 2 is the documented answer.
-	if !caller.HasRole(auth.EPM, "Identity Domain Administrator") || !hasPredefinedRole(caller) {
+	if !caller.HasRole(auth.EPM, RoleIdentityDomainAdmin) || !hasPredefinedRole(caller) {
 		fail(http.StatusOK, codeAuthorization, "Failed to update user. Authorization failed. Please provide valid authorized user.")
 		return
 	}

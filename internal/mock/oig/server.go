@@ -32,6 +32,10 @@ type Options struct {
 	LeadingSpaceStatus bool
 }
 
+// DefaultModifyRoles are the roles that may modify users when
+// Options.ModifyRoles is empty: OIG's own administrators (Q-OIG-010).
+func DefaultModifyRoles() []string { return []string{"System Administrator", "User Administrator"} }
+
 // Server serves the OIG users API.
 type Server struct {
 	Users *Store
@@ -56,7 +60,7 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 		opts.MaxBody = 1 << 20
 	}
 	if len(opts.ModifyRoles) == 0 {
-		opts.ModifyRoles = []string{"System Administrator", "User Administrator"}
+		opts.ModifyRoles = DefaultModifyRoles()
 	}
 	st, err := NewStore(seed)
 	if err != nil {
