@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
 // format is how a request body is written.
@@ -159,6 +161,9 @@ func (j jsonUser) input() Input {
 
 func decodeJSON(body []byte) ([]Input, bool, error) {
 	trimmed := bytes.TrimSpace(body)
+	if err := jsonUTF8(trimmed); err != nil {
+		return nil, false, err
+	}
 	if len(trimmed) == 0 {
 		return nil, false, fmt.Errorf("%w: the body is empty; send a user object or a list of users", errMalformed)
 	}
@@ -189,6 +194,9 @@ func decodeJSON(body []byte) ([]Input, bool, error) {
 // decodeJSONUser reads exactly one user (Update User takes one).
 func decodeJSONUser(body []byte) (Input, error) {
 	trimmed := bytes.TrimSpace(body)
+	if err := jsonUTF8(trimmed); err != nil {
+		return Input{}, err
+	}
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Input{}, fmt.Errorf("%w: the JSON body must be one user object", errMalformed)
 	}
@@ -197,6 +205,16 @@ func decodeJSONUser(body []byte) (Input, error) {
 		return Input{}, jsonError(trimmed, err)
 	}
 	return one.input(), nil
+}
+
+// jsonUTF8 refuses a body that is not UTF-8: JSON is UTF-8 (RFC 8259,
+// section 8.1), and encoding/json would store other bytes as U+FFFD without
+// a word. (encoding/xml refuses them itself; decodeCSV checks its own.)
+func jsonUTF8(body []byte) error {
+	if utf8.Valid(body) {
+		return nil
+	}
+	return fmt.Errorf("%w: the body is not valid JSON: %s", errMalformed, reqinfo.InvalidUTF8(body))
 }
 
 // jsonError says where and why the JSON broke, so the caller can fix it.
@@ -260,13 +278,17 @@ func (x xmlUser) input() Input {
 	return in
 }
 
-// decodeXML reads <user>...</user> (any root name but users) or
-// <users><user>...</user>...</users>.
+// decodeXML reads <user>...</user> or <users><user>...</user>...</users>
+// (Q-ESS-010). Another root is refused: read as a user, <banana> once added
+// one and <group> updated one.
 func decodeXML(body []byte) ([]Input, bool, error) {
 	d := xml.NewDecoder(bytes.NewReader(body))
 	start, err := rootElement(d)
 	if err != nil {
 		return nil, false, err
+	}
+	if n := start.Name.Local; n != "user" && n != "users" {
+		return nil, false, fmt.Errorf("%w: the XML root element is <%s>; send <user> or <users>", errMalformed, n)
 	}
 	if start.Name.Local == "users" {
 		var many struct {
