@@ -215,6 +215,8 @@ func itemError(login string, err error) (code, msg string) {
 		return codeUnknownUser, "Failed to update user. User " + login + " not found. Verify that the user exists."
 	case errors.Is(err, ErrOwnAccount):
 		return codeInvalidParams, "Failed to update user. The user running the API cannot update their own account."
+	case errors.Is(err, ErrLostText):
+		return codeInvalidParams, "Failed to update user. Invalid or insufficient parameters: a value holds U+FFFD, the mark of text lost in a wrong encoding."
 	default:
 		return codeInvalidParams, "Failed to update user. Invalid or insufficient parameters."
 	}
