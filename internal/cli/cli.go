@@ -20,6 +20,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
 
@@ -149,6 +150,11 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	maxBody := fs.Int64("max-body", 0, "largest JSON/XML/CSV request body in bytes for every product (default: each product's own, 8 MiB EPM, 1 MiB Essbase and OIG; EPM v1 uploads have their own cap)")
 	jobDuration := fs.Duration("epm-job-duration", 0, "least time an EPM v1 job stays in progress (default 300ms)")
+	latency := fs.Duration("latency", 0, "delay before every answer, to play a distant cloud tenant (e.g. 200ms; EPM v1 jobs still last --epm-job-duration besides)")
+	jitter := fs.Duration("jitter", 0, "spread --latency uniformly by up to ± this much (e.g. 50ms)")
+	maxJobs := fs.Int("epm-max-jobs", 0, fmt.Sprintf("EPM v1 jobs kept; beyond it the oldest finished is forgotten, and when all run a new one is refused with status 1 (default %d)", epm.DefaultMaxJobs))
+	maxFiles := fs.Int("epm-max-files", 0, fmt.Sprintf("EPM v1 uploaded files kept; an upload beyond it is refused with status 1 until files are deleted (default %d)", epm.DefaultMaxFiles))
+	maxStored := fs.Int64("epm-max-stored-bytes", 0, fmt.Sprintf("bytes of EPM v1 uploaded files kept, all files together; as --epm-max-files (default %d, 4 GiB)", int64(epm.DefaultMaxStoredBytes)))
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
 	if err := fs.Parse(args); err != nil {
 		return ExitBadConfig
@@ -182,6 +188,12 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	opts := mock.Options{Seed: seed, AdminLogin: *adminLogin, AdminPassword: *adminPassword, Logger: slog.New(handler)}
 	opts.EPM.MaxBody = *maxBody
 	opts.EPM.JobDuration = *jobDuration
+	opts.EPM.MaxJobs, opts.EPM.MaxFiles, opts.EPM.MaxStoredBytes = *maxJobs, *maxFiles, *maxStored
+	opts.Latency, opts.Jitter = *latency, *jitter
+	if *latency < 0 || *jitter < 0 {
+		fmt.Fprintf(stderr, "conformance mock: --latency and --jitter must not be negative\n")
+		return ExitBadConfig
+	}
 	opts.Essbase.MaxBody = *maxBody
 	opts.OIG.MaxBody = *maxBody
 	opts.Essbase.SharedServices = *sharedServices

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"runtime/debug"
@@ -60,9 +61,13 @@ type Options struct {
 	// account(s) when set.
 	AdminPassword string
 	Logger        *slog.Logger
-	EPM           epm.Options
-	Essbase       essbase.Options
-	OIG           oig.Options
+	// Latency delays every answer, so the mock plays a distant tenant;
+	// Jitter spreads it uniformly by up to ± that much (never below zero).
+	// A request whose caller gives up stops waiting.
+	Latency, Jitter time.Duration
+	EPM             epm.Options
+	Essbase         essbase.Options
+	OIG             oig.Options
 }
 
 // Server is the whole simulator as one http.Handler.
@@ -77,7 +82,8 @@ type Server struct {
 
 	essbaseSS *essbase.Server
 
-	overridden map[string]bool // lower-cased logins whose password is AdminPassword
+	overridden      map[string]bool // lower-cased logins whose password is AdminPassword
+	latency, jitter time.Duration
 }
 
 // SharedServicesPrefix is where the mock serves Essbase in EPM Shared
@@ -101,7 +107,7 @@ func New(opts Options) (*Server, error) {
 			overridden[strings.ToLower(accounts[i].Login)] = true
 		}
 	}
-	s := &Server{dir: auth.New(accounts), mux: http.NewServeMux(), log: opts.Logger, overridden: overridden}
+	s := &Server{dir: auth.New(accounts), mux: http.NewServeMux(), log: opts.Logger, overridden: overridden, latency: opts.Latency, jitter: opts.Jitter}
 	s.EPM = epm.New(s.dir, opts.Seed.EPM, opts.EPM, opts.Logger)
 	s.EPM.Register(s.mux)
 	s.Essbase = essbase.New(s.dir, opts.Seed.Essbase, opts.Essbase, opts.Logger)
@@ -189,7 +195,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
 	}()
+	if !s.delay(r) {
+		return // the caller left; nobody reads an answer
+	}
 	s.mux.ServeHTTP(rec, r)
+}
+
+// delay waits Latency ± Jitter before the request is handled, or until the
+// caller gives up (false).
+func (s *Server) delay(r *http.Request) bool {
+	d := s.latency
+	if s.jitter > 0 {
+		d += time.Duration(rand.Int64N(2*int64(s.jitter)+1)) - s.jitter
+	}
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // Serve runs the simulator on a listener until it is closed.

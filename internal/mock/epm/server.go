@@ -106,7 +106,7 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 		Domain: NewDomain(users), dir: dir, opts: opts, log: log,
 		files: newFileStore(opts.FileDir, storeLimits{file: opts.MaxUpload, files: opts.MaxFiles, bytes: opts.MaxStoredBytes}, log),
 		jobs:  newJobs(opts.MaxJobs),
-		ctx: ctx, cancel: cancel,
+		ctx:   ctx, cancel: cancel,
 	}
 }
 
