@@ -26,6 +26,11 @@ func TestRefusesBodiesThatAreNotUsers(t *testing.T) {
 		{"add: XML not UTF-8", "POST", usersPath, xmlCT, "<user><id>b5</id><password>p</password><name>B\xff</name></user>", "invalid UTF-8"},
 		{"update: XML not UTF-8", "PUT", usersPath + "/jenp", xmlCT, "<user><name>Jen\xff</name></user>", "invalid UTF-8"},
 		{"add: CSV not UTF-8", "POST", usersPath, "text/csv", "id,password,name\nb6,p,B\xff\n", "not UTF-8"},
+		// None of the User properties is nullable in the spec; null once
+		// read as absent ("leave the email as it is").
+		{"update: null email", "PUT", usersPath + "/jenp", jsonCT, `{"email":null,"role":"Power User"}`, "email must not be null"},
+		{"add: null name", "POST", usersPath, jsonCT, `{"id":"b7","password":"p","name":null}`, "name must not be null"},
+		{"add: null groups in a list", "POST", usersPath, jsonCT, `[{"id":"b8","password":"p"},{"id":"b9","password":"p","groups":null}]`, "User 2: malformed body: groups must not be null"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, h := newTestServer(t, Options{})

@@ -159,6 +159,29 @@ func (j jsonUser) input() Input {
 	return Input{ID: j.ID, Name: j.Name, Email: j.Email, Password: j.Password, Role: j.Role, Groups: j.Groups}
 }
 
+// nullMembers refuses null for the properties the request reads: none is
+// nullable in specs/essbase-users.yaml (UserInput), and decoding would read
+// null as absent, so {"email":null} would look like "leave the email". The
+// body already decoded as users, so each user is an object here.
+func nullMembers(users []json.RawMessage) error {
+	for i, raw := range users {
+		var members map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &members); err != nil {
+			continue // not an object: the typed decode has said so
+		}
+		for _, name := range []string{"id", "name", "email", "password", "role", "groups"} {
+			if v, ok := members[name]; ok && string(v) == "null" {
+				err := fmt.Errorf("%w: %s must not be null; leave it out to keep the current value", errMalformed, name)
+				if len(users) > 1 {
+					return &ItemError{Index: i, Err: err}
+				}
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func decodeJSON(body []byte) ([]Input, bool, error) {
 	trimmed := bytes.TrimSpace(body)
 	if err := jsonUTF8(trimmed); err != nil {
@@ -175,6 +198,11 @@ func decodeJSON(body []byte) ([]Input, bool, error) {
 		if len(many) == 0 {
 			return nil, true, fmt.Errorf("%w: the list of users is empty", ErrEmptyUserList)
 		}
+		var raws []json.RawMessage
+		_ = json.Unmarshal(trimmed, &raws) // it decoded as a list just now
+		if err := nullMembers(raws); err != nil {
+			return nil, true, err
+		}
 		out := make([]Input, len(many))
 		for i, u := range many {
 			out[i] = u.input()
@@ -187,6 +215,9 @@ func decodeJSON(body []byte) ([]Input, bool, error) {
 	var one jsonUser
 	if err := json.Unmarshal(trimmed, &one); err != nil {
 		return nil, false, jsonError(trimmed, err)
+	}
+	if err := nullMembers([]json.RawMessage{trimmed}); err != nil {
+		return nil, false, err
 	}
 	return []Input{one.input()}, false, nil
 }
@@ -203,6 +234,9 @@ func decodeJSONUser(body []byte) (Input, error) {
 	var one jsonUser
 	if err := json.Unmarshal(trimmed, &one); err != nil {
 		return Input{}, jsonError(trimmed, err)
+	}
+	if err := nullMembers([]json.RawMessage{trimmed}); err != nil {
+		return Input{}, err
 	}
 	return one.input(), nil
 }
