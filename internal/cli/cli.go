@@ -20,6 +20,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
 	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
@@ -217,11 +218,19 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 // is not echoed back.
 func printAccounts(w io.Writer, srv *mock.Server) {
 	fmt.Fprintln(w, "accounts:")
-	for _, a := range srv.Accounts() {
-		pw := a.Password
+	password := func(a *auth.Account) string {
 		if srv.PasswordOverridden(a.Login) {
-			pw = "(from --admin-password)"
+			return "(from --admin-password)"
 		}
+		return a.Password
+	}
+	// Columns as wide as the seed's longest login and password.
+	loginW, pwW := 0, 0
+	for _, a := range srv.Accounts() {
+		loginW, pwW = max(loginW, len(a.Login)), max(pwW, len(password(a)))
+	}
+	for _, a := range srv.Accounts() {
+		pw := password(a)
 		var roles []string
 		products := make([]string, 0, len(a.Roles))
 		for p := range a.Roles {
@@ -237,7 +246,7 @@ func printAccounts(w io.Writer, srv *mock.Server) {
 		if len(a.Tokens) > 0 {
 			tokens = "  bearer " + strings.Join(a.Tokens, ", ")
 		}
-		fmt.Fprintf(w, "  %-8s %-14s %s%s\n", a.Login, pw, strings.Join(roles, "; "), tokens)
+		fmt.Fprintf(w, "  %-*s  %-*s  %s%s\n", loginW, a.Login, pwW, pw, strings.Join(roles, "; "), tokens)
 	}
 }
 
