@@ -2,6 +2,7 @@ package epm_test
 
 import (
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,17 @@ func TestJobTableBounds(t *testing.T) {
 	}
 	if r := m.do(req{method: "GET", path: firstPath}); r.status != 404 {
 		t.Errorf("the oldest finished job is still kept: %d %s", r.status, r.body)
+	}
+
+	// An evicted job's failed rows leave the disk with it.
+	one := newV1(t, epm.Options{MaxJobs: 1})
+	for _, name := range []string{"u1.csv", "u2.csv"} {
+		if r := one.run(name, []byte(hdr+"No,Body,nobody@example.com,nobody\n")); len(items(r)) != 1 {
+			t.Fatalf("%s: %s", name, r.body)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(one.fileDir, "*", "job-*-items-*")); len(left) != 1 {
+		t.Errorf("failed-row files on disk: %v, want only the kept job's", left)
 	}
 
 	busy := newV1(t, epm.Options{MaxJobs: 1, JobDuration: time.Hour}) // Close ends the job
