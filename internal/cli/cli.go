@@ -20,6 +20,8 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
@@ -265,11 +267,17 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	adminPassword := fs.String("admin-password", "", "password of the administrator account admin (default Welcome1)")
+	adminPassword := fs.String("admin-password", "", "password of the administrator account(s): every account of the seed holding an administrator role (EPM Identity Domain Administrator, Essbase Service Administrator, OIG System or User Administrator), or only --admin-login (default: the seed's passwords)")
+	adminLogin := fs.String("admin-login", "", "the one account --admin-password applies to; it must be in the seed (default: every administrator account)")
 	seedFile := fs.String("seed", "", "seed file (default: the built-in fixtures/mock/seed.yaml)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	maxBody := fs.Int64("max-body", 0, "largest JSON/XML/CSV request body in bytes for every product (default: each product's own, 8 MiB EPM, 1 MiB Essbase and OIG; EPM v1 uploads have their own cap)")
 	jobDuration := fs.Duration("epm-job-duration", 0, "least time an EPM v1 job stays in progress (default 300ms)")
+	latency := fs.Duration("latency", 0, "delay before every answer, to play a distant cloud tenant (e.g. 200ms; EPM v1 jobs still last --epm-job-duration besides)")
+	jitter := fs.Duration("jitter", 0, "spread --latency uniformly by up to ± this much (e.g. 50ms)")
+	maxJobs := fs.Int("epm-max-jobs", 0, fmt.Sprintf("EPM v1 jobs kept; beyond it the oldest finished is forgotten, and when all run a new one is refused with status 1 (default %d)", epm.DefaultMaxJobs))
+	maxFiles := fs.Int("epm-max-files", 0, fmt.Sprintf("EPM v1 uploaded files kept; an upload beyond it is refused with status 1 until files are deleted (default %d)", epm.DefaultMaxFiles))
+	maxStored := fs.Int64("epm-max-stored-bytes", 0, fmt.Sprintf("bytes of EPM v1 uploaded files kept, all files together; as --epm-max-files (default %d, 4 GiB)", int64(epm.DefaultMaxStoredBytes)))
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
 	if err := fs.Parse(args); err != nil {
 		return ExitBadConfig
@@ -300,9 +308,15 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "conformance mock: --log-format %q is not text or json\n", *logFormat)
 		return ExitBadConfig
 	}
-	opts := mock.Options{Seed: seed, AdminPassword: *adminPassword, Logger: slog.New(handler)}
+	opts := mock.Options{Seed: seed, AdminLogin: *adminLogin, AdminPassword: *adminPassword, Logger: slog.New(handler)}
 	opts.EPM.MaxBody = *maxBody
 	opts.EPM.JobDuration = *jobDuration
+	opts.EPM.MaxJobs, opts.EPM.MaxFiles, opts.EPM.MaxStoredBytes = *maxJobs, *maxFiles, *maxStored
+	opts.Latency, opts.Jitter = *latency, *jitter
+	if *latency < 0 || *jitter < 0 {
+		fmt.Fprintf(stderr, "conformance mock: --latency and --jitter must not be negative\n")
+		return ExitBadConfig
+	}
 	opts.Essbase.MaxBody = *maxBody
 	opts.OIG.MaxBody = *maxBody
 	opts.Essbase.SharedServices = *sharedServices
@@ -318,19 +332,27 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitBadConfig
 	}
 	fmt.Fprintf(stdout, "mock listening on http://%s\n", l.Addr())
-	printAccounts(stdout, srv, *adminPassword != "")
+	printAccounts(stdout, srv)
 	return serveUntilSignal(l, srv.Serve, stderr)
 }
 
 // printAccounts shows who can log in. A password given on the command line
 // is not echoed back.
-func printAccounts(w io.Writer, srv *mock.Server, adminFromFlag bool) {
+func printAccounts(w io.Writer, srv *mock.Server) {
 	fmt.Fprintln(w, "accounts:")
-	for _, a := range srv.Accounts() {
-		pw := a.Password
-		if adminFromFlag && a.Login == "admin" {
-			pw = "(from --admin-password)"
+	password := func(a *auth.Account) string {
+		if srv.PasswordOverridden(a.Login) {
+			return "(from --admin-password)"
 		}
+		return a.Password
+	}
+	// Columns as wide as the seed's longest login and password.
+	loginW, pwW := 0, 0
+	for _, a := range srv.Accounts() {
+		loginW, pwW = max(loginW, len(a.Login)), max(pwW, len(password(a)))
+	}
+	for _, a := range srv.Accounts() {
+		pw := password(a)
 		var roles []string
 		products := make([]string, 0, len(a.Roles))
 		for p := range a.Roles {
@@ -346,7 +368,7 @@ func printAccounts(w io.Writer, srv *mock.Server, adminFromFlag bool) {
 		if len(a.Tokens) > 0 {
 			tokens = "  bearer " + strings.Join(a.Tokens, ", ")
 		}
-		fmt.Fprintf(w, "  %-8s %-14s %s%s\n", a.Login, pw, strings.Join(roles, "; "), tokens)
+		fmt.Fprintf(w, "  %-*s  %-*s  %s%s\n", loginW, a.Login, pwW, pw, strings.Join(roles, "; "), tokens)
 	}
 }
 

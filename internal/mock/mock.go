@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -49,13 +51,23 @@ func ParseSeed(data []byte) (Seed, error) {
 
 // Options configure a mock.
 type Options struct {
-	Seed          Seed
-	AdminLogin    string // the account whose password AdminPassword sets; default "admin"
-	AdminPassword string // overrides the seeded administrator password when set
+	Seed Seed
+	// AdminLogin names the one account whose password AdminPassword sets;
+	// it must be in the seed. Empty means every account that holds an
+	// administrator role (see Administrator), whatever its login, so any
+	// seed works.
+	AdminLogin string
+	// AdminPassword overrides the seeded password of the administrator
+	// account(s) when set.
+	AdminPassword string
 	Logger        *slog.Logger
-	EPM           epm.Options
-	Essbase       essbase.Options
-	OIG           oig.Options
+	// Latency delays every answer, so the mock plays a distant tenant;
+	// Jitter spreads it uniformly by up to ± that much (never below zero).
+	// A request whose caller gives up stops waiting.
+	Latency, Jitter time.Duration
+	EPM             epm.Options
+	Essbase         essbase.Options
+	OIG             oig.Options
 }
 
 // Server is the whole simulator as one http.Handler.
@@ -69,6 +81,9 @@ type Server struct {
 	OIG     *oig.Server
 
 	essbaseSS *essbase.Server
+
+	overridden      map[string]bool // lower-cased logins whose password is AdminPassword
+	latency, jitter time.Duration
 }
 
 // SharedServicesPrefix is where the mock serves Essbase in EPM Shared
@@ -80,23 +95,19 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.AdminLogin == "" {
-		opts.AdminLogin = "admin"
-	}
 	accounts := append([]auth.Account(nil), opts.Seed.Accounts...)
-	found := false
-	for i := range accounts {
-		if accounts[i].Login == opts.AdminLogin {
-			found = true
-			if opts.AdminPassword != "" {
-				accounts[i].Password = opts.AdminPassword
-			}
+	admins, err := administrators(accounts, opts)
+	if err != nil {
+		return nil, err
+	}
+	overridden := map[string]bool{}
+	if opts.AdminPassword != "" {
+		for _, i := range admins {
+			accounts[i].Password = opts.AdminPassword
+			overridden[strings.ToLower(accounts[i].Login)] = true
 		}
 	}
-	if !found {
-		return nil, fmt.Errorf("mock: the seed has no administrator account %q", opts.AdminLogin)
-	}
-	s := &Server{dir: auth.New(accounts), mux: http.NewServeMux(), log: opts.Logger}
+	s := &Server{dir: auth.New(accounts), mux: http.NewServeMux(), log: opts.Logger, overridden: overridden, latency: opts.Latency, jitter: opts.Jitter}
 	s.EPM = epm.New(s.dir, opts.Seed.EPM, opts.EPM, opts.Logger)
 	s.EPM.Register(s.mux)
 	s.Essbase = essbase.New(s.dir, opts.Seed.Essbase, opts.Essbase, opts.Logger)
@@ -117,8 +128,58 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// administrators returns the indexes of the accounts AdminPassword applies
+// to. A seed without an administrator is served as it is (its callers get
+// the products' refusals), unless a password was given for one.
+func administrators(accounts []auth.Account, opts Options) ([]int, error) {
+	var out []int
+	for i := range accounts {
+		a := &accounts[i]
+		if opts.AdminLogin != "" && strings.EqualFold(a.Login, opts.AdminLogin) ||
+			opts.AdminLogin == "" && Administrator(a, opts.OIG) {
+			out = append(out, i)
+		}
+	}
+	switch {
+	case len(out) > 0:
+		return out, nil
+	case opts.AdminLogin != "":
+		return nil, fmt.Errorf("mock: the seed has no account %q to be the administrator", opts.AdminLogin)
+	case opts.AdminPassword != "":
+		return nil, fmt.Errorf("mock: an administrator password was given, but no account of the seed holds an administrator role (%s)", adminRoles)
+	}
+	return nil, nil
+}
+
+// adminRoles names, for messages, the roles Administrator looks for.
+const adminRoles = "EPM " + epm.RoleIdentityDomainAdmin + ", Essbase " + essbase.RoleServiceAdmin + " or an OIG role that may modify users"
+
+// Administrator reports whether an account administers any product: it
+// holds EPM Identity Domain Administrator (epm-update-users-v1.txt and v2,
+// Required Roles), Essbase Service Administrator, or an OIG role that may
+// modify users (oig.Options.ModifyRoles).
+func Administrator(a *auth.Account, o oig.Options) bool {
+	modify := o.ModifyRoles
+	if len(modify) == 0 {
+		modify = oig.DefaultModifyRoles()
+	}
+	if a.HasRole(auth.EPM, epm.RoleIdentityDomainAdmin) || a.HasRole(auth.Essbase, essbase.RoleServiceAdmin) {
+		return true
+	}
+	for _, r := range modify {
+		if a.HasRole(auth.OIG, r) {
+			return true
+		}
+	}
+	return false
+}
+
 // Accounts lists who can log in.
 func (s *Server) Accounts() []*auth.Account { return s.dir.Accounts() }
+
+// PasswordOverridden reports whether the account's password is
+// Options.AdminPassword rather than the seed's, so it is not printed.
+func (s *Server) PasswordOverridden(login string) bool { return s.overridden[strings.ToLower(login)] }
 
 // ServeHTTP logs every request (never its credentials) and turns a panic
 // into a logged 500, so one bad request cannot take the simulator down.
@@ -134,7 +195,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
 	}()
+	if !s.delay(r) {
+		return // the caller left; nobody reads an answer
+	}
 	s.mux.ServeHTTP(rec, r)
+}
+
+// delay waits Latency ± Jitter before the request is handled, or until the
+// caller gives up (false).
+func (s *Server) delay(r *http.Request) bool {
+	d := s.latency
+	if s.jitter > 0 {
+		d += time.Duration(rand.Int64N(2*int64(s.jitter)+1)) - s.jitter
+	}
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // Serve runs the simulator on a listener until it is closed.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // User is one identity-domain user as the update APIs see it.
@@ -35,6 +36,7 @@ var (
 	ErrInvalidEmail = errors.New("invalid email")
 	ErrOwnAccount   = errors.New("the caller's own account")
 	ErrNoLogin      = errors.New("no user login")
+	ErrLostText     = errors.New("text holding U+FFFD")
 )
 
 // Domain is the identity domain: users keyed by lower-cased login, because
@@ -75,7 +77,7 @@ func (d *Domain) Users() []User {
 
 // Update applies a partial change made by caller.
 func (d *Domain) Update(caller, login string, c Change) error {
-	if err := check(caller, login, c.Email); err != nil {
+	if err := check(caller, login, c.Email, &login, c.FirstName, c.LastName); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -101,7 +103,7 @@ func (d *Domain) Update(caller, login string, c Change) error {
 // Replace sets every property of an existing user (v1: "It updates all
 // properties of the user identified by User Login").
 func (d *Domain) Replace(caller string, u User) error {
-	if err := check(caller, u.Login, &u.Email); err != nil {
+	if err := check(caller, u.Login, &u.Email, &u.Login, &u.FirstName, &u.LastName); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -116,7 +118,16 @@ func (d *Domain) Replace(caller string, u User) error {
 	return nil
 }
 
-func check(caller, login string, email *string) error {
+func check(caller, login string, email *string, values ...*string) error {
+	for _, v := range append(values, email) {
+		// U+FFFD is what a decoder leaves where bytes were not text: a
+		// lone surrogate escape in JSON, a byte Windows-1252 leaves
+		// undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) in an ANSI file. Storing
+		// it would lose the caller's name without a word.
+		if v != nil && strings.ContainsRune(*v, utf8.RuneError) {
+			return ErrLostText
+		}
+	}
 	switch {
 	case strings.TrimSpace(login) == "":
 		return ErrNoLogin

@@ -19,6 +19,17 @@ type Options struct {
 	// MaxUpload caps one uploaded file, all chunks together (413 beyond
 	// it). Default 512 MiB: a million-row user file is about 60 MB.
 	MaxUpload int64
+	// MaxFiles and MaxStoredBytes bound the uploaded files kept, complete
+	// or not (default 1000 files, 4 GiB). Files are the caller's to delete
+	// (epm-update-users-v1.txt: "The file should be deleted after the API
+	// executes"), so none is evicted: an upload beyond a bound is refused
+	// with status 1 until files are deleted.
+	MaxFiles       int
+	MaxStoredBytes int64
+	// MaxJobs bounds the v1 jobs kept (default 10000): beyond it the
+	// oldest finished job is forgotten, and when all are running a new one
+	// is refused with status 1.
+	MaxJobs int
 	// FileDir is where the v1 file store creates its own temporary
 	// directory; "" is os.TempDir(). Close removes that directory.
 	FileDir string
@@ -28,8 +39,18 @@ type Options struct {
 	JobDuration time.Duration
 }
 
-// DefaultJobDuration is the JobDuration used when Options leaves it 0.
-const DefaultJobDuration = 300 * time.Millisecond
+// RoleIdentityDomainAdmin is the role both Update Users versions require,
+// with any predefined role (epm-update-users-v1.txt and
+// epm-update-users-v2.txt, Required Roles).
+const RoleIdentityDomainAdmin = "Identity Domain Administrator"
+
+// Defaults of the Options left 0.
+const (
+	DefaultJobDuration    = 300 * time.Millisecond
+	DefaultMaxFiles       = 1000
+	DefaultMaxStoredBytes = 4 << 30
+	DefaultMaxJobs        = 10000
+)
 
 // Server serves the EPM security APIs of one identity domain.
 type Server struct {
@@ -59,6 +80,15 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 512 << 20
 	}
+	if opts.MaxFiles <= 0 {
+		opts.MaxFiles = DefaultMaxFiles
+	}
+	if opts.MaxStoredBytes <= 0 {
+		opts.MaxStoredBytes = DefaultMaxStoredBytes
+	}
+	if opts.MaxJobs <= 0 {
+		opts.MaxJobs = DefaultMaxJobs
+	}
 	switch {
 	case opts.JobDuration == 0:
 		opts.JobDuration = DefaultJobDuration
@@ -74,8 +104,9 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		Domain: NewDomain(users), dir: dir, opts: opts, log: log,
-		files: newFileStore(opts.FileDir, opts.MaxUpload, log), jobs: newJobs(),
-		ctx: ctx, cancel: cancel,
+		files: newFileStore(opts.FileDir, storeLimits{file: opts.MaxUpload, files: opts.MaxFiles, bytes: opts.MaxStoredBytes}, log),
+		jobs:  newJobs(opts.MaxJobs),
+		ctx:   ctx, cancel: cancel,
 	}
 }
 

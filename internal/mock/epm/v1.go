@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
@@ -84,7 +85,7 @@ func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
 	// Administrator and any predefined role". The refusal is v2's
 	// documented one (Example 2 of epm-update-users-v2.txt) in the v1
 	// envelope, with no job started (Q-EPM1-005).
-	if !caller.HasRole(auth.EPM, "Identity Domain Administrator") || !hasPredefinedRole(caller) {
+	if !caller.HasRole(auth.EPM, RoleIdentityDomainAdmin) || !hasPredefinedRole(caller) {
 		s.log.Info("epm v1 update users refused: role", "caller", caller.Login)
 		fail(http.StatusOK, "Failed to update users. Authorization failed. Please provide valid authorized user.")
 		return
@@ -100,6 +101,10 @@ func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
 	}
 	jobType, filename := r.PostForm.Get("jobtype"), strings.TrimSpace(r.PostForm.Get("filename"))
 	switch {
+	case !utf8.ValidString(jobType) || !utf8.ValidString(filename):
+		// Form values are text; bytes that are not UTF-8 would name no file.
+		fail(http.StatusBadRequest, "Failed to update users. Invalid or insufficient parameters: the form fields jobtype and filename must be UTF-8 text.")
+		return
 	case jobType == "":
 		fail(http.StatusOK, "Failed to update users. Invalid or insufficient parameters: the form field jobtype is required; it must be UPDATE_USERS.")
 		return
@@ -111,7 +116,12 @@ func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	submitted := time.Now()
-	j := s.jobs.add(filename, caller.Login)
+	j, err := s.jobs.add(filename, caller.Login)
+	if err != nil {
+		s.log.Warn("epm v1 update users refused: job table full", "caller", caller.Login, "file", filename, "err", err)
+		fail(http.StatusOK, fmt.Sprintf("Failed to update users. The service is running %d jobs, the most it keeps; submit again when one has finished.", s.opts.MaxJobs))
+		return
+	}
 	s.wg.Add(1)
 	go s.runJob(s.ctx, j, submitted)
 	s.log.Info("epm v1 update users submitted", "caller", caller.Login, "file", filename, "job", j.id)
@@ -184,6 +194,9 @@ func (s *Server) writeJobWithItems(w http.ResponseWriter, self linkV1, o jobOutc
 
 // ---- POST /interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents
 
+// maxChunkSize is the largest chunk: "chunks up to 50 MiB" (vendor-facts A).
+const maxChunkSize = 50 << 20
+
 // chunkParams is the q parameter older clients send:
 // q={"isLast":true,"chunkSize":N,"isFirst":true} (vendor-facts A).
 type chunkParams struct {
@@ -230,9 +243,16 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	first, last := true, true
 	if q := r.URL.Query().Get("q"); q != "" {
 		var p chunkParams
-		dec := json.NewDecoder(strings.NewReader(q))
-		if err := dec.Decode(&p); err != nil {
+		if err := json.Unmarshal([]byte(q), &p); err != nil {
 			answer(http.StatusBadRequest, statusFailure, "Failed to upload the file. The q parameter is not valid JSON: "+err.Error()+".")
+			return
+		}
+		// vendor-facts A: chunks of up to 50 MiB; specs/epm-users-v1.yaml
+		// (ChunkParams) bounds chunkSize to 0..52428800. A size outside is
+		// a parameter the service cannot honour, so the upload is refused
+		// as a q that does not parse is.
+		if p.ChunkSize != nil && (*p.ChunkSize < 0 || *p.ChunkSize > maxChunkSize) {
+			answer(http.StatusBadRequest, statusFailure, fmt.Sprintf("Failed to upload the file. The q parameter's chunkSize %d is outside 0 to %d (50 MiB, the largest chunk).", *p.ChunkSize, maxChunkSize))
 			return
 		}
 		if p.IsFirst != nil {
@@ -259,6 +279,8 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusRequestEntityTooLarge, statusFailure, fmt.Sprintf("Failed to upload the file. %s is larger than %d bytes, the most this service accepts.", name, s.opts.MaxUpload))
 	case errors.Is(err, errFileNotFound):
 		answer(http.StatusOK, statusFailure, "Failed to upload the file. "+name+" was deleted while it was being uploaded.")
+	case errors.Is(err, errStoreFull):
+		answer(http.StatusOK, statusFailure, fmt.Sprintf("Failed to upload the file. The service keeps at most %d files and %d bytes of uploads, and that is reached. Delete the files you no longer need; a file should be deleted after the job that read it.", s.opts.MaxFiles, s.opts.MaxStoredBytes))
 	default:
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

@@ -87,3 +87,34 @@ func FuzzV1Job(f *testing.F) {
 func fmtSscanf(s string, p, ok, bad *int) (int, error) {
 	return fmt.Sscanf(s, "Processed - %d, Succeeded - %d, Failed - %d.", p, ok, bad)
 }
+
+// FuzzUploadQuery: whatever the q parameter and the file name, an upload is
+// answered in the file envelope with status 0 or 1, never 5xx; a refused one
+// leaves no file behind.
+func FuzzUploadQuery(f *testing.F) {
+	for _, q := range []string{"", `{"isFirst":true,"isLast":true,"chunkSize":38}`, `{"chunkSize":-5}`, `{"chunkSize":1e99}`, `{"isFirst":false}`, `{`, `null`, `[]`, `{"isLast":"x"}`} {
+		f.Add(q, "f.csv")
+	}
+	f.Add("", "a%2Fb.csv")
+	f.Add("", "\xff.csv")
+	m := newV1(f, epm.Options{MaxFiles: 50})
+	n := 0
+	f.Fuzz(func(t *testing.T, q, name string) {
+		m := *m // report on this input's t
+		m.t = t
+		n++
+		name = fmt.Sprintf("%d-%s", n, name)
+		path := "/interop/rest/11.1.2.3.600/applicationsnapshots/" + url.PathEscape(name)
+		r := m.do(req{method: "POST", path: path + "/contents?q=" + url.QueryEscape(q), ctype: "application/octet-stream", body: []byte(hdr)})
+		if r.status >= 500 {
+			t.Fatalf("q %q name %q: %d %s", q, name, r.status, r.body)
+		}
+		if st := r.json["status"]; st != float64(0) && st != float64(1) {
+			t.Fatalf("q %q name %q: status %v: %s", q, name, st, r.body)
+		}
+		// Remove it (or find nothing), so the store does not fill up.
+		if d := m.do(req{method: "DELETE", path: path}); d.status >= 500 {
+			t.Fatalf("delete %q: %d %s", name, d.status, d.body)
+		}
+	})
+}

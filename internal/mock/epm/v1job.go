@@ -47,22 +47,51 @@ func (j *job) snapshot() (bool, jobOutcome) {
 	return j.done, j.outcome
 }
 
-// jobs is the table of v1 jobs by ID.
+// jobs is the table of v1 jobs by ID, bounded: at max jobs the oldest
+// finished one is forgotten (its status answers 404 from then on, as an
+// unknown job does: Q-EPM1-010) and its failed rows removed; when every job
+// kept is still running, a new one is refused (errTooManyJobs).
 type jobs struct {
-	mu   sync.Mutex
-	next int64
-	byID map[int64]*job
+	mu    sync.Mutex
+	next  int64
+	max   int
+	byID  map[int64]*job
+	order []int64 // IDs oldest first
 }
 
-func newJobs() *jobs { return &jobs{next: 1000, byID: map[int64]*job{}} }
+// errTooManyJobs: the table is full of running jobs.
+var errTooManyJobs = errors.New("too many jobs in progress")
 
-func (js *jobs) add(filename, caller string) *job {
+func newJobs(max int) *jobs { return &jobs{next: 1000, max: max, byID: map[int64]*job{}} }
+
+func (js *jobs) add(filename, caller string) (*job, error) {
 	js.mu.Lock()
 	defer js.mu.Unlock()
+	if len(js.byID) >= js.max && !js.evictOldestFinished() {
+		return nil, fmt.Errorf("submit %s: %w (%d)", filename, errTooManyJobs, js.max)
+	}
 	js.next++
 	j := &job{id: js.next, filename: filename, caller: caller}
 	js.byID[j.id] = j
-	return j
+	js.order = append(js.order, j.id)
+	return j, nil
+}
+
+// evictOldestFinished forgets the oldest finished job; js.mu is held.
+func (js *jobs) evictOldestFinished() bool {
+	for i, id := range js.order {
+		done, o := js.byID[id].snapshot()
+		if !done {
+			continue
+		}
+		if o.failures != "" {
+			_ = os.Remove(o.failures) // a reader that opened it keeps its handle
+		}
+		delete(js.byID, id)
+		js.order = append(js.order[:i], js.order[i+1:]...)
+		return true
+	}
+	return false
 }
 
 func (js *jobs) get(id int64) (*job, bool) {
@@ -100,6 +129,8 @@ func itemDetails(row csvfile.Row, err error) string {
 		return " Invalid email " + row.Email + " for user " + row.UserLogin + ". Provide valid email. "
 	case errors.Is(err, ErrOwnAccount):
 		return " User " + row.UserLogin + " is the user running this job. The file must not include the account of the user who executes this command. "
+	case errors.Is(err, ErrLostText):
+		return " User " + row.UserLogin + ": a value holds U+FFFD, the mark of text lost in a wrong encoding. Save the file as UTF-8. "
 	case errors.Is(err, ErrNoLogin):
 		return fmt.Sprintf(" Line %d has no User Login. ", row.Line)
 	default:

@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 )
 
 // fileStore keeps the files uploaded through the migration Upload API
@@ -20,14 +22,25 @@ import (
 // decodes to.
 type fileStore struct {
 	parent string // where the directory is created; "" is os.TempDir()
-	max    int64
+	limit  storeLimits
 	log    *slog.Logger
+	// used counts the bytes of every stored file, complete or not, and of
+	// chunks being written; budgetWriter adds to it as bytes arrive, so
+	// concurrent uploads share the bound without reserving it up front.
+	used atomic.Int64
 
 	mu     sync.Mutex
 	dir    string // created on the first upload
 	seq    int
 	files  map[string]*storedFile // by name as the client wrote it
 	closed bool
+}
+
+// storeLimits bound one file, the number of files and their bytes.
+type storeLimits struct {
+	file  int64
+	files int
+	bytes int64
 }
 
 // storedFile is one uploaded file, complete or still receiving chunks.
@@ -49,10 +62,26 @@ var (
 	errStoreClosed    = errors.New("the file store is closed")
 	errInvalidName    = errors.New("invalid file name")
 	errUploadComplete = errors.New("upload already complete")
+	errStoreFull      = errors.New("the file store is full")
 )
 
-func newFileStore(parent string, max int64, log *slog.Logger) *fileStore {
-	return &fileStore{parent: parent, max: max, log: log, files: map[string]*storedFile{}}
+func newFileStore(parent string, limit storeLimits, log *slog.Logger) *fileStore {
+	return &fileStore{parent: parent, limit: limit, log: log, files: map[string]*storedFile{}}
+}
+
+// budgetWriter writes while the store's bytes stay within the bound.
+type budgetWriter struct {
+	w     io.Writer
+	used  *atomic.Int64
+	limit int64
+}
+
+func (b budgetWriter) Write(p []byte) (int, error) {
+	if b.used.Add(int64(len(p))) > b.limit {
+		b.used.Add(-int64(len(p)))
+		return 0, fmt.Errorf("%w: more than %d bytes of files", errStoreFull, b.limit)
+	}
+	return b.w.Write(p)
 }
 
 // checkName refuses names that are not plain file names once decoded: the
@@ -66,6 +95,8 @@ func checkName(name string) error {
 		return fmt.Errorf("%w: longer than 255 bytes", errInvalidName)
 	case strings.ContainsAny(name, `/\`):
 		return fmt.Errorf("%w: %q holds a path separator", errInvalidName, name)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w: %q is not UTF-8", errInvalidName, name)
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		return fmt.Errorf("%w: %q holds a control character", errInvalidName, name)
 	}
@@ -83,21 +114,25 @@ func (st *fileStore) write(name string, body io.Reader, first, last bool) (int64
 	if err != nil {
 		return 0, err
 	}
-	n, copyErr := io.Copy(f, io.LimitReader(body, st.max-sf.size+1))
+	n, copyErr := io.Copy(budgetWriter{f, &st.used, st.limit.bytes}, io.LimitReader(body, st.limit.file-sf.size+1))
 	closeErr := f.Close()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	sf.busy = false
 	current := st.files[name] == sf
 	switch {
-	case sf.size+n > st.max:
-		copyErr = fmt.Errorf("%w: more than %d bytes", errTooBig, st.max)
+	case sf.size+n > st.limit.file:
+		copyErr = fmt.Errorf("%w: more than %d bytes", errTooBig, st.limit.file)
 	case copyErr == nil && closeErr != nil:
 		copyErr = closeErr
 	}
 	if copyErr != nil || !current {
 		// A failed upload leaves nothing behind, so the name can be reused.
+		// remove already gave back the bytes of the chunks before this one
+		// when the file is no longer current.
+		st.used.Add(-n)
 		if current {
+			st.used.Add(-sf.size)
 			delete(st.files, name)
 		}
 		if rmErr := os.Remove(sf.path); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
@@ -131,6 +166,9 @@ func (st *fileStore) begin(name string, first bool) (*storedFile, *os.File, erro
 		return nil, nil, fmt.Errorf("upload %s: %w", name, errUploadComplete)
 	}
 	if first {
+		if len(st.files) >= st.limit.files {
+			return nil, nil, fmt.Errorf("upload %s: %w: %d files kept", name, errStoreFull, len(st.files))
+		}
 		if st.dir == "" {
 			dir, err := os.MkdirTemp(st.parent, "epm-v1-files-")
 			if err != nil {
@@ -185,6 +223,7 @@ func (st *fileStore) remove(name string) error {
 		return fmt.Errorf("delete %s: %w", name, errFileNotFound)
 	}
 	delete(st.files, name)
+	st.used.Add(-sf.size)
 	if sf.busy {
 		return nil // the writer removes it when its chunk ends
 	}
@@ -225,6 +264,7 @@ func (st *fileStore) close() error {
 	defer st.mu.Unlock()
 	st.closed = true
 	st.files = map[string]*storedFile{}
+	st.used.Store(0)
 	if st.dir == "" {
 		return nil
 	}

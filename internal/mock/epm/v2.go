@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
@@ -53,12 +55,78 @@ type failedItem struct {
 	Message   string `json:"errormessage"`
 }
 
-// userUpdate is one entry of the payload; pointers tell "absent" from "empty".
+// userUpdate is one entry of the payload, each member kept raw so that
+// absent, null and a wrong type can be told apart (decode).
 type userUpdate struct {
-	UserLogin *string `json:"userlogin"`
-	FirstName *string `json:"firstname"`
-	LastName  *string `json:"lastname"`
-	Email     *string `json:"email"`
+	UserLogin json.RawMessage `json:"userlogin"`
+	FirstName json.RawMessage `json:"firstname"`
+	LastName  json.RawMessage `json:"lastname"`
+	Email     json.RawMessage `json:"email"`
+}
+
+// decodeUser reads one entry. The login is returned whenever it is a
+// string, also when another member is wrong, so the failed item names its
+// user. Every member is "type: string" and none is nullable in
+// specs/epm-users-v2.yaml (UserUpdate, after Table 12-44), so null is
+// refused like any other non-string rather than read as "absent".
+func decodeUser(raw json.RawMessage) (login string, c Change, problem string) {
+	var u userUpdate
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return "", c, "each user must be an object"
+	}
+	l, lerr := member("userlogin", u.UserLogin)
+	if l != nil {
+		login = *l
+	}
+	var errs []string
+	if lerr != "" {
+		errs = append(errs, lerr)
+	} else if l == nil {
+		errs = append(errs, "userlogin is required")
+	}
+	for _, m := range []struct {
+		name string
+		raw  json.RawMessage
+		dst  **string
+	}{{"firstname", u.FirstName, &c.FirstName}, {"lastname", u.LastName, &c.LastName}, {"email", u.Email, &c.Email}} {
+		v, e := member(m.name, m.raw)
+		if e != "" {
+			errs = append(errs, e)
+		}
+		*m.dst = v
+	}
+	return login, c, strings.Join(errs, "; ")
+}
+
+// member decodes one string member: nil when absent, a problem when it is
+// null or not a string.
+func member(name string, raw json.RawMessage) (*string, string) {
+	if len(raw) == 0 {
+		return nil, ""
+	}
+	if string(raw) == "null" {
+		return nil, name + " must be a string, not null"
+	}
+	var v string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, name + " must be a string, not " + jsonKind(raw)
+	}
+	return &v, ""
+}
+
+// jsonKind names the JSON type of a value for a message.
+func jsonKind(raw json.RawMessage) string {
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	case '"':
+		return "a string"
+	}
+	return "a number"
 }
 
 func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +146,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	}
 	// epm-update-users-v2.txt, Required Roles: Identity Domain Administrator
 	// and any predefined role. Example 2 is the documented answer.
-	if !caller.HasRole(auth.EPM, "Identity Domain Administrator") || !hasPredefinedRole(caller) {
+	if !caller.HasRole(auth.EPM, RoleIdentityDomainAdmin) || !hasPredefinedRole(caller) {
 		fail(http.StatusOK, codeAuthorization, "Failed to update user. Authorization failed. Please provide valid authorized user.")
 		return
 	}
@@ -94,6 +162,12 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body could not be read.")
+		return
+	}
+	// JSON is UTF-8 (RFC 8259, section 8.1); encoding/json would store
+	// other bytes as U+FFFD without a word, so such a body is malformed.
+	if !utf8.Valid(body) {
+		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body is not valid JSON: "+reqinfo.InvalidUTF8(body)+".")
 		return
 	}
 	var payload struct {
@@ -114,17 +188,12 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	d := &detailsV2{}
 	for _, raw := range *payload.Users {
 		d.Processed++
-		var u userUpdate
-		login := ""
-		if err := json.Unmarshal(raw, &u); err == nil && u.UserLogin != nil {
-			login = *u.UserLogin
-		}
-		if err != nil || u.UserLogin == nil {
-			d.FailedItems = append(d.FailedItems, failedItem{login, codeInvalidParams, "Failed to update user. Invalid or insufficient parameters. Each user needs a userlogin string and string attributes."})
+		login, change, problem := decodeUser(raw)
+		if problem != "" {
+			d.FailedItems = append(d.FailedItems, failedItem{login, codeInvalidParams, "Failed to update user. Invalid or insufficient parameters: " + problem + "."})
 			continue
 		}
-		err := s.Domain.Update(caller.Login, login, Change{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email})
-		if err != nil {
+		if err := s.Domain.Update(caller.Login, login, change); err != nil {
 			code, msg := itemError(login, err)
 			d.FailedItems = append(d.FailedItems, failedItem{login, code, msg})
 			continue
@@ -146,6 +215,8 @@ func itemError(login string, err error) (code, msg string) {
 		return codeUnknownUser, "Failed to update user. User " + login + " not found. Verify that the user exists."
 	case errors.Is(err, ErrOwnAccount):
 		return codeInvalidParams, "Failed to update user. The user running the API cannot update their own account."
+	case errors.Is(err, ErrLostText):
+		return codeInvalidParams, "Failed to update user. Invalid or insufficient parameters: a value holds U+FFFD, the mark of text lost in a wrong encoding."
 	default:
 		return codeInvalidParams, "Failed to update user. Invalid or insufficient parameters."
 	}

@@ -136,3 +136,46 @@ func FuzzUpdateUsersV2(f *testing.F) {
 		}
 	})
 }
+
+// A member of the wrong type or null fails its item, which names the user
+// and says which member is wrong, and leaves the stored user alone. (Once a
+// shadowed error sent such an item on with login "" and the message was
+// lost.) A body that is not UTF-8 is not JSON and fails as a whole.
+func TestUpdateUsersV2RefusesWrongMembers(t *testing.T) {
+	for _, c := range []struct {
+		name, body, login, message string
+	}{
+		{"wrong type", `{"users":[{"userlogin":"jdoe","lastname":true}]}`, "jdoe", "lastname must be a string, not a boolean"},
+		{"null lastname", `{"users":[{"userlogin":"jdoe","lastname":null}]}`, "jdoe", "lastname must be a string, not null"},
+		{"null email", `{"users":[{"email":null,"userlogin":"jdoe"}]}`, "jdoe", "email must be a string, not null"},
+		{"null login", `{"users":[{"userlogin":null,"firstname":"x"}]}`, "", "userlogin must be a string, not null"},
+		{"two problems", `{"users":[{"userlogin":"jdoe","firstname":1,"email":[]}]}`, "jdoe", "firstname must be a string, not a number; email must be a string, not an array"},
+		{"not an object", `{"users":["jdoe"]}`, "", "each user must be an object"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, h := newTestServer(t)
+			before, _ := s.Domain.Get("jdoe")
+			code, env, raw := do(h, "PUT", "admin", "application/json", c.body)
+			if code != 200 || env.Status != 0 || env.Details == nil || env.Details.Failed != 1 || len(env.Details.FailedItems) != 1 {
+				t.Fatalf("%d %s", code, raw)
+			}
+			it := env.Details.FailedItems[0]
+			if it.UserLogin != c.login || it.Code != codeInvalidParams || !strings.Contains(it.Message, c.message) {
+				t.Errorf("failed item %+v, want login %q and a message with %q", it, c.login, c.message)
+			}
+			if after, _ := s.Domain.Get("jdoe"); after != before {
+				t.Errorf("the user changed: %+v -> %+v", before, after)
+			}
+		})
+	}
+	t.Run("not UTF-8", func(t *testing.T) {
+		s, h := newTestServer(t)
+		code, env, raw := do(h, "PUT", "admin", "application/json", "{\"users\":[{\"userlogin\":\"jdoe\",\"lastname\":\"D\xffe\"}]}")
+		if code != 400 || env.Status != 1 || env.Error == nil || !strings.Contains(env.Error.Message, "not UTF-8 at line 1 byte 44") {
+			t.Errorf("%d %s", code, raw)
+		}
+		if u, _ := s.Domain.Get("jdoe"); u.LastName != "Doe" {
+			t.Errorf("stored %q", u.LastName)
+		}
+	})
+}

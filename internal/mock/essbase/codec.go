@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
 // format is how a request body is written.
@@ -157,8 +159,34 @@ func (j jsonUser) input() Input {
 	return Input{ID: j.ID, Name: j.Name, Email: j.Email, Password: j.Password, Role: j.Role, Groups: j.Groups}
 }
 
+// nullMembers refuses null for the properties the request reads: none is
+// nullable in specs/essbase-users.yaml (UserInput), and decoding would read
+// null as absent, so {"email":null} would look like "leave the email". The
+// body already decoded as users, so each user is an object here.
+func nullMembers(users []json.RawMessage) error {
+	for i, raw := range users {
+		var members map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &members); err != nil {
+			continue // not an object: the typed decode has said so
+		}
+		for _, name := range []string{"id", "name", "email", "password", "role", "groups"} {
+			if v, ok := members[name]; ok && string(v) == "null" {
+				err := fmt.Errorf("%w: %s must not be null; leave it out to keep the current value", errMalformed, name)
+				if len(users) > 1 {
+					return &ItemError{Index: i, Err: err}
+				}
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func decodeJSON(body []byte) ([]Input, bool, error) {
 	trimmed := bytes.TrimSpace(body)
+	if err := jsonUTF8(trimmed); err != nil {
+		return nil, false, err
+	}
 	if len(trimmed) == 0 {
 		return nil, false, fmt.Errorf("%w: the body is empty; send a user object or a list of users", errMalformed)
 	}
@@ -169,6 +197,11 @@ func decodeJSON(body []byte) ([]Input, bool, error) {
 		}
 		if len(many) == 0 {
 			return nil, true, fmt.Errorf("%w: the list of users is empty", ErrEmptyUserList)
+		}
+		var raws []json.RawMessage
+		_ = json.Unmarshal(trimmed, &raws) // it decoded as a list just now
+		if err := nullMembers(raws); err != nil {
+			return nil, true, err
 		}
 		out := make([]Input, len(many))
 		for i, u := range many {
@@ -183,12 +216,18 @@ func decodeJSON(body []byte) ([]Input, bool, error) {
 	if err := json.Unmarshal(trimmed, &one); err != nil {
 		return nil, false, jsonError(trimmed, err)
 	}
+	if err := nullMembers([]json.RawMessage{trimmed}); err != nil {
+		return nil, false, err
+	}
 	return []Input{one.input()}, false, nil
 }
 
 // decodeJSONUser reads exactly one user (Update User takes one).
 func decodeJSONUser(body []byte) (Input, error) {
 	trimmed := bytes.TrimSpace(body)
+	if err := jsonUTF8(trimmed); err != nil {
+		return Input{}, err
+	}
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Input{}, fmt.Errorf("%w: the JSON body must be one user object", errMalformed)
 	}
@@ -196,7 +235,20 @@ func decodeJSONUser(body []byte) (Input, error) {
 	if err := json.Unmarshal(trimmed, &one); err != nil {
 		return Input{}, jsonError(trimmed, err)
 	}
+	if err := nullMembers([]json.RawMessage{trimmed}); err != nil {
+		return Input{}, err
+	}
 	return one.input(), nil
+}
+
+// jsonUTF8 refuses a body that is not UTF-8: JSON is UTF-8 (RFC 8259,
+// section 8.1), and encoding/json would store other bytes as U+FFFD without
+// a word. (encoding/xml refuses them itself; decodeCSV checks its own.)
+func jsonUTF8(body []byte) error {
+	if utf8.Valid(body) {
+		return nil
+	}
+	return fmt.Errorf("%w: the body is not valid JSON: %s", errMalformed, reqinfo.InvalidUTF8(body))
 }
 
 // jsonError says where and why the JSON broke, so the caller can fix it.
@@ -260,13 +312,17 @@ func (x xmlUser) input() Input {
 	return in
 }
 
-// decodeXML reads <user>...</user> (any root name but users) or
-// <users><user>...</user>...</users>.
+// decodeXML reads <user>...</user> or <users><user>...</user>...</users>
+// (Q-ESS-010). Another root is refused: read as a user, <banana> once added
+// one and <group> updated one.
 func decodeXML(body []byte) ([]Input, bool, error) {
 	d := xml.NewDecoder(bytes.NewReader(body))
 	start, err := rootElement(d)
 	if err != nil {
 		return nil, false, err
+	}
+	if n := start.Name.Local; n != "user" && n != "users" {
+		return nil, false, fmt.Errorf("%w: the XML root element is <%s>; send <user> or <users>", errMalformed, n)
 	}
 	if start.Name.Local == "users" {
 		var many struct {

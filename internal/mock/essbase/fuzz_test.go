@@ -55,3 +55,10 @@ func FuzzUpdateUser(f *testing.F) {
 		`{"role":"Power User","email":"jen.x.power@example.com","id":"jenp","name":"Jen Power"}`,
 		`{"id":"other"}`, `{"password":""}`, `[{}]`, `{}`)
 }
+
+func FuzzUpdateUserXML(f *testing.F) {
+	fuzzHandler(f, "PUT", usersPath+"/jenp", xmlCT, xmlCT,
+		`<user><role>Power User</role><email>jen.x.power@example.com</email><groups/></user>`,
+		`<user><id>other</id></user>`, `<users><user/></users>`, `<group><role>User</role></group>`,
+		"<user><name>J\xff</name></user>", `<user><groups>A</groups><groups>B.C</groups></user>`, `<?xml version="1.0" encoding="ISO-8859-1"?><user/>`)
+}

@@ -15,6 +15,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
@@ -31,6 +32,10 @@ type Options struct {
 	// (vendor-facts C, Q-OIG-003), so clients can be tried against it.
 	LeadingSpaceStatus bool
 }
+
+// DefaultModifyRoles are the roles that may modify users when
+// Options.ModifyRoles is empty: OIG's own administrators (Q-OIG-010).
+func DefaultModifyRoles() []string { return []string{"System Administrator", "User Administrator"} }
 
 // Server serves the OIG users API.
 type Server struct {
@@ -56,7 +61,7 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 		opts.MaxBody = 1 << 20
 	}
 	if len(opts.ModifyRoles) == 0 {
-		opts.ModifyRoles = []string{"System Administrator", "User Administrator"}
+		opts.ModifyRoles = DefaultModifyRoles()
 	}
 	st, err := NewStore(seed)
 	if err != nil {
@@ -154,6 +159,12 @@ func (s *Server) updateUsers(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusBadRequest, fail(codeMalformed, "The request body is not valid JSON", "it could not be read"))
 		return
 	}
+	// JSON is UTF-8 (RFC 8259, section 8.1); encoding/json would store
+	// other bytes as U+FFFD without a word.
+	if !utf8.Valid(body) {
+		s.refuse(w, r, http.StatusBadRequest, fail(codeMalformed, "The request body is not valid JSON", reqinfo.InvalidUTF8(body)))
+		return
+	}
 	var req putRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		s.refuse(w, r, http.StatusBadRequest, fail(codeMalformed, "The request body is not valid JSON", reqinfo.JSONProblem(body, err)))
@@ -189,16 +200,20 @@ func (s *Server) updateOne(r *http.Request, raw json.RawMessage) userResult {
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return failWith(fail(codeMalformedUser, "Malformed user entry", "each user must be an object"))
 	}
-	if !isNull(e.RequestID) {
+	// requestId is not nullable (specs/oig-users.yaml,
+	// PutUsersRequestEntity): null is a malformed entry, not an absent
+	// reference. A null id or fields fails too, as a missing one does
+	// (Q-OIG-004, Q-OIG-005).
+	if !absent(e.RequestID) {
 		var rid string
-		if err := json.Unmarshal(e.RequestID, &rid); err != nil {
+		if err := json.Unmarshal(e.RequestID, &rid); err != nil || isNull(e.RequestID) {
 			return failWith(fail(codeMalformedUser, "Malformed user entry", "requestId must be a string"))
 		}
 		res.RequestID = &rid
 	}
 	// The page: "id" is a mandatory field. Missing fails this user only,
 	// like any other per-user problem (Q-OIG-004).
-	if isNull(e.ID) {
+	if absent(e.ID) || isNull(e.ID) {
 		return failWith(fail(codeNoID, "The id field is mandatory", ""))
 	}
 	var id string
@@ -230,7 +245,7 @@ func (s *Server) updateOne(r *http.Request, raw json.RawMessage) userResult {
 // decodeFields reads the fields list; absent, null or empty means nothing to
 // update (Q-OIG-005).
 func decodeFields(raw json.RawMessage) ([]change, *failure) {
-	if isNull(raw) {
+	if absent(raw) || isNull(raw) {
 		return nil, fail(codeNoFields, "No fields to update", "")
 	}
 	var list []fieldWire
@@ -246,7 +261,7 @@ func decodeFields(raw json.RawMessage) ([]change, *failure) {
 			return nil, fail(codeMalformedUser, "Malformed user entry", "each field needs a name and a value")
 		}
 		c := change{Name: *f.Name}
-		if !isNull(f.Value) {
+		if !isNull(f.Value) { // value is the one nullable member (FieldUpdate)
 			var v string
 			if err := json.Unmarshal(f.Value, &v); err != nil {
 				return nil, fail(codeMalformedUser, "Malformed user entry", "the value of "+*f.Name+" must be a string or null")
@@ -363,9 +378,11 @@ func (f *failure) reason() string { return f.code + ":" + f.message + ":" + f.pa
 // unknownUser keeps the page's wording, grammar included.
 func unknownUser(id string) *failure { return fail(codeUnknownUser, "User does not exists", id) }
 
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
-}
+// absent tells a member that was not sent; isNull one sent as null. A
+// json.RawMessage member holds "null" for null and nothing when absent.
+func absent(raw json.RawMessage) bool { return len(raw) == 0 }
+
+func isNull(raw json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -303,6 +303,13 @@ func TestUpdateUsers(t *testing.T) {
 		{name: "fields not an array", call: call{body: one("24", `{"Title":"x"}`)}, status: 200, want: map[string]any{"users[0].reason": reason("IAM-4060016")}},
 		{name: "user entry not an object", call: call{body: `{"users":["24",{"id":"25","fields":[{"name":"Title","value":"ok"}]}]}`}, status: 200, want: map[string]any{"users[0].reason": reason("IAM-4060016"), "users[1].status": "SUCCESS"}},
 		{name: "requestId not a string", call: call{body: `{"users":[{"requestId":5,"id":"24","fields":[{"name":"Title","value":"x"}]}]}`}, status: 200, want: map[string]any{"users[0].reason": reason("IAM-4060016")}},
+		// requestId is not nullable in the spec; null once read as absent and
+		// the user was changed (SUCCESS).
+		{
+			name: "null requestId", call: call{body: `{"users":[{"requestId":null,"id":"24","fields":[{"name":"Title","value":"x"}]}]}`}, status: 200,
+			want:  map[string]any{"users[0].status": "FAIL", "users[0].reason": "IAM-4060016:Malformed user entry:requestId must be a string"},
+			after: map[string]map[string]string{"24": {FieldTitle: "Analyst"}},
+		},
 
 		// Whole-request failures, in the order the checks run.
 		{name: "no credentials", call: call{auth: "none", body: docExample}, status: 401, want: map[string]any{"status": "FAIL", "reason": reason("IAM-4060006")}, header: map[string]string{"WWW-Authenticate": `Basic realm="OIG"`}, after: map[string]map[string]string{"24": seeded}},
@@ -320,6 +327,12 @@ func TestUpdateUsers(t *testing.T) {
 		{name: "text/plain", call: call{body: docExample, header: map[string]string{"Content-Type": "text/plain"}}, status: 415},
 		{name: "malformed JSON", call: call{body: `{"users":[{"id":"24",}]}`}, status: 400, want: map[string]any{"status": "FAIL", "reason": map[string]any{"$match": "^IAM-4060003:The request body is not valid JSON:invalid character '}' .* line 1"}}},
 		{name: "truncated JSON", call: call{body: `{"users":[`}, status: 400, want: map[string]any{"reason": reason("IAM-4060003")}},
+		// encoding/json would store \xff as U+FFFD: not JSON (RFC 8259 8.1).
+		{
+			name: "not UTF-8", call: call{body: "{\"users\":[{\"id\":\"24\",\"fields\":[{\"name\":\"Title\",\"value\":\"A\xffB\"}]}]}"}, status: 400,
+			want:  map[string]any{"status": "FAIL", "reason": "IAM-4060003:The request body is not valid JSON:bytes that are not UTF-8 at line 1 byte 58"},
+			after: map[string]map[string]string{"24": {FieldTitle: "Analyst"}},
+		},
 		{name: "empty body", call: call{body: ``}, status: 400, want: map[string]any{"reason": reason("IAM-4060003")}},
 		{name: "JSON array body", call: call{body: `[]`}, status: 400, want: map[string]any{"reason": "IAM-4060003:The request body is not valid JSON:the body must be an object, not array"}},
 		{name: "users not an array", call: call{body: `{"users":{}}`}, status: 400, want: map[string]any{"reason": "IAM-4060003:The request body is not valid JSON:users must be an array, not object"}},

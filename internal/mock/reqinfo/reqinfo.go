@@ -1,6 +1,7 @@
 // Package reqinfo tells the simulators what to echo back about a request:
 // the URL the caller used (for self links that lead back to the mock, also
-// behind a proxy) and, for a JSON body that does not parse, where it broke.
+// behind a proxy) and, for a body that does not parse or is not UTF-8, where
+// it broke.
 package reqinfo
 
 import (
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 )
 
 // Origin is the scheme and host the caller used.
@@ -44,6 +46,21 @@ func JSONProblem(body []byte, err error) string {
 		return fmt.Sprintf("%s must be %s, not %s", where, kind(te.Type.Kind().String()), te.Value)
 	}
 	return err.Error()
+}
+
+// InvalidUTF8 says where a body stops being UTF-8, for a caller that must
+// find the byte; call it only when utf8.Valid(body) is false.
+func InvalidUTF8(body []byte) string {
+	off := 0
+	for off < len(body) {
+		r, size := utf8.DecodeRune(body[off:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		off += size
+	}
+	line := 1 + bytes.Count(body[:off], []byte("\n"))
+	return fmt.Sprintf("bytes that are not UTF-8 at line %d byte %d", line, off+1)
 }
 
 func kind(goKind string) string {
