@@ -83,7 +83,7 @@ func TestApplyBaseline(t *testing.T) {
 		t.Fatalf("baseline result %+v", res)
 	}
 	notes := strings.Join(r.Notes, "\n")
-	if !strings.Contains(notes, "2 stale entries") || !strings.Contains(notes, "past their review date, review them: OIG-ERROR-001") {
+	if !strings.Contains(notes, "(remove them): OIG-ERROR-001, EPM2-GONE-001") || !strings.Contains(notes, "past their review date (review them): OIG-ERROR-001") {
 		t.Fatalf("notes %q", r.Notes)
 	}
 	// Applying again (or another baseline) starts from the failures.
