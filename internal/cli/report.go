@@ -57,7 +57,7 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func reportDiff(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("report diff", stderr)
+	fs := newFlagSet("report diff", reportUsage, stderr)
 	asJSON := fs.Bool("json", false, "write the drift as JSON")
 	asMarkdown := fs.Bool("markdown", false, "write the drift as markdown (a pull request comment, a CI job summary)")
 	files, err := parseInterleaved(fs, args)
@@ -92,7 +92,7 @@ func reportDiff(args []string, stdout, stderr io.Writer) int {
 }
 
 func reportMerge(name string, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("report "+name, stderr)
+	fs := newFlagSet("report "+name, reportUsage, stderr)
 	dir := fs.String("report-dir", "", "where junit.xml, report.json, report.html and summary.md go (required)")
 	baseline := fs.String("baseline", "", "apply this baseline of accepted deviations (see fixtures/baseline.example.yaml)")
 	files, err := parseInterleaved(fs, args)
@@ -154,7 +154,7 @@ const coverageUsage = `Usage:
 
 // coverageCmd is `conformance coverage`.
 func coverageCmd(args []string, stdout, stderr io.Writer) int {
-	flags := newFlagSet("coverage", stderr)
+	flags := newFlagSet("coverage", coverageUsage, stderr)
 	asJSON := flags.Bool("json", false, "write the coverage as JSON")
 	reportFile := flags.String("report", "", "a report.json whose exchanges add the statuses its target answered")
 	seed := flags.Int64("seed", 1, "seed of the generated scenarios (it changes values, not which rules are generated)")
@@ -212,9 +212,15 @@ func computeCoverage(fixtureFS fs.FS, seed int64) (*coverage.Coverage, error) {
 	return coverage.Compute(cat, append(tables, gen...), register), nil
 }
 
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+// newFlagSet is a flag set whose -h shows the command's usage text, then
+// its flags.
+func newFlagSet(name, usageText string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageText+"\nFlags of "+name+":\n")
+		fs.PrintDefaults()
+	}
 	return fs
 }
 

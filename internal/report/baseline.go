@@ -57,6 +57,8 @@ func ParseBaseline(data []byte) (Baseline, error) {
 			return nil, fmt.Errorf("%s: review %q is not a date (YYYY-MM-DD)", e.ID, e.Review)
 		}
 		seen[e.ID] = true
+		// A folded YAML block (reason: >) ends in a newline.
+		b[i].Reason = strings.TrimSpace(e.Reason)
 	}
 	return b, nil
 }
@@ -119,12 +121,12 @@ func (r *Run) ApplyBaseline(b Baseline, file string, today time.Time) {
 func (res *BaselineResult) notes() []string {
 	var out []string
 	if len(res.Stale) > 0 {
-		out = append(out, fmt.Sprintf("%s%s: %d stale entries (their scenarios pass or no longer exist), remove them: %s",
-			baselineNote, res.File, len(res.Stale), strings.Join(res.Stale, ", ")))
+		out = append(out, fmt.Sprintf("%s%s: stale, their scenarios pass or no longer exist (remove them): %s",
+			baselineNote, res.File, strings.Join(res.Stale, ", ")))
 	}
 	if len(res.Expired) > 0 {
-		out = append(out, fmt.Sprintf("%s%s: %d entries are past their review date, review them: %s",
-			baselineNote, res.File, len(res.Expired), strings.Join(res.Expired, ", ")))
+		out = append(out, fmt.Sprintf("%s%s: past their review date (review them): %s",
+			baselineNote, res.File, strings.Join(res.Expired, ", ")))
 	}
 	return out
 }

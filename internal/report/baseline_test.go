@@ -83,7 +83,7 @@ func TestApplyBaseline(t *testing.T) {
 		t.Fatalf("baseline result %+v", res)
 	}
 	notes := strings.Join(r.Notes, "\n")
-	if !strings.Contains(notes, "2 stale entries") || !strings.Contains(notes, "past their review date, review them: OIG-ERROR-001") {
+	if !strings.Contains(notes, "(remove them): OIG-ERROR-001, EPM2-GONE-001") || !strings.Contains(notes, "past their review date (review them): OIG-ERROR-001") {
 		t.Fatalf("notes %q", r.Notes)
 	}
 	// Applying again (or another baseline) starts from the failures.
@@ -105,4 +105,26 @@ func TestApplyBaseline(t *testing.T) {
 	if len(r.Baseline.Expired) != 0 {
 		t.Fatalf("expired on its review day: %+v", r.Baseline)
 	}
+}
+
+// FuzzParseBaseline: whatever the file holds, parsing returns entries that
+// keep the rules or an error, and never panics.
+func FuzzParseBaseline(f *testing.F) {
+	f.Add([]byte("- id: EPM2-PAYLOAD-007\n  reason: SR open\n  review: 2027-01-31\n"))
+	f.Add([]byte("- {id: A, reason: r, review: 2027-02-30}\n"))
+	f.Add([]byte("[]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := ParseBaseline(data)
+		if err != nil {
+			return
+		}
+		for _, e := range b {
+			if strings.TrimSpace(e.ID) == "" || strings.TrimSpace(e.Reason) == "" {
+				t.Fatalf("accepted an entry without id or reason: %+v", e)
+			}
+			if _, err := time.Parse(time.DateOnly, e.Review); err != nil {
+				t.Fatalf("accepted review %q", e.Review)
+			}
+		}
+	})
 }

@@ -17,11 +17,13 @@ import (
 var Schema []byte
 
 // WriteJSON writes report.json: the model itself, indented, with version.
+// Like every writer it only reads the run, so reporters may run at once.
 func WriteJSON(w io.Writer, r *Run) error {
-	if r.Version == 0 {
-		r.Version = Version
+	c := *r
+	if c.Version == 0 {
+		c.Version = Version
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.MarshalIndent(&c, "", "  ")
 	if err != nil {
 		return fmt.Errorf("report.json: %w", err)
 	}

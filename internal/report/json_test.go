@@ -144,3 +144,27 @@ func TestScrubValues(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadJSON: any input is a report or an error; a report read renders
+// in every format without panicking.
+func FuzzReadJSON(f *testing.F) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, sampleRun()); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	f.Add([]byte(`{"version":1,"scenarios":[{"id":"A","outcome":"failed","exchanges":[{"method":"GET"}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ReadJSON(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		r.Finish()
+		for _, w := range Files {
+			var out bytes.Buffer
+			if err := w.Write(&out, r); err != nil {
+				t.Fatalf("%s: %v", w.Name, err)
+			}
+		}
+	})
+}

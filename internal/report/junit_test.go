@@ -248,12 +248,16 @@ func TestJUnitEdgeValues(t *testing.T) {
 		{ID: "OIG-A-003", API: "oig", Title: "binary \x00 body", Outcome: Failed, Reason: "bad \x1b byte \xff",
 			Exchanges: []Exchange{{Method: "GET", URL: "/x", Status: 200, ResponseBody: "]]> \x00\x01 end"}}},
 		{ID: "OIG-A-004", API: "oig", Title: "known", Outcome: Known, Known: &BaselineEntry{ID: "OIG-A-004", Reason: "SR 3-123", Review: "2027-01-31"}},
+		{ID: "X-001", Title: "a scenario the runner gave no API", Outcome: Passed},
 	}}
 	r.Finish()
 	data := writeJUnit(t, r)
 	checkJUnit(t, data)
 	if !bytes.Contains(data, []byte(`time="999999999.999"`)) || !bytes.Contains(data, []byte(`time="0.000"`)) {
 		t.Errorf("times not plain decimals:\n%s", data)
+	}
+	if !bytes.Contains(data, []byte(`<testsuite name="other"`)) || !bytes.Contains(data, []byte(`classname="conformance.other"`)) {
+		t.Error("a scenario without an API must still land in a named suite")
 	}
 	if !bytes.Contains(data, []byte(`timestamp="1970-01-01T00:00:00"`)) {
 		t.Error("an unparseable start must still give a schema-valid timestamp")

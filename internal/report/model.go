@@ -4,6 +4,19 @@
 // report.html, the markdown summary, drift between two runs, merging of
 // shards and the baseline of accepted deviations all read this one model, so
 // adding a format means adding one reporter.
+//
+// The runner fills a Run and calls Finish (order, counts, verdict), then
+// ApplyBaseline when a baseline is given, then WriteAll (junit.xml,
+// report.json, report.html, summary.md). ExitCode maps the verdict to the
+// process's exit code.
+//
+// Volatile fields differ between two runs of the same scenarios against the
+// same target: Run.Started, Run.Seconds, Run.RunID, Run.Throttled.Seconds,
+// Product.URL, Scenario.Seconds, Exchange.Millis and Exchange.Waits, and
+// inside values the run suffix, product URLs and hosts, timestamps, UUIDs,
+// durations and id-like numbers. Normalize blanks and rewrites them; golden
+// files and Diff compare normalised runs. report.schema.json marks them
+// VOLATILE too.
 package report
 
 // Version is the version of report.json's shape; it changes when a field
