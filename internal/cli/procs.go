@@ -22,7 +22,6 @@ import (
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/config"
-	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
@@ -42,13 +41,16 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 		}
 	})
 	if !cfg.AnyTarget() {
-		srv, l, err := runner.StartMock(fixtures.FS, mock.Options{})
+		srv, l, err := runner.StartMock(fixtures.FS, runner.EmbeddedOptions())
 		if err != nil {
 			fmt.Fprintf(stderr, "conformance run: %v\n", err)
 			return ExitBadConfig
 		}
 		defer func() { l.Close(); srv.Close() }()
 		child = append(child, "--embedded-mock=http://"+l.Addr().String())
+		if !cfg.Explicit("poll-interval") {
+			child = append(child, "--poll-interval="+runner.EmbeddedPoll.String())
+		}
 		fmt.Fprintf(stdout, "embedded mock listening on http://%s, shared by %d processes\n", l.Addr(), n)
 	}
 	tmp, err := os.MkdirTemp("", "conformance-procs-")

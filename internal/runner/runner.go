@@ -461,9 +461,26 @@ func pointAtMock(fx fs.FS, cfg *config.Config, url string) error {
 	return nil
 }
 
+// EmbeddedJobDuration is how long the embedded mock keeps a v1 job in
+// progress, and EmbeddedPoll how often the embedded run polls it: long
+// enough that a job is seen in progress, short enough that 48 v1 scenarios
+// do not spend the run waiting (a separately started mock keeps 300 ms and
+// fixtures/targets/mock.yaml's interval).
+const (
+	EmbeddedJobDuration = 40 * time.Millisecond
+	EmbeddedPoll        = 20 * time.Millisecond
+)
+
+// EmbeddedOptions are the embedded mock's options.
+func EmbeddedOptions() mock.Options {
+	var o mock.Options
+	o.EPM.JobDuration = EmbeddedJobDuration
+	return o
+}
+
 // startEmbedded starts the mock on a free loopback port and points cfg at it.
 func startEmbedded(fx fs.FS, cfg *config.Config) (stop func(), err error) {
-	srv, l, err := StartMock(fx, mock.Options{})
+	srv, l, err := StartMock(fx, EmbeddedOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -471,6 +488,9 @@ func startEmbedded(fx fs.FS, cfg *config.Config) (stop func(), err error) {
 		l.Close()
 		srv.Close()
 		return nil, err
+	}
+	if !cfg.Explicit("poll-interval") {
+		cfg.Poll.Interval = config.Duration(EmbeddedPoll)
 	}
 	return func() { l.Close(); srv.Close() }, nil
 }

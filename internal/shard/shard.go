@@ -69,6 +69,9 @@ func Owners(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[st
 			continue
 		}
 		vs := sc.VarsUsed(fsys)
+		if len(vs) == 0 {
+			continue
+		}
 		for _, v := range vs {
 			if _, ok := parent[v]; !ok {
 				parent[v] = v
@@ -83,9 +86,7 @@ func Owners(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[st
 				parent[b] = a
 			}
 		}
-		if len(vs) > 0 {
-			size[vs[0]]++
-		}
+		size[vs[0]]++
 	}
 	groups := map[string][]string{}
 	weight := map[string]int{}
