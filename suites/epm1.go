@@ -323,10 +323,19 @@ func (r *Run) linkPath(href string) (path, note string, err error) {
 	}
 	path = abs.Path
 	if base.Path != "" {
-		if !strings.HasPrefix(path, base.Path+"/") {
-			return "", "", fmt.Errorf("its path %s is outside the target's base path %s", path, base.Path)
+		if u.IsAbs() || strings.HasPrefix(u.Path, "/") {
+			// An absolute path is the target's own view of itself; behind a
+			// proxy that adds the base path it lacks it, and is followed
+			// under the base path (with a note).
+			path = u.Path
+			if strings.HasPrefix(path, base.Path+"/") {
+				path = strings.TrimPrefix(path, base.Path)
+			} else {
+				note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("the Job Status link's path %s lacks the target's base path %s; it is followed under it", path, base.Path)
+			}
+		} else {
+			path = strings.TrimPrefix(path, base.Path)
 		}
-		path = strings.TrimPrefix(path, base.Path)
 	}
 	if path == "" || path == "/" {
 		return "", "", fmt.Errorf("it has no path")

@@ -173,8 +173,13 @@ func (rs *Results) Finish(sr SpecReport, console *Console) {
 		rec.s.Outcome, rec.s.Reason = report.Skipped, sr.Failure.Message
 	}
 	line := console.line(rec.s)
+	quiet := rec.s.Outcome == report.NotRun && !console.verbose
 	rec.mu.Unlock()
-	console.println(line)
+	// Scenarios not run past a breaker or an interrupt were said once, by
+	// the sentence that stopped them; the summary counts them.
+	if !quiet {
+		console.println(line)
+	}
 }
 
 // Scenarios are the records as the model, in declaration order.

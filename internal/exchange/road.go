@@ -111,9 +111,16 @@ type Transport struct{ Err error }
 func (e *Transport) Error() string { return e.Err.Error() }
 func (e *Transport) Unwrap() error { return e.Err }
 
-// notAPI recognises an HTML page where the operation documents none.
+// notAPI recognises an HTML page where the operation documents none, and a
+// redirect to another host (a single sign-on page): neither is the API's
+// answer, and the redirect is never followed, so no credential goes there.
 func notAPI(op *contract.Operation, resp *http.Response) *NotAPI {
 	ct := resp.Header.Get("Content-Type")
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		if loc, err := resp.Location(); err == nil && resp.Request != nil && loc.Host != resp.Request.URL.Host {
+			return &NotAPI{Status: resp.StatusCode, ContentType: "a redirect to " + loc.Host}
+		}
+	}
 	if MediaType(ct) != "text/html" {
 		return nil
 	}
