@@ -80,6 +80,7 @@ func (r *Run) oigKeep() *oigKept {
 	k := &oigKept{before: map[string]ledger.OIGUser{}, unchanged: r.S.With["unchanged"] == "true"}
 	keys := r.oigKeys()
 	if err := r.ledger.KeepOIGUsers(r.Ctx, r.Product.Client, keys); err != nil {
+		r.Unusable(err)
 		r.Failf("keeping the users this scenario may change: %v", err)
 	}
 	if !k.unchanged {
@@ -136,6 +137,7 @@ func (r *Run) oigRead(key, when string) (ledger.OIGUser, bool) {
 	GinkgoHelper()
 	u, found, err := ledger.ReadOIGUser(r.Ctx, r.send, r.Product.Client, r.credential(""), key, "read-before")
 	if err != nil {
+		r.Unusable(err)
 		r.Failf("reading user %s %s: %v", key, when, err)
 	}
 	return u, found

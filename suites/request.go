@@ -85,6 +85,9 @@ func (r *Run) cleanup(req scenario.Request) {
 	switch {
 	case err != nil:
 		r.Failf("cleanup cannot be sent: %v", err)
+	case ex.Err != nil && !r.rec.Answered():
+		// The target never answered this scenario: nothing it sent can
+		// have created anything.
 	case ex.Err != nil:
 		r.rec.Leftover(fmt.Sprintf("%s %s", ex.Request.Method, ex.Request.URL), ex.Err)
 	case ex.Status() == 404 || (ex.Status() >= 200 && ex.Status() <= 299):
@@ -123,10 +126,17 @@ func (r *Run) sendAs(req scenario.Request, role string) *exchange.Exchange {
 // exchange has no usable answer.
 func (r *Run) Usable(ex *exchange.Exchange) {
 	GinkgoHelper()
-	if ex.Err == nil {
+	r.Unusable(ex.Err)
+}
+
+// Unusable ends the scenario when err is one of the road's reasons for
+// having no usable answer; other errors are left to the caller.
+func (r *Run) Unusable(err error) {
+	GinkgoHelper()
+	if err == nil || !exchange.NoAnswer(err) {
 		return
 	}
-	o, reason := inconclusiveReason(ex.Err)
+	o, reason := inconclusiveReason(err)
 	switch o {
 	case report.Skipped:
 		r.skip(reason)

@@ -112,6 +112,18 @@ func (r *Record) Exchange(ex *exchange.Exchange) int {
 	return len(r.s.Exchanges) - 1
 }
 
+// Answered reports whether any of the scenario's requests got an answer.
+func (r *Record) Answered() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, e := range r.s.Exchanges {
+		if e.Status != 0 && e.Status != 429 && e.Status != 503 {
+			return true
+		}
+	}
+	return false
+}
+
 // Violations records broken rules of one exchange.
 func (r *Record) Violations(i int, ps []judge.Problem) {
 	r.mu.Lock()
@@ -246,7 +258,7 @@ func NewConsole(w io.Writer, verbose bool) *Console {
 func (c *Console) line(s report.Scenario) string {
 	reason := s.Reason
 	if !c.verbose {
-		reason, _, _ = strings.Cut(reason, "\n")
+		reason = strings.Join(strings.Fields(reason), " ")
 		if len(reason) > 160 {
 			reason = reason[:160] + "…"
 		}

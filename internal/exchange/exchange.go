@@ -408,6 +408,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 	}
 	if c.Before != nil && !r.Undo {
 		if err := c.Before(ctx, ex, r); err != nil {
+			if NoAnswer(err) {
+				// The read before the change got no usable answer (or was
+				// refused): the change is not sent either.
+				ex.Err = err
+				return ex, nil
+			}
 			return nil, err
 		}
 	}
@@ -440,8 +446,8 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		ex.raw = rec.raw
 		ex.decoded, ex.json, ex.jerr = false, nil, nil
 		if rec.readErr != nil {
-			ex.Err = fmt.Errorf("reading the response body: %w", rec.readErr)
-			c.breaker.failed(fmt.Sprintf("broke off %d answers", c.breaker.count()+1))
+			ex.Err = &Transport{Err: fmt.Errorf("the target at %s broke off its answer: %w", c.base.Host, rec.readErr)}
+			c.breaker.failed(fmt.Sprintf("broke off %d answers in a row", c.breaker.count()+1))
 			return ex, nil
 		}
 		// A bearer token from a file or a command is read again, once, when
@@ -464,7 +470,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 			ex.Err = &Throttled{Status: resp.StatusCode, Waits: len(ex.Waits), Budget: c.opts.Throttle.budgetText()}
 			return ex, nil
 		}
-		if na := notAPI(op, resp); na != nil {
+		if na := notAPI(op, resp, ex.raw); na != nil {
 			ex.Err = na
 			c.breaker.failed("answered with a page that is not the API (" + na.ContentType + ")")
 			return ex, nil
@@ -507,13 +513,15 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, *
 // credentials (there are none: they travel in headers).
 func (c *Client) describe(err error) error {
 	var ue *url.Error
+	var oe *net.OpError
+	dial := errors.As(err, &oe) && oe.Op == "dial"
 	if errors.As(err, &ue) {
 		if ue.Timeout() {
-			return &Transport{Err: fmt.Errorf("the target at %s did not answer within %s", c.base.Host, c.http.Timeout)}
+			return &Transport{Err: fmt.Errorf("the target at %s did not answer within %s", c.base.Host, c.http.Timeout), Dial: dial}
 		}
-		return &Transport{Err: fmt.Errorf("the target at %s could not be reached: %v", c.base.Host, ue.Err)}
+		return &Transport{Err: fmt.Errorf("the target at %s could not be reached: %v", c.base.Host, ue.Err), Dial: dial}
 	}
-	return &Transport{Err: err}
+	return &Transport{Err: err, Dial: dial}
 }
 
 // describeFor is the breaker's words for what kept failing.

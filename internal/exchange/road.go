@@ -7,12 +7,15 @@ package exchange
 // "inconclusive" apart from "failed".
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 )
@@ -105,24 +108,56 @@ func (e *NotAPI) Error() string {
 }
 
 // Transport is a failure to get any answer: refused, reset, DNS, TLS,
-// timeout.
-type Transport struct{ Err error }
+// timeout. Dial is true when no connection was made, so the request
+// cannot have reached the target.
+type Transport struct {
+	Err  error
+	Dial bool
+}
+
+// NotActedOn reports whether the target certainly did not act on an
+// exchange's request: it never arrived, or the answer asked to come back
+// later (429, or 503 with Retry-After), so there is nothing to undo.
+func NotActedOn(ex *Exchange) bool {
+	var th *Throttled
+	return NeverArrived(ex) || errors.As(ex.Err, &th) || throttled(ex.Status(), http.Header(ex.Response.Header))
+}
+
+// NeverArrived reports whether an exchange's request certainly did not
+// reach the target: refused at the road, past a breaker, or no connection.
+func NeverArrived(ex *Exchange) bool {
+	var tr *Transport
+	return !ex.Sent() || errors.As(ex.Err, &tr) && tr.Dial
+}
 
 func (e *Transport) Error() string { return e.Err.Error() }
 func (e *Transport) Unwrap() error { return e.Err }
 
+// NoAnswer reports whether err (possibly wrapped) is one of the road's
+// reasons for having no usable answer, as opposed to a harness error.
+func NoAnswer(err error) bool {
+	var (
+		ref *Refused
+		bo  *BreakerOpen
+		th  *Throttled
+		na  *NotAPI
+		tr  *Transport
+	)
+	return errors.As(err, &ref) || errors.As(err, &bo) || errors.As(err, &th) || errors.As(err, &na) || errors.As(err, &tr)
+}
+
 // notAPI recognises an HTML page where the operation documents none, and a
 // redirect to another host (a single sign-on page): neither is the API's
 // answer, and the redirect is never followed, so no credential goes there.
-func notAPI(op *contract.Operation, resp *http.Response) *NotAPI {
+func notAPI(op *contract.Operation, resp *http.Response, body []byte) *NotAPI {
 	ct := resp.Header.Get("Content-Type")
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		if loc, err := resp.Location(); err == nil && resp.Request != nil && loc.Host != resp.Request.URL.Host {
 			return &NotAPI{Status: resp.StatusCode, ContentType: "a redirect to " + loc.Host}
 		}
 	}
-	if MediaType(ct) != "text/html" {
-		return nil
+	if mt := MediaType(ct); mt != "text/html" {
+		return garbage(mt, resp.StatusCode, body)
 	}
 	if resp.StatusCode >= 400 && op != nil && op.Op != nil && op.Op.Responses != nil {
 		if ref := op.Op.Responses.Status(resp.StatusCode); ref != nil && ref.Value != nil {
@@ -132,6 +167,27 @@ func notAPI(op *contract.Operation, resp *http.Response) *NotAPI {
 		}
 	}
 	return &NotAPI{Status: resp.StatusCode, ContentType: MediaType(ct)}
+}
+
+// garbage recognises binary bytes where the API speaks text (JSON, XML,
+// CSV): a body with NUL bytes or that is not UTF-8 is no answer of these
+// APIs at all. Text that merely breaks the schema is the target's answer,
+// and is judged.
+func garbage(mt string, status int, body []byte) *NotAPI {
+	if len(body) == 0 || mt == "application/octet-stream" {
+		return nil
+	}
+	if bytes.IndexByte(body, 0) >= 0 || !utf8.Valid(body) && !strings.Contains(mt, "csv") {
+		return &NotAPI{Status: status, ContentType: "binary bytes labelled " + nonEmpty(mt, "nothing")}
+	}
+	return nil
+}
+
+func nonEmpty(s, dflt string) string {
+	if s == "" {
+		return dflt
+	}
+	return s
 }
 
 // breaker counts consecutive failures of one product.

@@ -29,9 +29,9 @@ func init() {
 			return nil
 		}
 		l.markCreated("epm-file:" + name)
-		l.Register("delete EPM file "+name, func(ctx context.Context) error {
-			if ex.Err == nil && ex.Status() >= 400 && ex.Status() < 500 {
-				return nil // the upload was refused: no file to delete
+		l.RegisterFor(ex, "delete EPM file "+name, func(ctx context.Context) error {
+			if ex.Err == nil && ex.Status() >= 400 && ex.Status() < 500 || exchange.NotActedOn(ex) {
+				return nil // the upload was refused, or never arrived: no file
 			}
 			del, err := l.send(ctx, c, exchange.Request{Operation: epmDelete, Path: path(c, epmDelete, map[string]string{"name": name}), Role: "undo", Undo: true, Auth: l.admin})
 			return undoFailed(del, err, func(s int) bool { return ok2xx(s) || gone(s) })

@@ -64,9 +64,9 @@ func essbaseRead(ctx context.Context, l *Ledger, c *exchange.Client, id string) 
 // essbaseDeleteUndo deletes a user after the scenario. With onlyIfAdded,
 // the user could not be read first: it is deleted only when the add
 // answered success, since adding a user that exists must fail.
-func essbaseDeleteUndo(l *Ledger, c *exchange.Client, id string, onlyIfAdded *exchange.Exchange) {
+func essbaseDeleteUndo(l *Ledger, c *exchange.Client, ex *exchange.Exchange, id string, onlyIfAdded *exchange.Exchange) {
 	l.markCreated(essKey(id))
-	l.Register("delete Essbase user "+id, func(ctx context.Context) error {
+	l.RegisterFor(ex, "delete Essbase user "+id, func(ctx context.Context) error {
 		if onlyIfAdded != nil && !ok2xx(onlyIfAdded.Status()) {
 			return nil
 		}
@@ -85,9 +85,9 @@ func essbaseAdd(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange
 		case err != nil:
 			// Not readable (a mode without users operations, say): the user
 			// is this scenario's only if the add succeeds.
-			essbaseDeleteUndo(l, c, id, ex)
+			essbaseDeleteUndo(l, c, ex, id, ex)
 		case !found:
-			essbaseDeleteUndo(l, c, id, nil)
+			essbaseDeleteUndo(l, c, ex, id, nil)
 		}
 	}
 	return nil
@@ -103,7 +103,7 @@ func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *excha
 		// Not readable (a mode without users operations, say): nothing can
 		// be put back, which matters only if the update succeeded.
 		readErr := err
-		l.Register("write Essbase user "+id+" back", func(context.Context) error {
+		l.RegisterFor(ex, "write Essbase user "+id+" back", func(context.Context) error {
 			if ok2xx(ex.Status()) {
 				return fmt.Errorf("the update succeeded, but the user could not be read first (%v), so it keeps the new values", readErr)
 			}
@@ -112,7 +112,7 @@ func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *excha
 		return nil
 	}
 	if !found {
-		essbaseDeleteUndo(l, c, id, nil) // in case the target creates on update
+		essbaseDeleteUndo(l, c, ex, id, nil) // in case the target creates on update
 		return nil
 	}
 	body := map[string]any{}
@@ -122,7 +122,7 @@ func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *excha
 		}
 	}
 	b, _ := json.Marshal(body)
-	l.Register("write Essbase user "+id+" back as it was", func(ctx context.Context) error {
+	l.RegisterFor(ex, "write Essbase user "+id+" back as it was", func(ctx context.Context) error {
 		ex, err := l.send(ctx, c, exchange.Request{Operation: essUpdate, Path: path(c, essUpdate, map[string]string{"id": id}),
 			Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, Body: b, Role: "undo", Undo: true, Auth: l.admin})
 		return undoFailed(ex, err, ok2xx)

@@ -40,6 +40,8 @@ type Ledger struct {
 type entry struct {
 	desc string
 	do   func(ctx context.Context) error
+	// cause is the request whose change the undo puts back, once sent.
+	cause *exchange.Exchange
 }
 
 // Failure is an undo that did not put things back.
@@ -66,9 +68,16 @@ func From(ctx context.Context) *Ledger {
 
 // Register adds an undo; it runs before every undo registered earlier.
 func (l *Ledger) Register(desc string, do func(ctx context.Context) error) {
+	l.RegisterFor(nil, desc, do)
+}
+
+// RegisterFor adds the undo of one request's change: it is skipped when
+// the target certainly did not act on that request (it never arrived, or
+// was throttled).
+func (l *Ledger) RegisterFor(cause *exchange.Exchange, desc string, do func(ctx context.Context) error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.entries = append(l.entries, entry{desc: desc, do: do})
+	l.entries = append(l.entries, entry{desc: desc, do: do, cause: cause})
 }
 
 // Irreversible records a change no API can undo.
@@ -101,6 +110,9 @@ func (l *Ledger) Unwind(ctx context.Context) []Failure {
 	l.mu.Unlock()
 	var out []Failure
 	for i := len(entries) - 1; i >= 0; i-- {
+		if e := entries[i]; e.cause != nil && exchange.NotActedOn(e.cause) {
+			continue // the change was never made
+		}
 		if err := entries[i].do(ctx); err != nil {
 			out = append(out, Failure{Undo: entries[i].desc, Err: err})
 		}

@@ -133,13 +133,17 @@ func oigKeep(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Ex
 		id, _ := u["id"].(string)
 		ids = append(ids, id)
 	}
-	return l.KeepOIGUsers(ctx, c, ids)
+	return l.keep(ctx, c, ex, ids)
 }
 
 // KeepOIGUsers reads users and registers their restore: for requests whose
 // body names no users the rule can read (a malformed body a deviating
 // target might still act on), a flow names them.
 func (l *Ledger) KeepOIGUsers(ctx context.Context, c *exchange.Client, ids []string) error {
+	return l.keep(ctx, c, nil, ids)
+}
+
+func (l *Ledger) keep(ctx context.Context, c *exchange.Client, ex *exchange.Exchange, ids []string) error {
 	modifiable := OIGModifiable(c.Catalog())
 	for _, id := range ids {
 		if id == "" || l.wasCreated("oig:"+id) {
@@ -153,7 +157,7 @@ func (l *Ledger) KeepOIGUsers(ctx context.Context, c *exchange.Client, ids []str
 			continue
 		}
 		l.markCreated("oig:" + id) // kept once: the first read is the original
-		l.Register("write OIG user "+id+" back as it was", func(ctx context.Context) error {
+		l.RegisterFor(ex, "write OIG user "+id+" back as it was", func(ctx context.Context) error {
 			return oigRestore(ctx, l, c, id, before, modifiable)
 		})
 	}

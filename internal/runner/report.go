@@ -95,26 +95,54 @@ func PrintSummary(w io.Writer, run *report.Run, dir string) {
 	for _, l := range run.Leftovers {
 		fmt.Fprintf(w, "  NOT UNDONE (%s): %s: %s\n", l.Scenario, l.Undo, l.Error)
 	}
+	// Failures one by one (each is a broken promise to look at);
+	// inconclusive scenarios by reason (a dead network says one thing).
 	shown := 0
 	for _, s := range run.Scenarios {
-		if s.Outcome != report.Failed && s.Outcome != report.Inconclusive {
+		if s.Outcome != report.Failed {
 			continue
 		}
 		if shown == 0 {
-			fmt.Fprintln(w, "  to look at (the row to edit, then the reason; report.html has the transcripts):")
+			fmt.Fprintln(w, "  failed (the row to edit, then the reason; report.html has the transcripts):")
 		}
 		if shown++; shown > 25 {
 			continue
 		}
-		reason, _, _ := strings.Cut(s.Reason, "\n")
-		fmt.Fprintf(w, "    %s %s  %s\n      %s\n", s.ID, s.Outcome, s.Source, reason)
+		fmt.Fprintf(w, "    %s  %s\n      %s\n", s.ID, s.Source, oneLine(s.Reason, 200))
 	}
 	if shown > 25 {
 		fmt.Fprintf(w, "    … and %d more in %s/summary.md\n", shown-25, dir)
 	}
+	byReason := map[string][]string{}
+	var reasons []string
+	for _, s := range run.Scenarios {
+		if s.Outcome == report.Inconclusive {
+			r := oneLine(s.Reason, 200)
+			if byReason[r] == nil {
+				reasons = append(reasons, r)
+			}
+			byReason[r] = append(byReason[r], s.ID)
+		}
+	}
+	for _, r := range reasons {
+		ids := byReason[r]
+		more := ""
+		if len(ids) > 5 {
+			ids, more = ids[:5], fmt.Sprintf(" and %d more", len(byReason[r])-5)
+		}
+		fmt.Fprintf(w, "  inconclusive %d: %s\n    (%s%s)\n", len(byReason[r]), r, strings.Join(ids, ", "), more)
+	}
 	b := run.Counts.By
 	fmt.Fprintf(w, "reports written to %s (junit.xml, report.json, report.html, summary.md, effective-config.yaml)\n", dir)
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", b[report.Passed], b[report.Failed], b[report.Skipped]+b[report.NotRun]+b[report.Inconclusive]+b[report.Known])
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return s
 }
 
 func sortStrings(s []string) {
