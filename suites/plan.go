@@ -9,6 +9,7 @@ package suites
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/config"
@@ -144,6 +145,22 @@ func PrintPlan(w io.Writer, env *Env, plan []PlannedScenario) {
 		fmt.Fprintf(w, "  %-8s %s  sends tiers: %s\n", name, p.URL, tiers)
 	}
 	fmt.Fprintf(w, "  rate: %s\n", rateText(env.Config.Rate))
+	if env.Shard != "" {
+		byPart := map[int][]string{}
+		for v, part := range env.ShardOwners {
+			byPart[part] = append(byPart[part], v)
+		}
+		parts := make([]int, 0, len(byPart))
+		for p := range byPart {
+			parts = append(parts, p)
+		}
+		sort.Ints(parts)
+		fmt.Fprintf(w, "  this is shard %s; the users scenarios change belong to one shard each:\n", env.Shard)
+		for _, p := range parts {
+			sort.Strings(byPart[p])
+			fmt.Fprintf(w, "    shard %d owns %s\n", p, strings.Join(byPart[p], ", "))
+		}
+	}
 	for _, ps := range plan {
 		state := "would run"
 		if ps.Skip != "" {

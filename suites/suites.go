@@ -44,6 +44,10 @@ type Env struct {
 	Results  *Results
 	// Console receives one line per finished scenario and live progress.
 	Console *Console
+	// Shard is "K/N" when the run is one part of a split, and ShardOwners
+	// says which part owns each config user that scenarios change.
+	Shard       string
+	ShardOwners map[string]int
 }
 
 // Product is one service's target as the run sees it.

@@ -107,7 +107,10 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	} else if !cfg.AnyTarget() {
 		embedded = true
 		if opts.Plan {
-			err = pointAtMock(fx, &cfg, "http://127.0.0.1:0")
+			// The embedded mock takes a free port when it runs; the plan
+			// shows the mock's usual address.
+			fmt.Fprintln(out, "plan of a run against the embedded mock (a free loopback port at run time; shown as 127.0.0.1:8080)")
+			err = pointAtMock(fx, &cfg, "http://127.0.0.1:8080")
 		} else {
 			var stop func()
 			stop, err = startEmbedded(fx, &cfg)
@@ -146,6 +149,16 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 		Vars: scenario.Vars{Run: runID, Var: cfg.Vars},
 	}
 	if opts.Plan {
+		if opts.Shard != "" {
+			_, n, _ := shard.Parse(opts.Shard)
+			var all []*scenario.Scenario
+			for _, t := range tables {
+				for i := range t.Scenarios {
+					all = append(all, &t.Scenarios[i])
+				}
+			}
+			env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, fx, Mutates(catalog))
+		}
 		suites.PrintPlan(out, env, env.Plan())
 		return &Outcome{ExitCode: report.ExitConformant}, nil
 	}
