@@ -150,46 +150,29 @@ func essKey(id string) string { return "essbase:" + strings.ToLower(id) }
 var xmlID = regexp.MustCompile(`<id>\s*([^<]*?)\s*</id>`)
 
 // essbaseIDs are the user ids a body adds: a JSON user or list, the XML
-// forms, or a CSV whose header names an id column.
+// forms, or a CSV whose header names an id column. The content type is not
+// trusted: a CSV sent as a form (curl's default) creates users all the same.
 func essbaseIDs(contentType string, body []byte) []string {
 	var ids []string
-	mt := exchange.MediaType(contentType)
+	var one struct {
+		ID string `json:"id"`
+	}
+	var many []struct {
+		ID string `json:"id"`
+	}
 	switch {
-	case strings.Contains(mt, "json"):
-		var one struct {
-			ID string `json:"id"`
+	case json.Unmarshal(body, &many) == nil:
+		for _, u := range many {
+			ids = append(ids, u.ID)
 		}
-		var many []struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(body, &many) == nil {
-			for _, u := range many {
-				ids = append(ids, u.ID)
-			}
-		} else if json.Unmarshal(body, &one) == nil {
-			ids = append(ids, one.ID)
-		}
-	case strings.Contains(mt, "xml"):
+	case json.Unmarshal(body, &one) == nil:
+		ids = append(ids, one.ID)
+	case xmlID.Match(body):
 		for _, m := range xmlID.FindAllSubmatch(body, -1) {
 			ids = append(ids, string(m[1]))
 		}
-	case strings.Contains(mt, "csv"):
-		rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))))
-		rd.FieldsPerRecord = -1
-		recs, _ := rd.ReadAll()
-		col := -1
-		if len(recs) > 0 {
-			for i, h := range recs[0] {
-				if strings.EqualFold(strings.TrimSpace(h), "id") {
-					col = i
-				}
-			}
-		}
-		for i := 1; col >= 0 && i < len(recs); i++ {
-			if col < len(recs[i]) {
-				ids = append(ids, strings.TrimSpace(recs[i][col]))
-			}
-		}
+	default:
+		ids = csvIDs(body)
 	}
 	out := ids[:0]
 	for _, id := range ids {
@@ -198,4 +181,29 @@ func essbaseIDs(contentType string, body []byte) []string {
 		}
 	}
 	return out
+}
+
+// csvIDs reads the id column of an import; without a header, the
+// documented layout's first column (Q-ESS CSV layout: id,name,email,...).
+func csvIDs(body []byte) []string {
+	rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))))
+	rd.FieldsPerRecord = -1
+	rd.LazyQuotes = true
+	recs, _ := rd.ReadAll()
+	if len(recs) == 0 {
+		return nil
+	}
+	col, start := 0, 0
+	for i, h := range recs[0] {
+		if strings.EqualFold(strings.TrimSpace(h), "id") {
+			col, start = i, 1
+		}
+	}
+	var ids []string
+	for _, rec := range recs[start:] {
+		if col < len(rec) {
+			ids = append(ids, strings.TrimSpace(rec[col]))
+		}
+	}
+	return ids
 }
