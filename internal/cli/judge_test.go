@@ -29,7 +29,7 @@ func TestEveryExchangeIsJudged(t *testing.T) {
 		// rows: a filter of rows that pass on the mock and whose only
 		// exchange the deviation touches is of the named kind.
 		rows, want string
-		role string // the role of the exchange whose rule broke
+		role       string // the role of the exchange whose rule broke
 	}{
 		{
 			name: "xml answers",
