@@ -76,6 +76,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return ExitBadConfig
 }
 
+// parseExit is the exit code of a flag set that stopped parsing: -h asked
+// for the usage, which is no error.
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitPass
+	}
+	return ExitBadConfig
+}
+
 // testingT lets the runner call Ginkgo's RunSpecs outside `go test`.
 type testingT struct{ failed bool }
 
@@ -280,7 +289,7 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	maxStored := fs.Int64("epm-max-stored-bytes", 0, fmt.Sprintf("bytes of EPM v1 uploaded files kept, all files together; as --epm-max-files (default %d, 4 GiB)", int64(epm.DefaultMaxStoredBytes)))
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
 	if err := fs.Parse(args); err != nil {
-		return ExitBadConfig
+		return parseExit(err)
 	}
 	var seedData []byte
 	var err error

@@ -431,3 +431,13 @@ func TestNoSecretReachesAnyOutput(t *testing.T) {
 	}
 	t.Logf("scanned %d files and streams for %d secrets", len(names), len(secrets))
 }
+
+// Every subcommand's -h prints its usage and exits 0: users script against
+// these names.
+func TestEverySubcommandHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"run"}, {"config"}, {"mock"}, {"proxy"}, {"report"}, {"report", "diff"}, {"report", "merge"}, {"report", "render"}, {"coverage"}} {
+		if code := cli.Main(append(args, "-h"), io.Discard, io.Discard); code != 0 {
+			t.Errorf("conformance %s -h exits %d", strings.Join(args, " "), code)
+		}
+	}
+}

@@ -21,7 +21,7 @@ func proxyCmd(args []string, stdout, stderr io.Writer) int {
 	names := fs.String("deviation", "", "comma-separated deviation names; -list shows them")
 	list := fs.Bool("list", false, "list the deviations and exit")
 	if err := fs.Parse(args); err != nil {
-		return ExitBadConfig
+		return parseExit(err)
 	}
 	if *list {
 		for _, d := range deviate.All() {

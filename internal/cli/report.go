@@ -62,7 +62,7 @@ func reportDiff(args []string, stdout, stderr io.Writer) int {
 	asMarkdown := fs.Bool("markdown", false, "write the drift as markdown (a pull request comment, a CI job summary)")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
-		return report.ExitBadConfig
+		return parseExit(err)
 	}
 	if len(files) != 2 || (*asJSON && *asMarkdown) {
 		fmt.Fprintf(stderr, "conformance report diff: want BEFORE.json AFTER.json and at most one of --json, --markdown\n\n%s", reportUsage)
@@ -97,7 +97,7 @@ func reportMerge(name string, args []string, stdout, stderr io.Writer) int {
 	baseline := fs.String("baseline", "", "apply this baseline of accepted deviations (see fixtures/baseline.example.yaml)")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
-		return report.ExitBadConfig
+		return parseExit(err)
 	}
 	switch {
 	case *dir == "":
@@ -161,7 +161,7 @@ func coverageCmd(args []string, stdout, stderr io.Writer) int {
 	fixturesDir := flags.String("fixtures", "", "read scenario tables and the quirks register from this directory instead of the built-in copy")
 	rest, err := parseInterleaved(flags, args)
 	if err != nil {
-		return report.ExitBadConfig
+		return parseExit(err)
 	}
 	if len(rest) > 0 {
 		fmt.Fprintf(stderr, "conformance coverage: unexpected arguments %q\n\n%s", rest, coverageUsage)

@@ -1,9 +1,9 @@
 // Package shard splits the selected scenarios into N deterministic parts
 // for CI matrices and --procs. A scenario's part depends on its ID only
 // (an FNV hash), so adding scenarios moves no other; except that the
-// scenarios that change data and name the same config user (a var) always
-// share a part, so no two parts change the same fixture user at once: the
-// users are partitioned among the parts, and each part owns its users.
+// config users (vars) that scenarios change are partitioned among the
+// parts, and every scenario naming a user runs in the part that owns it:
+// no two parts change, or read back, the same fixture user at once.
 package shard
 
 import (
@@ -38,12 +38,13 @@ func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[st
 	out := make(map[string]int, len(all))
 	for _, sc := range all {
 		part := 1 + int(hash(sc.ID)%uint32(n))
-		if mutates(sc) {
-			for _, v := range sc.VarsUsed(fsys) {
-				if o, ok := owners[v]; ok {
-					part = o
-					break
-				}
+		// A scenario naming a user some shard changes runs in that shard,
+		// also when it only reads: a read-back or an "unchanged" check must
+		// not see another shard's change half-way.
+		for _, v := range sc.VarsUsed(fsys) {
+			if o, ok := owners[v]; ok {
+				part = o
+				break
 			}
 		}
 		out[sc.ID] = part
