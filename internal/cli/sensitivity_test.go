@@ -1,0 +1,358 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/oracle-users-conformance/conformance/fixtures"
+	"github.com/oracle-users-conformance/conformance/internal/cli"
+	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/internal/deviate"
+	"github.com/oracle-users-conformance/conformance/internal/generate"
+	"github.com/oracle-users-conformance/conformance/internal/scenario"
+	"github.com/oracle-users-conformance/conformance/specs"
+)
+
+// The sensitivity record says, for each deviation, which scenarios fail
+// through it (found by running it over its whole scope) and, for each
+// harmless change, how many scenarios stayed green through it (the whole
+// suite). `make sensitivity` sets writeEnv and rewrites the record and
+// SENSITIVITY.md; `make test` only runs each deviation over the scenarios
+// the record names, and checks that the record still covers every scenario.
+const writeEnv = "CONFORMANCE_SENSITIVITY_WRITE"
+
+var (
+	sensitivityFile = filepath.Join("..", "deviate", "sensitivity.json")
+	sensitivityDoc  = filepath.Join("..", "..", "SENSITIVITY.md")
+)
+
+// childLimit is how many suite runs the sensitivity and tolerance tests
+// keep going at once.
+const childLimit = 6
+
+func writingSensitivity() bool { return os.Getenv(writeEnv) == "1" }
+
+// sensitivity is the record (internal/deviate/sensitivity.json). What a
+// deviation or change is (summary, scope) stays in internal/deviate; the
+// record holds only what the runs found.
+type sensitivity struct {
+	Deviations map[string]deviationRecord `json:"deviations"`
+	Tolerances map[string]toleranceRecord `json:"tolerances"`
+}
+
+type deviationRecord struct {
+	Fails []string `json:"fails"` // the scenarios that fail through it, sorted
+}
+
+type toleranceRecord struct {
+	Green int `json:"green"` // scenarios that passed through it; none failed or was skipped
+}
+
+func TestSensitivity(t *testing.T) {
+	t.Parallel()
+	ids := scenarioIDs(t)
+	if writingSensitivity() {
+		rec := recordSensitivity(t)
+		if t.Failed() {
+			t.Fatal("not recorded: the runs above must pass first")
+		}
+		checkRecord(t, rec, ids)
+		data, err := json.MarshalIndent(rec, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(sensitivityFile, append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(sensitivityDoc, []byte(renderSensitivity(rec, ids)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s and %s", sensitivityFile, sensitivityDoc)
+		return
+	}
+	rec := readSensitivity(t)
+	checkRecord(t, rec, ids)
+	doc, err := os.ReadFile(sensitivityDoc)
+	if err != nil || string(doc) != renderSensitivity(rec, ids) {
+		t.Errorf("SENSITIVITY.md does not match %s: run make sensitivity", sensitivityFile)
+	}
+	if t.Failed() {
+		return // the runs below would only repeat it
+	}
+	var ds []deviate.Deviation
+	var filters []string
+	for _, d := range deviate.All() {
+		var terms []string
+		for _, id := range rec.Deviations[d.Name].Fails {
+			terms = append(terms, "id:"+id)
+		}
+		ds = append(ds, d)
+		filters = append(filters, strings.Join(terms, " || "))
+	}
+	for _, run := range runDeviations(t, ds, filters) {
+		t.Run(run.d.Name, func(t *testing.T) { run.check(t, rec.Deviations[run.d.Name].Fails) })
+	}
+}
+
+// checkRecord holds the record to the registries and the tables, without
+// running anything: each deviation and change recorded, each deviation's
+// hand-written CaughtBy among the scenarios it fails, and every scenario
+// failing through some deviation.
+func checkRecord(t *testing.T, rec sensitivity, ids []string) {
+	t.Helper()
+	const rerun = "run make sensitivity"
+	known := map[string]bool{}
+	for _, id := range ids {
+		known[id] = true
+	}
+	caught := map[string]bool{}
+	for _, d := range deviate.All() {
+		r, ok := rec.Deviations[d.Name]
+		if !ok || len(r.Fails) == 0 {
+			t.Errorf("deviation %s has no recorded scenario that fails through it: %s", d.Name, rerun)
+			continue
+		}
+		if len(d.CaughtBy) == 0 || d.Scope == "" {
+			t.Errorf("deviation %s names no scope or no scenario that must catch it", d.Name)
+		}
+		fails := map[string]bool{}
+		for _, id := range r.Fails {
+			fails[id], caught[id] = true, true
+			if !known[id] {
+				t.Errorf("deviation %s is recorded to fail %s, which no table has any more: %s", d.Name, id, rerun)
+			}
+		}
+		for _, id := range d.CaughtBy {
+			if !fails[id] {
+				t.Errorf("%s must fail through %s (CaughtBy), but the record does not say it does: %s", id, d.Name, rerun)
+			}
+		}
+	}
+	for name := range rec.Deviations {
+		if _, ok := deviate.Lookup(name); !ok {
+			t.Errorf("the record names deviation %s, which is not registered: %s", name, rerun)
+		}
+	}
+	for _, tol := range deviate.Tolerances() {
+		if _, ok := rec.Tolerances[tol.Name]; !ok {
+			t.Errorf("harmless change %s is not recorded: %s", tol.Name, rerun)
+		}
+	}
+	for name := range rec.Tolerances {
+		if _, ok := deviate.LookupTolerance(name); !ok {
+			t.Errorf("the record names harmless change %s, which is not registered: %s", name, rerun)
+		}
+	}
+	var missed []string
+	for _, id := range ids {
+		if !caught[id] {
+			missed = append(missed, id)
+		}
+	}
+	if len(missed) > 0 {
+		t.Errorf("no recorded deviation makes these scenarios fail, so nothing shows they can: %s\n"+
+			"add a deviation in internal/deviate under which each fails (an existing one may already do), then %s",
+			strings.Join(missed, " "), rerun)
+	}
+}
+
+// recordSensitivity runs every deviation over its whole scope and every
+// harmless change over the whole suite.
+func recordSensitivity(t *testing.T) sensitivity {
+	t.Helper()
+	rec := sensitivity{Deviations: map[string]deviationRecord{}, Tolerances: map[string]toleranceRecord{}}
+	ds := deviate.All()
+	filters := make([]string, len(ds))
+	for i, d := range ds {
+		filters[i] = d.Scope
+	}
+	tols := deviate.Tolerances()
+	var druns []*deviationRun
+	var truns []*toleranceRun
+	// Both sets at once: the runs mostly wait.
+	fanIn := make(chan struct{}, 2)
+	go func() { druns = runDeviations(t, ds, filters); fanIn <- struct{}{} }()
+	go func() { truns = runTolerances(t, tols); fanIn <- struct{}{} }()
+	<-fanIn
+	<-fanIn
+	for _, run := range druns {
+		t.Run("deviation/"+run.d.Name, func(t *testing.T) {
+			if run.check(t, run.d.CaughtBy) {
+				fails := append([]string(nil), run.res.summary.FailedIDs...)
+				sort.Strings(fails)
+				rec.Deviations[run.d.Name] = deviationRecord{Fails: fails}
+			}
+		})
+	}
+	for _, run := range truns {
+		t.Run("tolerance/"+run.tol.Name, func(t *testing.T) {
+			rec.Tolerances[run.tol.Name] = toleranceRecord{Green: run.check(t)}
+		})
+	}
+	return rec
+}
+
+// deviationRun is one run of the suite, selected by filter, through one
+// deviation.
+type deviationRun struct {
+	d      deviate.Deviation
+	filter string
+	res    result
+	err    error
+}
+
+func runDeviations(t *testing.T, ds []deviate.Deviation, filters []string) []*deviationRun {
+	t.Helper()
+	runs := make([]*deviationRun, len(ds))
+	jobs := make([]func(), len(ds))
+	for i, d := range ds {
+		u, _ := url.Parse(newMock(t).URL)
+		proxy := httptest.NewServer(deviate.Proxy(u, d))
+		t.Cleanup(proxy.Close)
+		dir := t.TempDir()
+		run := &deviationRun{d: d, filter: filters[i]}
+		runs[i] = run
+		args := append([]string{"run", "--config", mockConfig, "--target", proxy.URL,
+			"--allow-mutations", "--label-filter", filters[i], "--report-dir", dir}, d.RunArgs...)
+		jobs[i] = func() { run.res, run.err = runConformance(nil, args...) }
+	}
+	fanOut(childLimit, jobs)
+	return runs
+}
+
+// check fails unless the run failed, naming in its output the scenarios
+// that must fail, and each of them failed. It reports whether all held.
+func (run *deviationRun) check(t *testing.T, mustFail []string) bool {
+	t.Helper()
+	d, r := run.d, run.res
+	if run.err != nil {
+		t.Fatal(run.err)
+	}
+	if r.code != cli.ExitFail {
+		t.Fatalf("exit code %d through %s, want %d (the suite must fail)\n%s%s", r.code, d.Name, cli.ExitFail, r.stdout, r.stderr)
+	}
+	failed := map[string]bool{}
+	for _, id := range r.summary.FailedIDs {
+		failed[id] = true
+	}
+	for _, id := range mustFail {
+		if !failed[id] {
+			t.Errorf("%s did not fail through %s (%s); failed: %v", id, d.Name, d.Summary, r.summary.FailedIDs)
+		}
+		if !strings.Contains(r.stdout, id) {
+			t.Errorf("the run's output does not name %s", id)
+		}
+	}
+	return !t.Failed()
+}
+
+func readSensitivity(t *testing.T) sensitivity {
+	t.Helper()
+	data, err := os.ReadFile(sensitivityFile)
+	if err != nil {
+		t.Fatalf("%v: run make sensitivity", err)
+	}
+	var rec sensitivity
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
+		t.Fatalf("%s: %v", sensitivityFile, err)
+	}
+	return rec
+}
+
+// scenarioIDs lists every scenario of a run with the default seed:
+// hand-written, then generated.
+func scenarioIDs(t *testing.T) []string {
+	t.Helper()
+	tables, err := scenario.LoadDir(fixtures.FS, "scenarios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := contract.Load(specs.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated, err := generate.Tables(cat, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, tb := range append(tables, generated...) {
+		for _, s := range tb.Scenarios {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids
+}
+
+// renderSensitivity writes SENSITIVITY.md from the record and the
+// registries, so the document says nothing the record does not.
+func renderSensitivity(rec sensitivity, ids []string) string {
+	var b strings.Builder
+	generated := 0
+	for _, id := range ids {
+		if strings.HasPrefix(id, "GEN-") {
+			generated++
+		}
+	}
+	fmt.Fprintf(&b, "# Sensitivity and tolerance\n\n")
+	fmt.Fprintf(&b, "Written by `make sensitivity` from `internal/deviate/sensitivity.json` and the\n")
+	fmt.Fprintf(&b, "registries of `internal/deviate`; do not edit. `make test` checks that it is\n")
+	fmt.Fprintf(&b, "current, runs each deviation over the scenarios recorded for it, and every\n")
+	fmt.Fprintf(&b, "harmless change over the whole suite.\n\n")
+	fmt.Fprintf(&b, "The suite has %d scenarios (%d hand-written, %d generated from the specs).\n", len(ids), len(ids)-generated, generated)
+	fmt.Fprintf(&b, "Each fails through at least one of the %d deviations, so each is shown able\n", len(rec.Deviations))
+	fmt.Fprintf(&b, "to fail; none fails through any of the %d harmless changes, so none asks\n", len(rec.Tolerances))
+	fmt.Fprintf(&b, "more than the documents promise.\n\n")
+
+	fmt.Fprintf(&b, "## Harmless changes: every scenario stays green\n\n")
+	fmt.Fprintf(&b, "`conformance proxy --tolerate NAME` plays one in front of a target.\n\n")
+	fmt.Fprintf(&b, "| change | what the proxy does | why it is harmless | green |\n|---|---|---|---|\n")
+	for _, tol := range deviate.Tolerances() {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %d of %d |\n", tol.Name, cell(tol.Summary), cell(tol.Leeway), rec.Tolerances[tol.Name].Green, len(ids))
+	}
+
+	fmt.Fprintf(&b, "\n## Deviations: the scenarios that fail through each\n\n")
+	fmt.Fprintf(&b, "`conformance proxy --deviation NAME` plays one in front of a target. Each was\n")
+	fmt.Fprintf(&b, "run over its whole scope; the scenarios it must make fail (`CaughtBy`) are in bold.\n\n")
+	byScenario := map[string][]string{}
+	for _, d := range deviate.All() {
+		must := map[string]bool{}
+		for _, id := range d.CaughtBy {
+			must[id] = true
+		}
+		fails := rec.Deviations[d.Name].Fails
+		fmt.Fprintf(&b, "### `%s`\n\n%s. Scope `%s`; %d fail:\n", d.Name, strings.TrimSuffix(d.Summary, "."), d.Scope, len(fails))
+		for i, id := range fails {
+			byScenario[id] = append(byScenario[id], d.Name)
+			sep := ", "
+			if i == 0 {
+				sep = ""
+			}
+			if must[id] {
+				fmt.Fprintf(&b, "%s**%s**", sep, id)
+			} else {
+				fmt.Fprintf(&b, "%s%s", sep, id)
+			}
+		}
+		b.WriteString("\n\n")
+	}
+
+	fmt.Fprintf(&b, "## Every scenario and the deviations it fails through\n\n| scenario | deviations |\n|---|---|\n")
+	for _, id := range ids {
+		fmt.Fprintf(&b, "| %s | %s |\n", id, strings.Join(byScenario[id], ", "))
+	}
+	return b.String()
+}
+
+// cell keeps a table cell on one line.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

@@ -1,0 +1,78 @@
+package cli_test
+
+import (
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/oracle-users-conformance/conformance/internal/cli"
+	"github.com/oracle-users-conformance/conformance/internal/deviate"
+)
+
+// Every harmless change keeps the whole suite green, every API and every
+// mutating scenario included: a change that keeps every documented promise
+// must not turn the gate red. A scenario failing here is over-specified;
+// loosen it to what the document says and record the decision in
+// fixtures/quirks.
+func TestEveryToleranceKeepsTheSuiteGreen(t *testing.T) {
+	if writingSensitivity() {
+		t.Skip("TestSensitivity runs the harmless changes when it records them")
+	}
+	t.Parallel()
+	tols := deviate.Tolerances()
+	if len(tols) < 10 {
+		t.Errorf("%d harmless changes registered; the catalogue needs at least 10", len(tols))
+	}
+	for _, run := range runTolerances(t, tols) {
+		t.Run(run.tol.Name, func(t *testing.T) { run.check(t) })
+	}
+}
+
+// toleranceRun is one whole-suite run through one harmless change.
+type toleranceRun struct {
+	tol deviate.Tolerance
+	res result
+	err error
+}
+
+// runTolerances runs the whole suite through each harmless change, each in
+// its own child process against its own mock, several at once.
+func runTolerances(t *testing.T, tols []deviate.Tolerance) []*toleranceRun {
+	t.Helper()
+	runs := make([]*toleranceRun, len(tols))
+	jobs := make([]func(), len(tols))
+	for i, tol := range tols {
+		u, _ := url.Parse(newMock(t).URL)
+		proxy := httptest.NewServer(deviate.Serve(u, nil, []deviate.Tolerance{tol}))
+		t.Cleanup(proxy.Close)
+		dir := t.TempDir()
+		run := &toleranceRun{tol: tol}
+		runs[i] = run
+		jobs[i] = func() {
+			run.res, run.err = runConformance(nil, "run", "--config", mockConfig, "--target", proxy.URL, "--allow-mutations", "--report-dir", dir)
+		}
+	}
+	fanOut(childLimit, jobs)
+	return runs
+}
+
+// check fails unless every scenario ran and passed; it returns how many.
+func (run *toleranceRun) check(t *testing.T) int {
+	t.Helper()
+	tol, r := run.tol, run.res
+	if run.err != nil {
+		t.Fatal(run.err)
+	}
+	if tol.Leeway == "" {
+		t.Errorf("harmless change %s does not say what leaves it free (Leeway)", tol.Name)
+	}
+	if r.code != cli.ExitPass || r.summary.Failed != 0 {
+		t.Fatalf("exit %d, %d failed through the harmless change %s (%s): %v\n"+
+			"a scenario that fails here asks more than the documents promise: loosen it and record the decision in fixtures/quirks\n%s%s",
+			r.code, r.summary.Failed, tol.Name, tol.Summary, r.summary.FailedIDs, r.stdout, r.stderr)
+	}
+	if r.summary.Passed == 0 || r.summary.Skipped != 0 {
+		t.Fatalf("through %s: %d passed, %d skipped; want every scenario run and green", tol.Name, r.summary.Passed, r.summary.Skipped)
+	}
+	return r.summary.Passed
+}
