@@ -20,7 +20,6 @@ import (
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/cli"
-	"github.com/oracle-users-conformance/conformance/internal/deviate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
@@ -168,21 +167,6 @@ func startMock(t *testing.T, opts mock.Options, wrap func(http.Handler) http.Han
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); m.Close() })
 	return srv, m
-}
-
-// A proxy without deviations changes nothing: the failures above come from
-// the deviations, not from proxying.
-func TestTransparentProxyPasses(t *testing.T) {
-	t.Parallel()
-	target := newMock(t)
-	u, _ := url.Parse(target.URL)
-	proxy := httptest.NewServer(deviate.Proxy(u))
-	defer proxy.Close()
-	dir := t.TempDir()
-	r := conformance(t, nil, "run", "--config", mockConfig, "--target", proxy.URL, "--allow-mutations", "--report-dir", dir)
-	if r.code != cli.ExitPass {
-		t.Fatalf("exit %d through a transparent proxy\n%s%s", r.code, r.stdout, r.stderr)
-	}
 }
 
 // The documented way to test a separately started mock: two processes, real
