@@ -3,6 +3,7 @@ package cli_test
 import (
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/oracle-users-conformance/conformance/internal/cli"
@@ -87,4 +88,30 @@ func (run *toleranceRun) check(t *testing.T) int {
 		t.Fatalf("through %s: %d passed, %d skipped; want every scenario run and green", tol.Name, r.summary.Passed, r.summary.Skipped)
 	}
 	return r.summary.Passed
+}
+
+// proxy -list keeps deviations and harmless changes apart, and the proxy
+// needs at least one of --deviation and --tolerate, each a known name.
+func TestProxyListsAndChecksBothKinds(t *testing.T) {
+	t.Parallel()
+	r := conformance(t, nil, "proxy", "-list")
+	dev, tol := strings.Index(r.stdout, "deviations (--deviation)"), strings.Index(r.stdout, "harmless changes (--tolerate)")
+	if r.code != cli.ExitPass || dev < 0 || tol < dev {
+		t.Fatalf("exit %d; want the deviations, then the harmless changes:\n%s", r.code, r.stdout)
+	}
+	if d := deviate.All()[0].Name; !strings.Contains(r.stdout[dev:tol], d) {
+		t.Errorf("deviation %s is not listed among the deviations", d)
+	}
+	if c := deviate.Tolerances()[0].Name; !strings.Contains(r.stdout[tol:], c) {
+		t.Errorf("harmless change %s is not listed among the harmless changes", c)
+	}
+	for name, args := range map[string][]string{
+		"neither":                 {"proxy", "--addr", "127.0.0.1:0"},
+		"unknown harmless change": {"proxy", "--addr", "127.0.0.1:0", "--tolerate", "no-such-change"},
+		"a deviation as a change": {"proxy", "--addr", "127.0.0.1:0", "--tolerate", deviate.All()[0].Name},
+	} {
+		if r := conformance(t, nil, args...); r.code != cli.ExitBadConfig || strings.TrimSpace(r.stderr) == "" {
+			t.Errorf("%s: exit %d, stderr %q; want %d and a reason", name, r.code, r.stderr, cli.ExitBadConfig)
+		}
+	}
 }
