@@ -226,7 +226,8 @@ func init() {
 		Summary: "answers' Content-Type carries a charset (application/json; charset=utf-8)",
 		Leeway:  "RFC 9110 section 8.3: media type parameters; RFC 8259 section 11: charset has no effect on JSON",
 		Response: setContentType(func(mt string, params map[string]string) string {
-			if _, ok := params["charset"]; !ok && !strings.HasPrefix(mt, "application/octet-stream") {
+			// Bytes have no charset: a file download stays as it is.
+			if _, ok := params["charset"]; !ok && mt != "application/octet-stream" {
 				params["charset"] = "utf-8"
 			}
 			return mime.FormatMediaType(mt, params)
@@ -284,8 +285,7 @@ func init() {
 		Summary: "answers are gzip-compressed whenever the request accepts gzip",
 		Leeway:  "RFC 9110 section 8.4 and 12.5.3: content coding the client offered in Accept-Encoding",
 		Response: func(r *http.Response, body []byte) []byte {
-			if len(body) == 0 || r.Header.Get("Content-Encoding") != "" || r.Request == nil ||
-				!strings.Contains(r.Request.Header.Get("Accept-Encoding"), "gzip") {
+			if len(body) == 0 || r.Header.Get("Content-Encoding") != "" || r.Request == nil || !acceptsGzip(r.Request.Header) {
 				return body
 			}
 			var b bytes.Buffer
@@ -338,6 +338,19 @@ func init() {
 			})
 		}),
 	})
+}
+
+// acceptsGzip reads Accept-Encoding: gzip listed and not refused with q=0.
+func acceptsGzip(h http.Header) bool {
+	for _, part := range strings.Split(h.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		q, has := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
+		return !has || strings.Trim(q, "0.") != ""
+	}
+	return false
 }
 
 func sortedKeys(m map[string]string) []string {

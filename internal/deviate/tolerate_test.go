@@ -124,3 +124,28 @@ func TestRenumberedJobsMapBack(t *testing.T) {
 		t.Fatalf("the renamed job %s reached the target as %s", renamed, asked[1])
 	}
 }
+
+// gzip is played only where the request offers it.
+func TestGzipOnlyWhereAccepted(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status":0}`)
+	}))
+	defer target.Close()
+	u, _ := url.Parse(target.URL)
+	tol, _ := deviate.LookupTolerance("gzip")
+	proxy := httptest.NewServer(deviate.Serve(u, nil, []deviate.Tolerance{tol}))
+	defer proxy.Close()
+	for accept, want := range map[string]bool{"gzip": true, "br, GZIP;q=0.5": true, "gzip;q=0": false, "identity": false, "": false} {
+		req, _ := http.NewRequest(http.MethodGet, proxy.URL+"/x", nil)
+		req.Header.Set("Accept-Encoding", accept)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Content-Encoding") == "gzip"; got != want {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", accept, got, want)
+		}
+	}
+}
