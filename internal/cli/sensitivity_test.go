@@ -147,6 +147,14 @@ func (run *deviationRun) notFailed(want []string) []string {
 // failing through some deviation.
 func checkRecord(t *testing.T, rec sensitivity, ids []string) {
 	t.Helper()
+	for _, p := range recordProblems(rec, ids) {
+		t.Error(p)
+	}
+}
+
+func recordProblems(rec sensitivity, ids []string) []string {
+	var problems []string
+	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	const rerun = "run make sensitivity"
 	known := map[string]bool{}
 	for _, id := range ids {
@@ -156,38 +164,38 @@ func checkRecord(t *testing.T, rec sensitivity, ids []string) {
 	for _, d := range deviate.All() {
 		r, ok := rec.Deviations[d.Name]
 		if !ok || len(r.Fails) == 0 {
-			t.Errorf("deviation %s has no recorded scenario that fails through it: %s", d.Name, rerun)
+			errorf("deviation %s has no recorded scenario that fails through it: %s", d.Name, rerun)
 			continue
 		}
 		if len(d.CaughtBy) == 0 || d.Scope == "" {
-			t.Errorf("deviation %s names no scope or no scenario that must catch it", d.Name)
+			errorf("deviation %s names no scope or no scenario that must catch it", d.Name)
 		}
 		fails := map[string]bool{}
 		for _, id := range r.Fails {
 			fails[id], caught[id] = true, true
 			if !known[id] {
-				t.Errorf("deviation %s is recorded to fail %s, which no table has any more: %s", d.Name, id, rerun)
+				errorf("deviation %s is recorded to fail %s, which no table has any more: %s", d.Name, id, rerun)
 			}
 		}
 		for _, id := range d.CaughtBy {
 			if !fails[id] {
-				t.Errorf("%s must fail through %s (CaughtBy), but the record does not say it does: %s", id, d.Name, rerun)
+				errorf("%s must fail through %s (CaughtBy), but the record does not say it does: %s", id, d.Name, rerun)
 			}
 		}
 	}
 	for name := range rec.Deviations {
 		if _, ok := deviate.Lookup(name); !ok {
-			t.Errorf("the record names deviation %s, which is not registered: %s", name, rerun)
+			errorf("the record names deviation %s, which is not registered: %s", name, rerun)
 		}
 	}
 	for _, tol := range deviate.Tolerances() {
 		if _, ok := rec.Tolerances[tol.Name]; !ok {
-			t.Errorf("harmless change %s is not recorded: %s", tol.Name, rerun)
+			errorf("harmless change %s is not recorded: %s", tol.Name, rerun)
 		}
 	}
 	for name := range rec.Tolerances {
 		if _, ok := deviate.LookupTolerance(name); !ok {
-			t.Errorf("the record names harmless change %s, which is not registered: %s", name, rerun)
+			errorf("the record names harmless change %s, which is not registered: %s", name, rerun)
 		}
 	}
 	var missed []string
@@ -197,9 +205,49 @@ func checkRecord(t *testing.T, rec sensitivity, ids []string) {
 		}
 	}
 	if len(missed) > 0 {
-		t.Errorf("no recorded deviation makes these scenarios fail, so nothing shows they can: %s\n"+
+		errorf("no recorded deviation makes these scenarios fail, so nothing shows they can: %s\n"+
 			"add a deviation in internal/deviate under which each fails (an existing one may already do), then %s",
 			strings.Join(missed, " "), rerun)
+	}
+	return problems
+}
+
+// The record check can fail: a scenario no recorded deviation breaks, a
+// deviation or a harmless change left out, a recorded name that is not
+// registered, each says to run make sensitivity.
+func TestSensitivityCheckCanFail(t *testing.T) {
+	ids := scenarioIDs(t)
+	rec := readSensitivity(t)
+	if p := recordProblems(rec, ids); len(p) > 0 {
+		t.Fatalf("the record itself has problems: %v", p)
+	}
+	d := deviate.All()[0]
+	dropped := rec.Deviations[d.Name].Fails[0]
+	broken := sensitivity{Deviations: map[string]deviationRecord{}, Tolerances: map[string]toleranceRecord{}}
+	for name, r := range rec.Deviations {
+		var fails []string
+		for _, id := range r.Fails {
+			if id != dropped {
+				fails = append(fails, id)
+			}
+		}
+		if name != deviate.All()[1].Name {
+			broken.Deviations[name] = deviationRecord{Fails: fails}
+		}
+	}
+	for name, r := range rec.Tolerances {
+		broken.Tolerances[name] = r
+	}
+	broken.Deviations["no-such-deviation"] = deviationRecord{Fails: []string{dropped}}
+	delete(broken.Tolerances, deviate.Tolerances()[0].Name)
+	all := strings.Join(recordProblems(broken, append(ids, "EPM2-NEW-001")), "\n")
+	for _, want := range []string{"EPM2-NEW-001", deviate.All()[1].Name, "no-such-deviation", deviate.Tolerances()[0].Name} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no problem names %s:\n%s", want, all)
+		}
+	}
+	if strings.Count(all, "make sensitivity") < 4 {
+		t.Errorf("the problems do not all say to run make sensitivity:\n%s", all)
 	}
 }
 
