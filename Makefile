@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/conformance
 
-.PHONY: run test build vet fmt-check unit bench clean
+.PHONY: run test build vet fmt-check unit bench clean sensitivity
 
 run:
 	$(GO) run ./cmd/conformance run --report-dir reports
@@ -22,6 +22,12 @@ vet:
 fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# Runs every deviation over its whole scope and every harmless change over
+# the whole suite, and rewrites internal/deviate/sensitivity.json and
+# SENSITIVITY.md from what they found; `make test` checks both against it.
+sensitivity:
+	CONFORMANCE_SENSITIVITY_WRITE=1 $(GO) test -count=1 -timeout 30m -run '^TestSensitivity$$' ./internal/cli/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

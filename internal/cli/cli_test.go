@@ -6,13 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -20,13 +20,8 @@ import (
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/cli"
-	"github.com/oracle-users-conformance/conformance/internal/contract"
-	"github.com/oracle-users-conformance/conformance/internal/deviate"
-	"github.com/oracle-users-conformance/conformance/internal/generate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
-	"github.com/oracle-users-conformance/conformance/internal/scenario"
-	"github.com/oracle-users-conformance/conformance/specs"
 )
 
 // The test binary doubles as the conformance command: Ginkgo's RunSpecs runs
@@ -54,6 +49,16 @@ type result struct {
 // a hanging run fails the test instead of blocking it.
 func conformance(t *testing.T, env []string, args ...string) result {
 	t.Helper()
+	r, err := runConformance(env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// runConformance is conformance without a *testing.T, for runs started from
+// goroutines (see fanOut).
+func runConformance(env []string, args ...string) (result, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], args...)
@@ -62,11 +67,11 @@ func conformance(t *testing.T, env []string, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("conformance %v did not finish within its deadline\nstdout:\n%s", args, out.String())
+		return result{}, fmt.Errorf("conformance %v did not finish within its deadline\nstdout:\n%s", args, out.String())
 	}
 	r := result{code: cmd.ProcessState.ExitCode(), stdout: out.String(), stderr: errb.String()}
 	if err != nil && r.code < 0 {
-		t.Fatalf("conformance %v: %v", args, err)
+		return result{}, fmt.Errorf("conformance %v: %v", args, err)
 	}
 	for i, a := range args {
 		if a == "--report-dir" && i+1 < len(args) {
@@ -78,7 +83,25 @@ func conformance(t *testing.T, env []string, args ...string) result {
 			}
 		}
 	}
-	return r
+	return r, nil
+}
+
+// fanOut runs the jobs at most limit at a time and waits for them all. The
+// children mostly wait (on jobs, on each other's requests), so many at once
+// cost little; t.Parallel would hold them to -parallel, the number of CPUs.
+func fanOut(limit int, jobs []func()) {
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for _, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			job()
+		}()
+	}
+	wg.Wait()
 }
 
 // cleanEnv drops CONFORMANCE_* variables of the developer's shell.
@@ -146,127 +169,10 @@ func startMock(t *testing.T, opts mock.Options, wrap func(http.Handler) http.Han
 	return srv, m
 }
 
-// Every registered deviation must make the run fail, and fail exactly in
-// the scenarios it names: this is the proof that those scenarios can fail.
-func TestEveryDeviationIsCaught(t *testing.T) {
-	var mu sync.Mutex
-	caught := map[string][]string{} // scenario ID -> deviations it failed under
-	ran := 0
-	t.Run("deviations", func(t *testing.T) {
-		for _, d := range deviate.All() {
-			runDeviation(t, d, func(failedIDs []string) {
-				mu.Lock()
-				defer mu.Unlock()
-				ran++
-				for _, id := range failedIDs {
-					caught[id] = append(caught[id], d.Name)
-				}
-			})
-		}
-	})
-	missed := deviationCoverage(t, caught)
-	// Only a run of every deviation can tell (go test -run may select some).
-	if ran == len(deviate.All()) && len(missed) > 0 {
-		t.Errorf("no deviation makes these scenarios fail, so nothing shows they can: %s\n"+
-			"add a deviation in internal/deviate under which each fails", strings.Join(missed, " "))
-	}
-}
-
-// deviationCoverage reports how many scenarios some deviation made fail,
-// the measure of how much of the suite is shown able to fail, and returns
-// the others.
-func deviationCoverage(t *testing.T, caught map[string][]string) []string {
-	tables, err := scenario.LoadDir(fixtures.FS, "scenarios")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := contract.Load(specs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	generated, err := generate.Tables(cat, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	total, hit := map[string]int{}, map[string]int{}
-	var missed []string
-	for _, tb := range append(tables, generated...) {
-		for _, s := range tb.Scenarios {
-			kind := s.API
-			if strings.HasPrefix(s.ID, "GEN-") {
-				kind += " (generated)"
-			}
-			total[kind]++
-			if len(caught[s.ID]) > 0 {
-				hit[kind]++
-			} else {
-				missed = append(missed, s.ID)
-			}
-		}
-	}
-	kinds := make([]string, 0, len(total))
-	for k := range total {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
-		t.Logf("deviations make %d of %d %s scenarios fail", hit[k], total[k], k)
-	}
-	sort.Strings(missed)
-	return missed
-}
-
-func runDeviation(t *testing.T, d deviate.Deviation, record func(failedIDs []string)) {
-	t.Helper()
-	t.Run(d.Name, func(t *testing.T) {
-		t.Parallel()
-		if len(d.CaughtBy) == 0 || d.Scope == "" {
-			t.Fatalf("deviation %s names no scope or no scenario that catches it", d.Name)
-		}
-		target := newMock(t)
-		u, _ := url.Parse(target.URL)
-		proxy := httptest.NewServer(deviate.Proxy(u, d))
-		defer proxy.Close()
-		dir := t.TempDir()
-		args := append([]string{"run", "--config", mockConfig, "--target", proxy.URL,
-			"--allow-mutations", "--label-filter", d.Scope, "--report-dir", dir}, d.RunArgs...)
-		r := conformance(t, nil, args...)
-		if r.code != cli.ExitFail {
-			t.Fatalf("exit code %d through %s, want %d (the suite must fail)\n%s%s", r.code, d.Name, cli.ExitFail, r.stdout, r.stderr)
-		}
-		failed := map[string]bool{}
-		for _, id := range r.summary.FailedIDs {
-			failed[id] = true
-		}
-		for _, id := range d.CaughtBy {
-			if !failed[id] {
-				t.Errorf("%s did not fail through %s (%s); failed: %v", id, d.Name, d.Summary, r.summary.FailedIDs)
-			}
-		}
-		if !strings.Contains(r.stdout, d.CaughtBy[0]) {
-			t.Errorf("the run's output does not name %s", d.CaughtBy[0])
-		}
-		record(r.summary.FailedIDs)
-	})
-}
-
-// A proxy without deviations changes nothing: the failures above come from
-// the deviations, not from proxying.
-func TestTransparentProxyPasses(t *testing.T) {
-	target := newMock(t)
-	u, _ := url.Parse(target.URL)
-	proxy := httptest.NewServer(deviate.Proxy(u))
-	defer proxy.Close()
-	dir := t.TempDir()
-	r := conformance(t, nil, "run", "--config", mockConfig, "--target", proxy.URL, "--allow-mutations", "--report-dir", dir)
-	if r.code != cli.ExitPass {
-		t.Fatalf("exit %d through a transparent proxy\n%s%s", r.code, r.stdout, r.stderr)
-	}
-}
-
 // The documented way to test a separately started mock: two processes, real
 // TCP, the shipped config, nothing skipped.
 func TestSeparatelyStartedMock(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m := exec.CommandContext(ctx, os.Args[0], "mock", "--addr", "127.0.0.1:0")
@@ -311,6 +217,7 @@ func TestSeparatelyStartedMock(t *testing.T) {
 // Against a foreign target without --allow-mutations, rows that change data
 // are skipped with the reason, and the verdict says partial.
 func TestMutationsNeedPermission(t *testing.T) {
+	t.Parallel()
 	target := newMock(t)
 	dir := t.TempDir()
 	r := conformance(t, nil, "run", "--config", mockConfig, "--target", target.URL, "--report-dir", dir)
@@ -327,6 +234,7 @@ func TestMutationsNeedPermission(t *testing.T) {
 
 // A dead target fails every scenario with a clear sentence, quickly.
 func TestDeadTargetFailsEachScenarioAndDoesNotHang(t *testing.T) {
+	t.Parallel()
 	srv := newMock(t)
 	dead := srv.URL
 	srv.Close()
@@ -380,6 +288,7 @@ func TestBadConfigurationExitsTwo(t *testing.T) {
 // Credentials from the environment reach neither the reports nor the
 // output, in any form (plain, URL-encoded, Basic base64).
 func TestSecretsNeverReachReportsOrOutput(t *testing.T) {
+	t.Parallel()
 	const secret = "S3cr3t+Pa55/word"
 	target := newMockWithAdminPassword(t, secret)
 	dir := t.TempDir()

@@ -180,7 +180,8 @@ func (o *Operation) Documented(status int) bool {
 
 // options are shared by request and response validation. Security is checked
 // by the scenarios themselves (they send wrong credentials on purpose), so
-// the filter does not authenticate.
+// the filter does not authenticate. Formats are checked by the validators
+// formats.go registers.
 func options() *openapi3filter.Options {
 	return &openapi3filter.Options{
 		IncludeResponseStatus: true,

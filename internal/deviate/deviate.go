@@ -62,16 +62,30 @@ func All() []Deviation {
 }
 
 // Proxy forwards to target, applying the deviations in order.
-func Proxy(target *url.URL, ds ...Deviation) http.Handler {
+func Proxy(target *url.URL, ds ...Deviation) http.Handler { return Serve(target, ds, nil) }
+
+// Serve forwards to target, applying the deviations in order, then the
+// tolerances (tolerate.go) in order: a harmless change played on top of a
+// deviation must not hide it.
+func Serve(target *url.URL, ds []Deviation, ts []Tolerance) http.Handler {
+	var requests []func(*http.Request)
+	var responses []func(*http.Response, []byte) []byte
+	for _, d := range ds {
+		requests, responses = appendHooks(requests, responses, d.Request, d.Response)
+	}
+	chunked, closing := false, false
+	for _, t := range ts {
+		requests, responses = appendHooks(requests, responses, t.Request, t.Response)
+		chunked = chunked || t.Chunked
+		closing = closing || t.CloseConnection
+	}
 	rp := httputil.NewSingleHostReverseProxy(target)
 	base := rp.Director
 	rp.Director = func(r *http.Request) {
 		base(r)
 		r.Host = target.Host
-		for _, d := range ds {
-			if d.Request != nil {
-				d.Request(r)
-			}
+		for _, f := range requests {
+			f(r)
 		}
 	}
 	rp.ModifyResponse = func(resp *http.Response) error {
@@ -80,17 +94,41 @@ func Proxy(target *url.URL, ds ...Deviation) http.Handler {
 		if err != nil {
 			return err
 		}
-		for _, d := range ds {
-			if d.Response != nil {
-				body = d.Response(resp, body)
-			}
+		for _, f := range responses {
+			body = f(resp, body)
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(body))
+		if chunked {
+			// Without a length the reverse proxy flushes as it copies, so
+			// the answer goes out chunked.
+			resp.ContentLength = -1
+			resp.Header.Del("Content-Length")
+			return nil
+		}
 		resp.ContentLength = int64(len(body))
 		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 		return nil
 	}
-	return rp
+	if !closing {
+		return rp
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Connection is hop-by-hop, so the proxy drops it from the target's
+		// answer; set on the proxy's own answer, the server closes after it.
+		w.Header().Set("Connection", "close")
+		rp.ServeHTTP(w, r)
+	})
+}
+
+func appendHooks(rq []func(*http.Request), rs []func(*http.Response, []byte) []byte,
+	req func(*http.Request), resp func(*http.Response, []byte) []byte) ([]func(*http.Request), []func(*http.Response, []byte) []byte) {
+	if req != nil {
+		rq = append(rq, req)
+	}
+	if resp != nil {
+		rs = append(rs, resp)
+	}
+	return rq, rs
 }
 
 // onPath limits a response change to requests whose path ends with suffix

@@ -242,7 +242,9 @@ func (s *Subject) meets(want scenario.Expect) []string {
 		problems = append(problems, fmt.Sprintf("status %d, want %s", s.Status, statuses(want.Status)))
 	}
 	for k, v := range want.Headers {
-		if got := s.Header.Get(k); !strings.Contains(got, v) {
+		// Media types and auth schemes are case-insensitive (RFC 9110
+		// sections 8.3.1 and 11.1): APPLICATION/XML is application/xml.
+		if got := s.Header.Get(k); !strings.Contains(strings.ToLower(got), strings.ToLower(v)) {
 			problems = append(problems, fmt.Sprintf("header %s is %q, want it to contain %q", k, got, v))
 		}
 	}

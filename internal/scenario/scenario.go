@@ -292,6 +292,7 @@ func (s *Scenario) AllLabels() []string {
 	if s.Request.Target != "" {
 		labels = append(labels, "needs:target:"+s.Request.Target)
 	}
+	labels = append(labels, "id:"+s.ID)
 	sort.Strings(labels)
 	return compact(labels)
 }
