@@ -228,16 +228,7 @@ func TestAnotherSeedPassesWithItsOwnConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := mock.ParseSeed(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mock.New(mock.Options{Seed: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(func() { srv.Close(); m.Close() })
+	srv := seededMock(t, seed)
 	dir := t.TempDir()
 	cfg := filepath.Join("..", "..", "fixtures", "targets", "other-seed.yaml")
 	r := cliRun(t, 4*time.Minute, nil, "run", "--config", cfg, "--target", srv.URL, "--allow-mutations", "--rate", "0", "--report-dir", dir)
@@ -249,6 +240,22 @@ func TestAnotherSeedPassesWithItsOwnConfig(t *testing.T) {
 			t.Errorf("%s skipped without a quirk to say why: %s", sc.ID, sc.Reason)
 		}
 	}
+}
+
+// seededMock serves a simulator with this seed until the test ends.
+func seededMock(t *testing.T, seed []byte) *httptest.Server {
+	t.Helper()
+	s, err := mock.ParseSeed(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mock.New(mock.Options{Seed: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	t.Cleanup(func() { srv.Close(); m.Close() })
+	return srv
 }
 
 // SIGINT in the middle of a run: the running scenario's undos finish, the
@@ -382,16 +389,7 @@ func TestNoSecretReachesAnyOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedText := strings.NewReplacer("Welcome1", adminPass, "Viewer#2026", viewPass, "mock-admin-token", token).Replace(string(seed))
-	s, err := mock.ParseSeed([]byte(seedText))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mock.New(mock.Options{Seed: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(func() { srv.Close(); m.Close() })
+	srv := seededMock(t, []byte(seedText))
 	cfgText, err := os.ReadFile(mockConfig)
 	if err != nil {
 		t.Fatal(err)

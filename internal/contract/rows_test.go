@@ -29,17 +29,13 @@ func TestEveryValidRowSendsAValidRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables, err := scenario.LoadDir(fixtures.FS, "scenarios")
-	if err != nil {
-		t.Fatal(err)
-	}
-	generated, err := generate.Tables(cat, 1)
+	all, err := generate.All(fixtures.FS, cat, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	vars := mockVars(t)
 	checked := 0
-	for _, tb := range append(tables, generated...) {
+	for _, tb := range all {
 		for _, s := range tb.Scenarios {
 			// epm1-job builds its upload and submit in Go (suites/epm1.go)
 			// from `with`; the row's own request is not what is sent.

@@ -218,11 +218,7 @@ func project(t *testing.T) *Coverage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables, err := scenario.LoadDir(fixtures.FS, "scenarios")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := generate.Tables(cat, 1)
+	tables, err := generate.All(fixtures.FS, cat, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,5 +226,5 @@ func project(t *testing.T) *Coverage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Compute(cat, append(tables, gen...), reg)
+	return Compute(cat, tables, reg)
 }

@@ -16,6 +16,7 @@ package generate
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"net/http"
 	"regexp"
@@ -639,4 +640,18 @@ func copyMap(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// All is every scenario table of a run: the hand-written ones under
+// fixtures' scenarios/, then those generated from the specs with seed.
+func All(fixtures fs.FS, cat *contract.Catalog, seed int64) ([]*scenario.Table, error) {
+	tables, err := scenario.LoadDir(fixtures, "scenarios")
+	if err != nil {
+		return nil, err
+	}
+	generated, err := Tables(cat, seed)
+	if err != nil {
+		return nil, err
+	}
+	return append(tables, generated...), nil
 }

@@ -87,15 +87,10 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	if err != nil {
 		return nil, ConfigError{err}
 	}
-	tables, err := scenario.LoadDir(fx, "scenarios")
+	tables, err := generate.All(fx, catalog, cfg.Seed)
 	if err != nil {
 		return nil, ConfigError{err}
 	}
-	generated, err := generate.Tables(catalog, cfg.Seed)
-	if err != nil {
-		return nil, ConfigError{err}
-	}
-	tables = append(tables, generated...)
 	if err := errors.Join(suites.Check(tables, catalog), judge.Validate(catalog), ledger.Validate(catalog)); err != nil {
 		return nil, ConfigError{err}
 	}

@@ -20,16 +20,12 @@ func TestShardsNeverShareAUserTheyChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables, err := scenario.LoadDir(fixtures.FS, "scenarios")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := generate.Tables(cat, 1)
+	tables, err := generate.All(fixtures.FS, cat, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var all []*scenario.Scenario
-	for _, tb := range append(tables, gen...) {
+	for _, tb := range tables {
 		for i := range tb.Scenarios {
 			all = append(all, &tb.Scenarios[i])
 		}
