@@ -155,7 +155,10 @@ func PrintPlan(w io.Writer, env *Env, plan []PlannedScenario) {
 			parts = append(parts, p)
 		}
 		sort.Ints(parts)
-		fmt.Fprintf(w, "  this is shard %s; the users scenarios change belong to one shard each:\n", env.Shard)
+		if own := env.OwnUsers; len(own) > 0 {
+			fmt.Fprintf(w, "  every shard has its own users for %s (shard_vars); this shard's: %s\n", strings.Join(own, ", "), env.OwnUsersOf())
+		}
+		fmt.Fprintf(w, "  this is shard %s; the other users scenarios change belong to one shard each:\n", env.Shard)
 		for _, p := range parts {
 			sort.Strings(byPart[p])
 			fmt.Fprintf(w, "    shard %d owns %s\n", p, strings.Join(byPart[p], ", "))

@@ -48,6 +48,17 @@ type Env struct {
 	// says which part owns each config user that scenarios change.
 	Shard       string
 	ShardOwners map[string]int
+	// OwnUsers are the vars every shard has its own user for.
+	OwnUsers []string
+}
+
+// OwnUsersOf names this shard's own users.
+func (env *Env) OwnUsersOf() string {
+	var parts []string
+	for _, k := range env.OwnUsers {
+		parts = append(parts, k+"="+env.Vars.Var[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Product is one service's target as the run sees it.

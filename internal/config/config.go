@@ -37,6 +37,11 @@ type Config struct {
 	// this one, so credentials can live apart from the shared config.
 	SecretsFile    string            `yaml:"secrets_file,omitempty"`
 	Vars           map[string]string `yaml:"vars"`
+	// ShardVars are further sets of users for a run split into shards:
+	// shard k (k ≥ 2) uses set k-1 in place of the vars it names, so each
+	// shard changes its own users and the shards need not wait on each
+	// other's (internal/shard). Shard 1 uses vars.
+	ShardVars []map[string]string `yaml:"shard_vars"`
 	Timeout        Duration          `yaml:"timeout"`
 	Rate           float64           `yaml:"rate"`
 	Poll           Poll              `yaml:"poll"`
@@ -61,6 +66,42 @@ type Config struct {
 	// explicit are the settings a flag or variable gave, which the
 	// embedded run keeps instead of the mock config's.
 	explicit map[string]bool
+}
+
+// OwnUsers are the vars every one of n shards has its own user for: the
+// keys every shard_vars set names, when there are sets for shards 2 to n.
+func (c *Config) OwnUsers(n int) map[string]bool {
+	if n < 2 || len(c.ShardVars) < n-1 {
+		return nil
+	}
+	own := map[string]bool{}
+	for k := range c.ShardVars[0] {
+		own[k] = true
+	}
+	for _, set := range c.ShardVars[1 : n-1] {
+		for k := range own {
+			if _, ok := set[k]; !ok {
+				delete(own, k)
+			}
+		}
+	}
+	return own
+}
+
+// ShardVarsFor are the vars shard k of n uses.
+func (c *Config) ShardVarsFor(k, n int) map[string]string {
+	own := c.OwnUsers(n)
+	if k < 2 || len(own) == 0 {
+		return c.Vars
+	}
+	out := map[string]string{}
+	for key, v := range c.Vars {
+		out[key] = v
+	}
+	for key := range own {
+		out[key] = c.ShardVars[k-2][key]
+	}
+	return out
 }
 
 // SetExplicit records that a setting (by its flag name) was given.
@@ -497,6 +538,13 @@ func (c *Config) Validate() error {
 	}
 	if c.ReportDir == "" {
 		errs = append(errs, errors.New("report_dir must not be empty"))
+	}
+	for i, set := range c.ShardVars {
+		for k := range set {
+			if _, ok := c.Vars[k]; !ok {
+				errs = append(errs, fmt.Errorf("shard_vars[%d].%s is not a key of vars", i, k))
+			}
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -51,7 +52,7 @@ func essbaseRead(ctx context.Context, l *Ledger, c *exchange.Client, id string) 
 	case gone(ex.Status()):
 		return nil, false, nil
 	case ex.Status() != http.StatusOK:
-		return nil, false, fmt.Errorf("reading Essbase user %s before changing it answered HTTP %d, so the change could not be undone", id, ex.Status())
+		return nil, false, &readError{id: id, status: ex.Status()}
 	}
 	v, err := ex.JSON()
 	m, _ := v.(map[string]any)
@@ -81,7 +82,12 @@ func essbaseAdd(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange
 			continue
 		}
 		_, found, err := essbaseRead(ctx, l, c, id)
+		var re *readError
 		switch {
+		case errors.As(err, &re) && re.status >= 500, err != nil && !errors.As(err, &re):
+			// A server error, or no answer: nothing is known, so nothing
+			// is sent that could not be undone.
+			return err
 		case err != nil:
 			// Not readable (a mode without users operations, say): the user
 			// is this scenario's only if the add succeeds.
@@ -141,6 +147,16 @@ func essbaseDelete(ctx context.Context, l *Ledger, c *exchange.Client, ex *excha
 	}
 	return &exchange.Refused{Method: r.Method, URL: r.Path, Tier: exchange.TierMutation,
 		Reason: fmt.Sprintf("it deletes Essbase user %s, which this scenario did not create; a deleted user's password cannot be restored, so the ledger could not undo it", id)}
+}
+
+// readError is a read before a change that did not answer 200 or 404.
+type readError struct {
+	id     string
+	status int
+}
+
+func (e *readError) Error() string {
+	return fmt.Sprintf("reading Essbase user %s before changing it answered HTTP %d, so the change could not be undone", e.id, e.status)
 }
 
 // essKey is how the ledger remembers a user: Essbase IDs are not case

@@ -121,9 +121,13 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	if err := cfg.Validate(); err != nil {
 		return nil, ConfigError{err}
 	}
-	selected, err := selectScenarios(tables, cfg.LabelFilter, opts.Shard, fx, Mutates(catalog))
+	selected, err := selectScenarios(tables, cfg, opts.Shard, fx, Mutates(catalog))
 	if err != nil {
 		return nil, ConfigError{err}
+	}
+	if opts.Shard != "" {
+		k, n, _ := shard.Parse(opts.Shard)
+		cfg.Vars = cfg.ShardVarsFor(k, n)
 	}
 	if err := checkVars(fx, tables, selected, cfg.Vars); err != nil {
 		return nil, ConfigError{err}
@@ -152,7 +156,12 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 					all = append(all, &t.Scenarios[i])
 				}
 			}
-			env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, fx, Mutates(catalog))
+			own := cfg.OwnUsers(n)
+			env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, fx, Mutates(catalog), own)
+			for k := range own {
+				env.OwnUsers = append(env.OwnUsers, k)
+			}
+			sort.Strings(env.OwnUsers)
 		}
 		suites.PrintPlan(out, env, env.Plan())
 		return &Outcome{ExitCode: report.ExitConformant}, nil
@@ -312,7 +321,8 @@ func newClient(url string, cat *contract.Catalog, opts exchange.Options) (*excha
 }
 
 // selectScenarios applies the label filter and the shard.
-func selectScenarios(tables []*scenario.Table, filter, shardSpec string, fx fs.FS, mutates shard.Mutates) ([]*scenario.Scenario, error) {
+func selectScenarios(tables []*scenario.Table, cfg config.Config, shardSpec string, fx fs.FS, mutates shard.Mutates) ([]*scenario.Scenario, error) {
+	filter := cfg.LabelFilter
 	match := func([]string) bool { return true }
 	if filter != "" {
 		f, err := types.ParseLabelFilter(filter)
@@ -336,7 +346,7 @@ func selectScenarios(tables []*scenario.Table, filter, shardSpec string, fx fs.F
 	if err != nil {
 		return nil, err
 	}
-	owner := shard.Assign(all, n, fx, mutates)
+	owner := shard.Assign(all, n, fx, mutates, cfg.OwnUsers(n))
 	var out []*scenario.Scenario
 	for _, sc := range all {
 		if owner[sc.ID] == k {
@@ -475,6 +485,9 @@ func pointAtMock(fx fs.FS, cfg *config.Config, url string) error {
 	}
 	if !cfg.Explicit("timeout") {
 		cfg.Timeout = mockCfg.Timeout
+	}
+	if cfg.ShardVars == nil {
+		cfg.ShardVars = mockCfg.ShardVars
 	}
 	vars := map[string]string{}
 	for k, v := range mockCfg.Vars {

@@ -32,7 +32,7 @@ func TestShardsNeverShareAUserTheyChange(t *testing.T) {
 	}
 	mutates := Mutates(cat)
 	for _, n := range []int{2, 3, 4} {
-		owner := shard.Assign(all, n, fixtures.FS, mutates)
+		owner := shard.Assign(all, n, fixtures.FS, mutates, nil)
 		changedIn := map[string]map[int]bool{}
 		changing := 0
 		for _, sc := range all {
@@ -60,7 +60,7 @@ func TestShardsNeverShareAUserTheyChange(t *testing.T) {
 		for i, sc := range all {
 			reversed[len(all)-1-i] = sc
 		}
-		again := shard.Assign(reversed, n, fixtures.FS, mutates)
+		again := shard.Assign(reversed, n, fixtures.FS, mutates, nil)
 		for id, p := range owner {
 			if again[id] != p {
 				t.Errorf("%d shards: %s moved from %d to %d when the tables were read in another order", n, id, p, again[id])

@@ -32,9 +32,10 @@ func Parse(s string) (k, n int, err error) {
 type Mutates func(*scenario.Scenario) bool
 
 // Assign gives every scenario its part, 1 to n. fsys is where the rows'
-// fixture files are, for the vars they name.
-func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[string]int {
-	owners := Owners(all, n, fsys, mutates)
+// fixture files are, for the vars they name; own are the vars every part
+// has its own user for (config shard_vars), which no part needs to own.
+func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates, own map[string]bool) map[string]int {
+	owners := Owners(all, n, fsys, mutates, own)
 	out := make(map[string]int, len(all))
 	for _, sc := range all {
 		part := 1 + int(hash(sc.ID)%uint32(n))
@@ -55,7 +56,7 @@ func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[st
 // Owners says which part owns each config user (var) that scenarios
 // changing data name. Vars named together by one such scenario form one
 // group; groups go to parts in turn, largest first.
-func Owners(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[string]int {
+func Owners(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates, own map[string]bool) map[string]int {
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(x string) string {
@@ -69,7 +70,12 @@ func Owners(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates) map[st
 		if !mutates(sc) {
 			continue
 		}
-		vs := sc.VarsUsed(fsys)
+		var vs []string
+		for _, v := range sc.VarsUsed(fsys) {
+			if !own[v] {
+				vs = append(vs, v)
+			}
+		}
 		if len(vs) == 0 {
 			continue
 		}
