@@ -35,17 +35,17 @@ type Config struct {
 	Products map[string]Product `yaml:"products"`
 	// SecretsFile is a second YAML file of the same shape, read on top of
 	// this one, so credentials can live apart from the shared config.
-	SecretsFile    string            `yaml:"secrets_file,omitempty"`
-	Vars           map[string]string `yaml:"vars"`
+	SecretsFile string            `yaml:"secrets_file,omitempty"`
+	Vars        map[string]string `yaml:"vars"`
 	// ShardVars are further sets of users for a run split into shards:
 	// shard k (k ≥ 2) uses set k-1 in place of the vars it names, so each
 	// shard changes its own users and the shards need not wait on each
 	// other's (internal/shard). Shard 1 uses vars.
-	ShardVars []map[string]string `yaml:"shard_vars"`
-	Timeout        Duration          `yaml:"timeout"`
-	Rate           float64           `yaml:"rate"`
-	Poll           Poll              `yaml:"poll"`
-	AllowMutations bool              `yaml:"allow_mutations"`
+	ShardVars      []map[string]string `yaml:"shard_vars"`
+	Timeout        Duration            `yaml:"timeout"`
+	Rate           float64             `yaml:"rate"`
+	Poll           Poll                `yaml:"poll"`
+	AllowMutations bool                `yaml:"allow_mutations"`
 	// AllowRefusals lets requests a conforming target must refuse before
 	// acting (no or wrong credentials, a body that breaks the spec) reach a
 	// live target without --allow-mutations. A deviating target might act

@@ -1,6 +1,7 @@
 // Package shard splits the selected scenarios into N deterministic parts
 // for CI matrices and --procs. A scenario's part depends on its ID only
-// (an FNV hash), so adding scenarios moves no other; except that the
+// (an FNV hash, over the parts not already filled by owned users), so
+// adding scenarios moves few others; except that the
 // config users (vars) that scenarios change are partitioned among the
 // parts, and every scenario naming a user runs in the part that owns it:
 // no two parts change, or read back, the same fixture user at once.
@@ -37,18 +38,45 @@ type Mutates func(*scenario.Scenario) bool
 func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates, own map[string]bool) map[string]int {
 	owners := Owners(all, n, fsys, mutates, own)
 	out := make(map[string]int, len(all))
+	// Scenarios naming an owned user go to its owner.
+	bound := make([]int, n+1)
+	var free []*scenario.Scenario
 	for _, sc := range all {
-		part := 1 + int(hash(sc.ID)%uint32(n))
 		// A scenario naming a user some shard changes runs in that shard,
 		// also when it only reads: a read-back or an "unchanged" check must
 		// not see another shard's change half-way.
+		part := 0
 		for _, v := range sc.VarsUsed(fsys) {
 			if o, ok := owners[v]; ok {
 				part = o
 				break
 			}
 		}
+		if part == 0 {
+			free = append(free, sc)
+			continue
+		}
 		out[sc.ID] = part
+		bound[part]++
+	}
+	// The rest spread by their ID's hash over the parts whose owned
+	// scenarios are less than half a part's share: scenarios that change
+	// users read them first and write them back, so they cost about twice
+	// a free one, and one big group of users would otherwise make its part
+	// the slowest by far.
+	var open []int
+	for p := 1; p <= n; p++ {
+		if 2*bound[p]*n < len(all) {
+			open = append(open, p)
+		}
+	}
+	if len(open) == 0 {
+		for p := 1; p <= n; p++ {
+			open = append(open, p)
+		}
+	}
+	for _, sc := range free {
+		out[sc.ID] = open[int(hash(sc.ID)%uint32(len(open)))]
 	}
 	return out
 }
