@@ -2,6 +2,7 @@ package epm
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -80,8 +81,15 @@ func msgFileNotFound(filename string) string {
 }
 
 func msgUserNotFound(login string) string {
-	return " User " + login + " not found. Verify that the user exists. "
+	return msgUserNotFoundBefore + login + msgUserNotFoundAfter
 }
+
+// The two halves of msgUserNotFound, which itemWriter writes around the
+// login without building the message.
+const (
+	msgUserNotFoundBefore = " User "
+	msgUserNotFoundAfter  = " not found. Verify that the user exists. "
+)
 
 func msgSummary(o jobOutcome) string {
 	return fmt.Sprintf("Processed - %d, Succeeded - %d, Failed - %d.", o.processed, o.succeeded, o.failed)
@@ -129,10 +137,11 @@ func (s *Server) runJob(ctx context.Context, j *job, submitted time.Time) {
 	log.Info("epm v1 job finished", "status", o.status, "processed", o.processed, "succeeded", o.succeeded, "failed", o.failed, "duration", time.Since(submitted))
 }
 
-// process reads the file twice, streaming: a first pass finds what makes the
-// whole file unusable (no or wrong header, broken quoting, UTF-16), so such a
-// file fails the job without changing any user (Q-EPM1-007); the second pass
-// applies the rows one by one.
+// process reads the file twice, streaming: a first pass (csvfile.Validate,
+// which only parses) finds what makes the whole file unusable (no or wrong
+// header, broken quoting, UTF-16), so such a file fails the job without
+// changing any user (Q-EPM1-007); the second pass applies the rows one by
+// one.
 func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutcome {
 	fail := func(details string) jobOutcome { return jobOutcome{status: 1, details: details} }
 	f, err := s.files.open(j.filename)
@@ -140,7 +149,7 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 		return fail(msgFileNotFound(j.filename))
 	}
 	defer f.Close()
-	if err := validateFile(f); err != nil {
+	if err := csvfile.Validate(f); err != nil {
 		log.Info("epm v1 job: file refused", "err", err)
 		return fail("Failed to update users. Input file " + j.filename + " is not a valid user file: " + err.Error() + ".")
 	}
@@ -184,7 +193,7 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 				return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
 			}
 		}
-		if werr := items.add(itemV1{UserName: row.UserLogin, ErrorDetails: itemDetails(row, err)}); werr != nil {
+		if werr := items.add(row, err); werr != nil {
 			return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
 		}
 	}
@@ -199,34 +208,23 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 	return o
 }
 
-// validateFile is the first pass: only fatal errors count.
-func validateFile(f io.Reader) error {
-	rd, err := csvfile.NewReader(f)
-	if err != nil {
-		return err
-	}
-	for {
-		_, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if csvfile.IsFatal(err) {
-			return err
-		}
-	}
-}
-
 // itemV1 is one failed row (epm-update-users-v1.txt, Example 3).
 type itemV1 struct {
 	UserName     string `json:"UserName"`
 	ErrorDetails string `json:"Error_Details"`
 }
 
-// itemWriter appends failed rows to a scratch file as "{...},{...}".
+// itemWriter appends failed rows to a scratch file as "{...}\n,{...}\n", the
+// bytes encoding/json wrote for itemV1 (SetEscapeHTML(false), then a
+// newline). The item's shape is fixed, so it is written by hand: a million
+// failed rows went through reflection before (BENCHMARKS.md).
+// TestItemWriterMatchesEncodingJSON holds the bytes to encoding/json's.
 type itemWriter struct {
 	f     *os.File
 	w     *bufio.Writer
-	enc   *json.Encoder
+	buf   []byte        // the item being written
+	str   bytes.Buffer  // encoding/json's output for a string needing escapes
+	enc   *json.Encoder // writes to str
 	first bool
 }
 
@@ -235,23 +233,64 @@ func (s *Server) newItemWriter(id int64) (*itemWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job %d items: %w", id, err)
 	}
-	w := bufio.NewWriterSize(f, 64<<10)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false) // names with < or & are shown as written
-	return &itemWriter{f: f, w: w, enc: enc, first: true}, nil
+	iw := &itemWriter{f: f, w: bufio.NewWriterSize(f, 256<<10), first: true}
+	iw.enc = json.NewEncoder(&iw.str)
+	iw.enc.SetEscapeHTML(false) // names with < or & are shown as written
+	return iw, nil
 }
 
-func (iw *itemWriter) add(it itemV1) error {
+// add writes the item of a failed row: itemV1{row.UserLogin,
+// itemDetails(row, err)}.
+func (iw *itemWriter) add(row csvfile.Row, err error) error {
+	b := iw.buf[:0]
 	if !iw.first {
-		if err := iw.w.WriteByte(','); err != nil {
-			return fmt.Errorf("write failed item: %w", err)
-		}
+		b = append(b, ',')
 	}
 	iw.first = false
-	if err := iw.enc.Encode(it); err != nil { // Encode ends with a newline: valid JSON white space
+	b = append(b, `{"UserName":`...)
+	b = iw.appendString(b, row.UserLogin)
+	b = append(b, `,"Error_Details":`...)
+	if errors.Is(err, ErrUnknownUser) {
+		// The row of a file that fails throughout: msgUserNotFound, written
+		// in three parts. JSON escapes byte by byte (rune by rune, and an
+		// ASCII byte always ends a rune), so the escaped message is the
+		// escaped login between the two constant halves, which need none.
+		b = append(b, `"`+msgUserNotFoundBefore...)
+		b = iw.appendEscaped(b, row.UserLogin)
+		b = append(b, msgUserNotFoundAfter+`"`...)
+	} else {
+		b = iw.appendString(b, itemDetails(row, err))
+	}
+	b = append(b, "}\n"...)
+	iw.buf = b
+	if _, err := iw.w.Write(b); err != nil {
 		return fmt.Errorf("write failed item: %w", err)
 	}
 	return nil
+}
+
+// appendString appends s as a JSON string.
+func (iw *itemWriter) appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = iw.appendEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendEscaped appends s escaped for a JSON string, without the quotes.
+// Printable ASCII other than " and \ is written as it is, as encoding/json
+// writes it; anything else (control characters, non-ASCII, invalid UTF-8) is
+// left to encoding/json, so its escaping rules (\u2028, \ufffd, ...) need no
+// copy here.
+func (iw *itemWriter) appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7F || c == '"' || c == '\\' {
+			iw.str.Reset()
+			_ = iw.enc.Encode(s) // a string always encodes: "...", then a newline
+			quoted := iw.str.Bytes()
+			return append(b, quoted[1:len(quoted)-2]...)
+		}
+	}
+	return append(b, s...)
 }
 
 func (iw *itemWriter) finish() (string, error) {
