@@ -2,9 +2,7 @@ package epm
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -216,15 +214,11 @@ type itemV1 struct {
 
 // itemWriter appends failed rows to a scratch file as "{...}\n,{...}\n", the
 // bytes encoding/json wrote for itemV1 (SetEscapeHTML(false), then a
-// newline). The item's shape is fixed, so it is written by hand: a million
-// failed rows went through reflection before (BENCHMARKS.md).
-// TestItemWriterMatchesEncodingJSON holds the bytes to encoding/json's.
+// newline), written by hand (jsonwrite.go).
 type itemWriter struct {
 	f     *os.File
 	w     *bufio.Writer
-	buf   []byte        // the item being written
-	str   bytes.Buffer  // encoding/json's output for a string needing escapes
-	enc   *json.Encoder // writes to str
+	buf   []byte // the item being written
 	first bool
 }
 
@@ -233,10 +227,8 @@ func (s *Server) newItemWriter(id int64) (*itemWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job %d items: %w", id, err)
 	}
-	iw := &itemWriter{f: f, w: bufio.NewWriterSize(f, 256<<10), first: true}
-	iw.enc = json.NewEncoder(&iw.str)
-	iw.enc.SetEscapeHTML(false) // names with < or & are shown as written
-	return iw, nil
+	// Not HTML-escaped, as before: names with < or & are shown as written.
+	return &itemWriter{f: f, w: bufio.NewWriterSize(f, 64<<10), first: true}, nil
 }
 
 // add writes the item of a failed row: itemV1{row.UserLogin,
@@ -248,7 +240,7 @@ func (iw *itemWriter) add(row csvfile.Row, err error) error {
 	}
 	iw.first = false
 	b = append(b, `{"UserName":`...)
-	b = iw.appendString(b, row.UserLogin)
+	b = appendJSONString(b, row.UserLogin, false)
 	b = append(b, `,"Error_Details":`...)
 	if errors.Is(err, ErrUnknownUser) {
 		// The row of a file that fails throughout: msgUserNotFound, written
@@ -256,10 +248,10 @@ func (iw *itemWriter) add(row csvfile.Row, err error) error {
 		// ASCII byte always ends a rune), so the escaped message is the
 		// escaped login between the two constant halves, which need none.
 		b = append(b, `"`+msgUserNotFoundBefore...)
-		b = iw.appendEscaped(b, row.UserLogin)
+		b = appendJSONEscaped(b, row.UserLogin, false)
 		b = append(b, msgUserNotFoundAfter+`"`...)
 	} else {
-		b = iw.appendString(b, itemDetails(row, err))
+		b = appendJSONString(b, itemDetails(row, err), false)
 	}
 	b = append(b, "}\n"...)
 	iw.buf = b
@@ -267,30 +259,6 @@ func (iw *itemWriter) add(row csvfile.Row, err error) error {
 		return fmt.Errorf("write failed item: %w", err)
 	}
 	return nil
-}
-
-// appendString appends s as a JSON string.
-func (iw *itemWriter) appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = iw.appendEscaped(b, s)
-	return append(b, '"')
-}
-
-// appendEscaped appends s escaped for a JSON string, without the quotes.
-// Printable ASCII other than " and \ is written as it is, as encoding/json
-// writes it; anything else (control characters, non-ASCII, invalid UTF-8) is
-// left to encoding/json, so its escaping rules (\u2028, \ufffd, ...) need no
-// copy here.
-func (iw *itemWriter) appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7F || c == '"' || c == '\\' {
-			iw.str.Reset()
-			_ = iw.enc.Encode(s) // a string always encodes: "...", then a newline
-			quoted := iw.str.Bytes()
-			return append(b, quoted[1:len(quoted)-2]...)
-		}
-	}
-	return append(b, s...)
 }
 
 func (iw *itemWriter) finish() (string, error) {

@@ -96,33 +96,40 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body could not be read.")
 		return
 	}
-	var payload struct {
-		Users *[]json.RawMessage `json:"users"`
+	// The common body is decoded by hand (parseUsersV2); any other by
+	// encoding/json, entry by entry, so that one bad entry fails alone.
+	users, fast := parseUsersV2(body)
+	var undecodable []bool // by entry; encoding/json's verdict, slow path only
+	if !fast {
+		var payload struct {
+			Users *[]json.RawMessage `json:"users"`
+		}
+		if err := json.Unmarshal(body, &payload); err != nil {
+			fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body is not valid JSON: "+reqinfo.JSONProblem(body, err))
+			return
+		}
+		if payload.Users == nil {
+			fail(http.StatusOK, codeInvalidParams, "Invalid or insufficient parameters. The payload has no users array.")
+			return
+		}
+		users = make([]userUpdate, len(*payload.Users))
+		undecodable = make([]bool, len(users))
+		for i, raw := range *payload.Users {
+			undecodable[i] = json.Unmarshal(raw, &users[i]) != nil
+		}
 	}
-	if err := json.Unmarshal(body, &payload); err != nil {
-		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body is not valid JSON: "+reqinfo.JSONProblem(body, err))
-		return
-	}
-	if payload.Users == nil {
-		fail(http.StatusOK, codeInvalidParams, "Invalid or insufficient parameters. The payload has no users array.")
-		return
-	}
-	if len(*payload.Users) == 0 {
+	if len(users) == 0 {
 		fail(http.StatusOK, codeInvalidParams, "Invalid or insufficient parameters. The users array is empty.")
 		return
 	}
 	d := &detailsV2{}
-	for _, raw := range *payload.Users {
+	for i, u := range users {
 		d.Processed++
-		var u userUpdate
-		login := ""
-		if err := json.Unmarshal(raw, &u); err == nil && u.UserLogin != nil {
-			login = *u.UserLogin
-		}
-		if err != nil || u.UserLogin == nil {
-			d.FailedItems = append(d.FailedItems, failedItem{login, codeInvalidParams, "Failed to update user. Invalid or insufficient parameters. Each user needs a userlogin string and string attributes."})
+		if u.UserLogin == nil || (undecodable != nil && undecodable[i]) {
+			d.FailedItems = append(d.FailedItems, failedItem{"", codeInvalidParams, "Failed to update user. Invalid or insufficient parameters. Each user needs a userlogin string and string attributes."})
 			continue
 		}
+		login := *u.UserLogin
 		err := s.Domain.Update(caller.Login, login, Change{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email})
 		if err != nil {
 			code, msg := itemError(login, err)
@@ -134,7 +141,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	d.Failed = len(d.FailedItems)
 	s.log.Info("epm v2 update users", "caller", caller.Login, "processed", d.Processed, "failed", d.Failed)
 	// Status 0 also when some users failed (Example 3).
-	writeJSON(w, http.StatusOK, envelopeV2{Links: selfLink(r), Status: 0, Details: d})
+	writeEnvelopeV2(w, http.StatusOK, envelopeV2{Links: selfLink(r), Status: 0, Details: d})
 }
 
 // itemError maps a domain error to the vendor's code and message.
