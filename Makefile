@@ -23,8 +23,10 @@ fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# Every benchmark, each figure next to its ceiling measured in the same run
+# (BENCHMARKS.md); under 10 minutes on 2 cores.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	GO=$(GO) sh bench/run.sh
 
 clean:
 	rm -rf bin reports/*.xml reports/*.json reports/*.yaml
