@@ -8,19 +8,23 @@
 # installed with apt-get when running as root); otherwise bench/loadgen, a Go
 # load generator, drives both servers, so the ratio still compares like with
 # like. Environment:
-#   BENCH_ROUNDS     rounds of the v2 comparison, mock and bare alternating (3)
-#   BENCH_SECONDS    seconds of load per round and server (5)
+#   BENCH_ROUNDS     rounds of the v2 comparison (6); each measures both
+#                    servers back to back, in the order bare-mock, mock-bare,
+#                    bare-mock, ..., so a drifting load favours neither
+#   BENCH_SECONDS    seconds of load per round and server (4)
 #   BENCH_CONNS      connections of the v2 comparison (32)
 #   BENCH_JOB_TIMES  v1 jobs per case, each next to its own ceiling read (3)
 #   BENCH_NO_APT=1   never try apt-get for wrk
 #   BENCH_PARALLEL_FILTER  --label-filter of the parallel-run step (all rows)
 #   BENCH_STEPS      which steps to run (1 2 3 4); step 3 uses step 2's figure
+#   BENCH_MOCK_BIN   a conformance binary to measure instead of this tree's
+#                    (e.g. an older build, for a before/after in one run)
 set -eu
 
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
-ROUNDS=${BENCH_ROUNDS:-3}
-SECONDS_PER=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-6}
+SECONDS_PER=${BENCH_SECONDS:-4}
 CONNS=${BENCH_CONNS:-32}
 JOB_TIMES=${BENCH_JOB_TIMES:-3}
 STEPS=" ${BENCH_STEPS:-1 2 3 4} "
@@ -60,7 +64,12 @@ echo "machine: $(nproc 2>/dev/null || echo '?') CPU ($(awk -F': ' '/model name/ 
 echo
 
 echo "-- building"
-$GO build -o "$tmp/conformance" ./cmd/conformance
+if [ -n "${BENCH_MOCK_BIN:-}" ]; then
+	cp "$BENCH_MOCK_BIN" "$tmp/conformance"
+	echo "   measuring the mock of $BENCH_MOCK_BIN"
+else
+	$GO build -o "$tmp/conformance" ./cmd/conformance
+fi
 $GO build -o "$tmp/bare" ./bench/bare
 $GO build -o "$tmp/loadgen" ./bench/loadgen
 echo
@@ -97,7 +106,7 @@ printf '%s' "$body" >"$tmp/body.json"
 if command -v wrk >/dev/null 2>&1; then
 	gen="wrk -t2 -c$CONNS"
 	load() { # load URL: requests/s answered 2xx, or 0
-		wrk -t2 -c"$CONNS" -d"${SECONDS_PER}s" -s bench/epm2-update-one.lua "$1" >"$tmp/load.txt" 2>&1 || true
+		wrk -t2 -c"$CONNS" -d"${SECONDS_PER}s" -s bench/epm2-update.lua "$1" >"$tmp/load.txt" 2>&1 || true
 		awk '/^Requests\/sec:/ {r=$2} /^non-2xx or errors:/ {e=$4} END {if (e > 0) r = 0; print r+0}' "$tmp/load.txt"
 	}
 else
@@ -108,7 +117,7 @@ else
 		awk '/^Requests\/sec:/ {r=$2} /^non-2xx or errors:/ {e=$4} END {if (e > 0) r = 0; print r+0}' "$tmp/load.txt"
 	}
 fi
-echo "   load generator: $gen, ${SECONDS_PER}s per round, $ROUNDS rounds, servers alternating"
+echo "   load generator: $gen, ${SECONDS_PER}s per server and round, $ROUNDS rounds, order alternating"
 start_bg "$tmp/mock.log" "$tmp/conformance" mock --addr 127.0.0.1:$MOCK_PORT --log-format json
 start_bg "$tmp/bare.log" "$tmp/bare" -addr 127.0.0.1:$BARE_PORT
 "$tmp/loadgen" -wait 20s http://127.0.0.1:$MOCK_PORT/ || { cat "$tmp/mock.log"; exit 1; }
@@ -126,8 +135,13 @@ SECONDS_PER=$SECONDS_SAVED
 : >"$tmp/ratio"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	b=$(load "$bare_url")
-	m=$(load "$mock_url")
+	if [ $((r % 2)) = 1 ]; then
+		b=$(load "$bare_url")
+		m=$(load "$mock_url")
+	else
+		m=$(load "$mock_url")
+		b=$(load "$bare_url")
+	fi
 	echo "$b" >>"$tmp/bare.rps"
 	echo "$m" >>"$tmp/mock.rps"
 	awk -v m="$m" -v b="$b" 'BEGIN {print (b > 0 ? m / b : 0)}' >>"$tmp/ratio"

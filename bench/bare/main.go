@@ -15,7 +15,7 @@ import (
 	"strconv"
 )
 
-// answer is the mock's answer to bench/epm2-update-one.lua (the href says
+// answer is the mock's answer to bench/epm2-update.lua (the href says
 // the port the mock listened on; the length is what matters).
 const answer = `{"links":{"href":"http://127.0.0.1:18090/interop/rest/security/v2/users/update","action":"PUT"},"status":0,"error":null,"details":{"processed":1,"succeeded":1,"failed":0,"faileditems":null}}` + "\n"
 
