@@ -267,6 +267,11 @@ func (d *Decoder) decide(line int) error {
 			break
 		}
 	}
+	return d.settle(valid, line)
+}
+
+// settle is decide once the record's validity as UTF-8 is known.
+func (d *Decoder) settle(valid bool, line int) error {
 	switch d.enc {
 	case Undecided:
 		d.encLine = line

@@ -18,14 +18,14 @@ import (
 // same rules on top of encoding/csv itself, one string per field. It is kept
 // here as the reference the fast Decoder must match record for record,
 // error for error (TestParserMatchesEncodingCSV, FuzzDecoderEquivalence).
+// It shares the Decoder's encoding rules (BOM and UTF-16 at the start, the
+// choice between UTF-8 and Windows-1252), which the parser left as they
+// were; what it checks is everything the parser replaced: splitting,
+// quoting, positions, trimming, decoding.
 type refDecoder struct {
-	br      *bufio.Reader
-	csv     *csv.Reader
-	started bool
-	enc     Encoding
-	bom     bool
-	encLine int
-	err     error
+	st  Decoder // the encoding state and its rules (start, settle), which the parser did not change
+	csv *csv.Reader
+	err error
 }
 
 func newRefDecoder(r io.Reader) *refDecoder {
@@ -34,24 +34,17 @@ func newRefDecoder(r io.Reader) *refDecoder {
 	c.FieldsPerRecord = -1
 	c.ReuseRecord = true
 	c.TrimLeadingSpace = true
-	return &refDecoder{br: br, csv: c}
+	return &refDecoder{st: Decoder{br: br}, csv: c}
 }
 
 func (d *refDecoder) Next() (Record, error) {
 	if d.err != nil {
 		return Record{}, d.err
 	}
-	if !d.started {
-		d.started = true
-		head, _ := d.br.Peek(3)
-		switch {
-		case bytes.HasPrefix(head, utf8BOM):
-			_, _ = d.br.Discard(3)
-			d.bom, d.enc, d.encLine = true, UTF8, 1
-		case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-			d.err = &Error{Line: 1, Err: ErrEncoding, Fatal: true,
-				Detail: "the file is UTF-16; save it as UTF-8 or ANSI (Windows-1252)"}
-			return Record{}, d.err
+	if !d.st.started {
+		if err := d.st.start(); err != nil {
+			d.err = err
+			return Record{}, err
 		}
 	}
 	raw, err := d.csv.Read()
@@ -73,37 +66,17 @@ func (d *refDecoder) Next() (Record, error) {
 	line, _ := d.csv.FieldPos(0)
 	rec := Record{Line: line}
 	var rowErr error
-	high := false
+	high, valid := false, true
 	for _, f := range raw {
 		high = high || highByte([]byte(f))
+		valid = valid && utf8.ValidString(f)
 	}
 	if high {
-		valid := true
-		for _, f := range raw {
-			valid = valid && utf8.ValidString(f)
-		}
-		switch d.enc {
-		case Undecided:
-			d.encLine = line
-			if valid {
-				d.enc = UTF8
-			} else {
-				d.enc = Windows1252
-			}
-		case UTF8:
-			if !valid {
-				why := fmt.Sprintf("line %d already had UTF-8 text", d.encLine)
-				if d.bom {
-					why = "the file starts with a UTF-8 byte order mark"
-				}
-				rowErr = &Error{Line: line, Err: ErrEncoding,
-					Detail: "bytes that are not valid UTF-8, but " + why + "; a file must use one encoding"}
-			}
-		}
+		rowErr = d.st.settle(valid, line)
 	}
 	for _, f := range raw {
 		switch {
-		case d.enc == Windows1252:
+		case d.st.enc == Windows1252:
 			var sb strings.Builder
 			for i := 0; i < len(f); i++ {
 				sb.WriteRune(cp1252[f[i]])
@@ -137,7 +110,7 @@ func compareDecoders(t *testing.T, data []byte, bufSize int) {
 		frec, ferr := fast.Next()
 		rrec, rerr := ref.Next()
 		got := step(frec, ferr, fast.Encoding(), fast.BOM())
-		want := step(rrec, rerr, ref.enc, ref.bom)
+		want := step(rrec, rerr, ref.st.enc, ref.st.bom)
 		if got != want {
 			t.Fatalf("record %d of %q:\nfast: %s\nref:  %s", n, data, got, want)
 		}
