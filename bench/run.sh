@@ -28,9 +28,6 @@ SECONDS_PER=${BENCH_SECONDS:-4}
 CONNS=${BENCH_CONNS:-32}
 JOB_TIMES=${BENCH_JOB_TIMES:-3}
 STEPS=" ${BENCH_STEPS:-1 2 3 4} "
-MOCK_PORT=18090
-BARE_PORT=18091
-PAR_PORT=18092
 
 tmp=$(mktemp -d)
 pids=""
@@ -73,6 +70,31 @@ fi
 $GO build -o "$tmp/bare" ./bench/bare
 $GO build -o "$tmp/loadgen" ./bench/loadgen
 echo
+
+# free_port N: the first port from N up that nothing answers on, so a second
+# make bench on the same machine (other engineers share it) gets its own
+# servers rather than measuring someone else's.
+free_port() {
+	p=$1
+	while "$tmp/loadgen" -wait 200ms "http://127.0.0.1:$p/" 2>/dev/null; do p=$((p + 1)); done
+	echo "$p"
+}
+
+# serve NAME PORT CMD...: start a server in the background and wait until it
+# answers; fail if it died (its port taken after all) rather than measure
+# whatever else listens there.
+serve() {
+	name=$1
+	port=$2
+	shift 2
+	start_bg "$tmp/$name.log" "$@"
+	pid=${pids##* }
+	if ! "$tmp/loadgen" -wait 20s "http://127.0.0.1:$port/" || ! kill -0 "$pid" 2>/dev/null; then
+		echo "   $name did not start on port $port:"
+		cat "$tmp/$name.log"
+		exit 1
+	fi
+}
 
 step() { case "$STEPS" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 bare_med=0
@@ -118,10 +140,10 @@ else
 	}
 fi
 echo "   load generator: $gen, ${SECONDS_PER}s per server and round, $ROUNDS rounds, order alternating"
-start_bg "$tmp/mock.log" "$tmp/conformance" mock --addr 127.0.0.1:$MOCK_PORT --log-format json
-start_bg "$tmp/bare.log" "$tmp/bare" -addr 127.0.0.1:$BARE_PORT
-"$tmp/loadgen" -wait 20s http://127.0.0.1:$MOCK_PORT/ || { cat "$tmp/mock.log"; exit 1; }
-"$tmp/loadgen" -wait 20s http://127.0.0.1:$BARE_PORT/ || { cat "$tmp/bare.log"; exit 1; }
+MOCK_PORT=$(free_port 18090)
+serve mock "$MOCK_PORT" "$tmp/conformance" mock --addr 127.0.0.1:"$MOCK_PORT" --log-format json
+BARE_PORT=$(free_port $((MOCK_PORT + 1)))
+serve bare "$BARE_PORT" "$tmp/bare" -addr 127.0.0.1:"$BARE_PORT"
 mock_url=http://127.0.0.1:$MOCK_PORT/interop/rest/security/v2/users/update
 bare_url=http://127.0.0.1:$BARE_PORT/interop/rest/security/v2/users/update
 # Warm both up (connections, heap) before anything counts.
@@ -207,8 +229,8 @@ if ! printf '%s\n' "$run_help" | grep -Eq -- '(^|[[:space:]])--?procs([[:space:]
 elif ! printf '%s\n' "$mock_help" | grep -Eq -- '(^|[[:space:]])--?latency([[:space:]=]|$)'; then
 	echo "   skipped: conformance mock --latency not available yet"
 else
-	start_bg "$tmp/par-mock.log" "$tmp/conformance" mock --addr 127.0.0.1:$PAR_PORT --latency 200ms --log-format json
-	"$tmp/loadgen" -wait 20s http://127.0.0.1:$PAR_PORT/ || { cat "$tmp/par-mock.log"; exit 1; }
+	PAR_PORT=$(free_port 18100)
+	serve par-mock "$PAR_PORT" "$tmp/conformance" mock --addr 127.0.0.1:"$PAR_PORT" --latency 200ms --log-format json
 	for procs in 1 4; do
 		set -- run --config fixtures/targets/mock.yaml --target http://127.0.0.1:$PAR_PORT \
 			--allow-mutations --procs "$procs" --report-dir "$tmp/reports-$procs"

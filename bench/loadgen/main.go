@@ -47,8 +47,9 @@ func main() {
 	if *wait > 0 {
 		// The bench script starts servers in the background; this saves it
 		// a dependency on curl or nc to know when they listen.
+		probe := &http.Client{Timeout: time.Second} // a port that accepts and never answers is not a server
 		for deadline := time.Now().Add(*wait); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			if res, err := http.Get(url); err == nil {
+			if res, err := probe.Get(url); err == nil {
 				_ = res.Body.Close()
 				return
 			}
