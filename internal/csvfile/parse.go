@@ -1,3 +1,10 @@
+// readLine and readRecord below are adapted from Go's encoding/csv
+// (src/encoding/csv/reader.go, Go 1.26):
+//
+//	Copyright 2011 The Go Authors. All rights reserved.
+//	Use of this source code is governed by a BSD-style
+//	license that can be found in Go's LICENSE file.
+
 package csvfile
 
 import (
@@ -13,7 +20,7 @@ import (
 // Reader does with the settings this package used it with (Comma ',', no
 // Comment, LazyQuotes false, TrimLeadingSpace true, FieldsPerRecord -1), and
 // reports the same *csv.ParseError values. It is that Reader's readLine and
-// readRecord (Go 1.26, BSD licence) specialised to those settings, for the
+// readRecord (see the notice above) specialised to those settings, for the
 // 1,000,000-row files of the v1 job (BENCHMARKS.md):
 //
 //   - fields stay bytes in one reused buffer: the Decoder trims and decodes
