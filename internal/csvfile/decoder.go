@@ -185,7 +185,7 @@ func (d *Decoder) start() error {
 //
 // The fields of a record share one string, the only allocation of a record.
 func (d *Decoder) Next() (Record, error) {
-	if err := d.read(true); err != nil {
+	if err := d.read(); err != nil {
 		return Record{}, err
 	}
 	line := d.p.recLine
@@ -222,8 +222,8 @@ func (d *Decoder) Next() (Record, error) {
 	return rec, rowErr
 }
 
-// read moves to the next record, keeping its fields or not.
-func (d *Decoder) read(keep bool) error {
+// read moves to the next record.
+func (d *Decoder) read() error {
 	if d.err != nil {
 		return d.err
 	}
@@ -233,7 +233,6 @@ func (d *Decoder) read(keep bool) error {
 			return err
 		}
 	}
-	d.p.keep = keep
 	if err := d.p.readRecord(); err != nil {
 		d.err = d.convert(err)
 		return d.err
@@ -241,9 +240,22 @@ func (d *Decoder) read(keep bool) error {
 	return nil
 }
 
-// skip moves past the next record without decoding it: only fatal errors
-// (broken quoting, a read failure) and io.EOF are reported.
-func (d *Decoder) skip() error { return d.read(false) }
+// validateRest reads to the end without decoding anything and returns the
+// error that ends the file: io.EOF at a clean end, else a fatal error
+// (broken quoting, a read failure) as Next would return it.
+func (d *Decoder) validateRest() error {
+	if d.err != nil {
+		return d.err
+	}
+	if !d.started {
+		if err := d.start(); err != nil {
+			d.err = err
+			return err
+		}
+	}
+	d.err = d.convert(d.p.validate())
+	return d.err
+}
 
 // trimBlanks trims spaces and tabs at both ends.
 func trimBlanks(b []byte) []byte {

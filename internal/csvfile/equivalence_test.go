@@ -185,6 +185,49 @@ var trickyInputs = []string{
 
 const hdrLine = "First Name,Last Name,Email,User Login\n"
 
+// checkPlainLine: when plainLine vouches for a line (one that holds no line
+// break but perhaps a final one), encoding/csv reads it as one record
+// without error.
+func checkPlainLine(t *testing.T, line []byte) {
+	t.Helper()
+	if i := bytes.IndexByte(line, '\n'); (i >= 0 && i < len(line)-1) || !plainLine(line) {
+		return
+	}
+	r := csv.NewReader(bytes.NewReader(line))
+	r.TrimLeadingSpace, r.FieldsPerRecord = true, -1
+	_, err := r.Read()
+	if err == io.EOF {
+		return // a line encoding/csv skips ("", "\n", "\r"): no record, no error
+	}
+	if err != nil {
+		t.Fatalf("plainLine(%q) = true, but encoding/csv: %v", line, err)
+	}
+	if _, err := r.Read(); err != io.EOF {
+		t.Fatalf("plainLine(%q) = true, but encoding/csv reads more than one record (%v)", line, err)
+	}
+}
+
+func TestPlainLine(t *testing.T) {
+	// The shapes of real files must take the cheap path, or it is dead code.
+	for _, line := range []string{
+		"First 1,\"Last, Name\",jdoe.1@example.com,jdoe\n", "A,B,c@d.e,f\n", "A,B,c@d.e,f",
+		`"A","B, C","c@d.e","f"` + "\n", `"John ""Jack""",Doe,j@example.com,j` + "\n", `John, "Doe, Jr.",j,j` + "\n", "\n", "",
+	} {
+		if !plainLine([]byte(line)) {
+			t.Errorf("plainLine(%q) = false", line)
+		}
+		checkPlainLine(t, []byte(line))
+	}
+	// Lines it must leave to the parser.
+	for _, line := range []string{
+		`A"x,B` + "\n", `"A"x,B` + "\n", `"A" ,B` + "\n", `A,"B` + "\n", `"A"` + "\r\n", "\u00a0\"A\",B\n", `x"`, `"a""` + "\n",
+	} {
+		if plainLine([]byte(line)) {
+			t.Errorf("plainLine(%q) = true", line)
+		}
+	}
+}
+
 func TestParserMatchesEncodingCSV(t *testing.T) {
 	inputs := append([]string(nil), trickyInputs...)
 	for _, pattern := range []string{"../../fixtures/csv/epm-v1/*.csv", "testdata/*.csv"} {
@@ -218,5 +261,6 @@ func FuzzDecoderEquivalence(f *testing.F) {
 		compareDecoders(t, data, 0)
 		compareDecoders(t, data, 16)
 		compareValidate(t, data)
+		checkPlainLine(t, data)
 	})
 }
