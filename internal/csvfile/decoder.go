@@ -224,14 +224,8 @@ func (d *Decoder) Next() (Record, error) {
 
 // read moves to the next record.
 func (d *Decoder) read() error {
-	if d.err != nil {
-		return d.err
-	}
-	if !d.started {
-		if err := d.start(); err != nil {
-			d.err = err
-			return err
-		}
+	if err := d.ready(); err != nil {
+		return err
 	}
 	if err := d.p.readRecord(); err != nil {
 		d.err = d.convert(err)
@@ -244,6 +238,16 @@ func (d *Decoder) read() error {
 // error that ends the file: io.EOF at a clean end, else a fatal error
 // (broken quoting, a read failure) as Next would return it.
 func (d *Decoder) validateRest() error {
+	if err := d.ready(); err != nil {
+		return err
+	}
+	d.err = d.convert(d.p.validate())
+	return d.err
+}
+
+// ready returns the error that ended the file, if one did, and looks at the
+// start of the file (BOM, UTF-16) before the first record.
+func (d *Decoder) ready() error {
 	if d.err != nil {
 		return d.err
 	}
@@ -253,8 +257,7 @@ func (d *Decoder) validateRest() error {
 			return err
 		}
 	}
-	d.err = d.convert(d.p.validate())
-	return d.err
+	return nil
 }
 
 // trimBlanks trims spaces and tabs at both ends.
