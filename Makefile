@@ -29,8 +29,10 @@ fmt-check:
 sensitivity:
 	CONFORMANCE_SENSITIVITY_WRITE=1 $(GO) test -count=1 -timeout 30m -run '^TestSensitivity$$' ./internal/cli/
 
+# Every benchmark, each figure next to its ceiling measured in the same run
+# (BENCHMARKS.md); under 10 minutes on 2 cores.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	GO=$(GO) sh bench/run.sh
 
 clean:
 	rm -rf bin reports/*.xml reports/*.json reports/*.yaml

@@ -284,3 +284,24 @@ func FuzzReader(f *testing.F) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
+
+// TestReadFailureInsideQuotedField: a read that fails while a quoted first
+// field is still open is a fatal ErrRead at the record's line. (On top of
+// encoding/csv this panicked: FieldPos(0) had no field to report.)
+func TestReadFailureInsideQuotedField(t *testing.T) {
+	rd, err := csvfile.NewReader(failingReader{strings.NewReader(hdr + "A,B,a@example.com,a\n\"Still open")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rd.Next(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = rd.Next()
+	var e *csvfile.Error
+	if !errors.Is(err, csvfile.ErrRead) || !csvfile.IsFatal(err) || !errors.As(err, &e) || e.Line != 3 {
+		t.Fatalf("err = %v; want a fatal ErrRead at line 3", err)
+	}
+	if err := csvfile.Validate(failingReader{strings.NewReader(hdr + "\"Still open")}); !errors.Is(err, csvfile.ErrRead) {
+		t.Fatalf("Validate: %v; want ErrRead", err)
+	}
+}

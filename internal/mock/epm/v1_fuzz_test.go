@@ -23,8 +23,7 @@ import (
 func FuzzV1Job(f *testing.F) {
 	files, _ := fs.Glob(fixtures.FS, "csv/epm-v1/*.csv")
 	for _, p := range files {
-		data, _ := fs.ReadFile(fixtures.FS, p)
-		f.Add(data)
+		f.Add(fixtureCSV(f, p))
 	}
 	f.Add([]byte("\xFF\xFE\x00"))
 	dir := auth.New([]auth.Account{{Login: "admin", Password: "pw", Roles: map[string][]string{auth.EPM: {"Identity Domain Administrator", "Service Administrator"}}}})

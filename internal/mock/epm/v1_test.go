@@ -273,10 +273,7 @@ func TestFixtures(t *testing.T) {
 			if !ok {
 				t.Fatalf("no expected outcome for %s", name)
 			}
-			data, err := fs.ReadFile(fixtures.FS, f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			data := fixtureCSV(t, f)
 			m := newV1(t, epm.Options{})
 			before, _ := m.epm.Domain.Get("jdoe")
 			r := m.run(name, data)
@@ -306,7 +303,7 @@ func TestFixtures(t *testing.T) {
 
 func TestRowsReplaceEveryProperty(t *testing.T) {
 	m := newV1(t, epm.Options{})
-	data, _ := fs.ReadFile(fixtures.FS, "csv/epm-v1/ansi-1252.csv")
+	data := fixtureCSV(t, "csv/epm-v1/ansi-1252.csv")
 	m.run("ansi.csv", data)
 	want := map[string]epm.User{
 		"jdoe":  {Login: "jdoe", FirstName: "Renée", LastName: "O’Brien", Email: "renee.obrien@example.com"},

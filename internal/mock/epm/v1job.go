@@ -3,7 +3,6 @@ package epm
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,8 +108,15 @@ func msgFileNotFound(filename string) string {
 }
 
 func msgUserNotFound(login string) string {
-	return " User " + login + " not found. Verify that the user exists. "
+	return msgUserNotFoundBefore + login + msgUserNotFoundAfter
 }
+
+// The two halves of msgUserNotFound, which itemWriter writes around the
+// login without building the message.
+const (
+	msgUserNotFoundBefore = " User "
+	msgUserNotFoundAfter  = " not found. Verify that the user exists. "
+)
 
 func msgSummary(o jobOutcome) string {
 	return fmt.Sprintf("Processed - %d, Succeeded - %d, Failed - %d.", o.processed, o.succeeded, o.failed)
@@ -160,10 +166,11 @@ func (s *Server) runJob(ctx context.Context, j *job, submitted time.Time) {
 	log.Info("epm v1 job finished", "status", o.status, "processed", o.processed, "succeeded", o.succeeded, "failed", o.failed, "duration", time.Since(submitted))
 }
 
-// process reads the file twice, streaming: a first pass finds what makes the
-// whole file unusable (no or wrong header, broken quoting, UTF-16), so such a
-// file fails the job without changing any user (Q-EPM1-007); the second pass
-// applies the rows one by one.
+// process reads the file twice, streaming: a first pass (csvfile.Validate,
+// which only parses) finds what makes the whole file unusable (no or wrong
+// header, broken quoting, UTF-16), so such a file fails the job without
+// changing any user (Q-EPM1-007); the second pass applies the rows one by
+// one.
 func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutcome {
 	fail := func(details string) jobOutcome { return jobOutcome{status: 1, details: details} }
 	f, err := s.files.open(j.filename)
@@ -171,7 +178,7 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 		return fail(msgFileNotFound(j.filename))
 	}
 	defer f.Close()
-	if err := validateFile(f); err != nil {
+	if err := csvfile.Validate(f); err != nil {
 		log.Info("epm v1 job: file refused", "err", err)
 		return fail("Failed to update users. Input file " + j.filename + " is not a valid user file: " + err.Error() + ".")
 	}
@@ -215,7 +222,7 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 				return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
 			}
 		}
-		if werr := items.add(itemV1{UserName: row.UserLogin, ErrorDetails: itemDetails(row, err)}); werr != nil {
+		if werr := items.add(row, err); werr != nil {
 			return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
 		}
 	}
@@ -230,34 +237,19 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 	return o
 }
 
-// validateFile is the first pass: only fatal errors count.
-func validateFile(f io.Reader) error {
-	rd, err := csvfile.NewReader(f)
-	if err != nil {
-		return err
-	}
-	for {
-		_, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if csvfile.IsFatal(err) {
-			return err
-		}
-	}
-}
-
 // itemV1 is one failed row (epm-update-users-v1.txt, Example 3).
 type itemV1 struct {
 	UserName     string `json:"UserName"`
 	ErrorDetails string `json:"Error_Details"`
 }
 
-// itemWriter appends failed rows to a scratch file as "{...},{...}".
+// itemWriter appends failed rows to a scratch file as "{...}\n,{...}\n", the
+// bytes encoding/json wrote for itemV1 (SetEscapeHTML(false), then a
+// newline), written by hand (jsonwrite.go).
 type itemWriter struct {
 	f     *os.File
 	w     *bufio.Writer
-	enc   *json.Encoder
+	buf   []byte // the item being written
 	first bool
 }
 
@@ -266,20 +258,35 @@ func (s *Server) newItemWriter(id int64) (*itemWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job %d items: %w", id, err)
 	}
-	w := bufio.NewWriterSize(f, 64<<10)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false) // names with < or & are shown as written
-	return &itemWriter{f: f, w: w, enc: enc, first: true}, nil
+	// Not HTML-escaped, as before: names with < or & are shown as written.
+	return &itemWriter{f: f, w: bufio.NewWriterSize(f, 64<<10), first: true}, nil
 }
 
-func (iw *itemWriter) add(it itemV1) error {
+// add writes the item of a failed row: itemV1{row.UserLogin,
+// itemDetails(row, err)}.
+func (iw *itemWriter) add(row csvfile.Row, err error) error {
+	b := iw.buf[:0]
 	if !iw.first {
-		if err := iw.w.WriteByte(','); err != nil {
-			return fmt.Errorf("write failed item: %w", err)
-		}
+		b = append(b, ',')
 	}
 	iw.first = false
-	if err := iw.enc.Encode(it); err != nil { // Encode ends with a newline: valid JSON white space
+	b = append(b, `{"UserName":`...)
+	b = appendJSONString(b, row.UserLogin, false)
+	b = append(b, `,"Error_Details":`...)
+	if errors.Is(err, ErrUnknownUser) {
+		// The row of a file that fails throughout: msgUserNotFound, written
+		// in three parts. JSON escapes byte by byte (rune by rune, and an
+		// ASCII byte always ends a rune), so the escaped message is the
+		// escaped login between the two constant halves, which need none.
+		b = append(b, `"`+msgUserNotFoundBefore...)
+		b = appendJSONEscaped(b, row.UserLogin, false)
+		b = append(b, msgUserNotFoundAfter+`"`...)
+	} else {
+		b = appendJSONString(b, itemDetails(row, err), false)
+	}
+	b = append(b, "}\n"...)
+	iw.buf = b
+	if _, err := iw.w.Write(b); err != nil {
 		return fmt.Errorf("write failed item: %w", err)
 	}
 	return nil

@@ -57,6 +57,14 @@ type failedItem struct {
 
 // userUpdate is one entry of the payload, each member kept raw so that
 // absent, null and a wrong type can be told apart (decode).
+// entryV2 is one entry of a batch, decoded: its login (also when another
+// member is wrong, so the failed item names its user), the change, and
+// what is wrong with it.
+type entryV2 struct {
+	login, problem string
+	change         Change
+}
+
 type userUpdate struct {
 	UserLogin json.RawMessage `json:"userlogin"`
 	FirstName json.RawMessage `json:"firstname"`
@@ -170,30 +178,51 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body is not valid JSON: "+reqinfo.InvalidUTF8(body)+".")
 		return
 	}
-	var payload struct {
-		Users *[]json.RawMessage `json:"users"`
+	// The common body is decoded by hand (parseUsersV2); any other by
+	// encoding/json, entry by entry, so that one bad entry fails alone and
+	// names its user.
+	var entries []entryV2
+	if fast, ok := parseUsersV2(body); ok {
+		for _, u := range fast {
+			e := entryV2{change: Change{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email}}
+			if u.UserLogin == nil {
+				e.problem = "userlogin is required"
+			} else {
+				e.login = *u.UserLogin
+			}
+			entries = append(entries, e)
+		}
+	} else {
+		var payload struct {
+			Users *[]json.RawMessage `json:"users"`
+		}
+		if err := json.Unmarshal(body, &payload); err != nil {
+			fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body is not valid JSON: "+reqinfo.JSONProblem(body, err))
+			return
+		}
+		if payload.Users == nil {
+			fail(http.StatusOK, codeInvalidParams, "Invalid or insufficient parameters. The payload has no users array.")
+			return
+		}
+		for _, raw := range *payload.Users {
+			var e entryV2
+			e.login, e.change, e.problem = decodeUser(raw)
+			entries = append(entries, e)
+		}
 	}
-	if err := json.Unmarshal(body, &payload); err != nil {
-		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body is not valid JSON: "+reqinfo.JSONProblem(body, err))
-		return
-	}
-	if payload.Users == nil {
-		fail(http.StatusOK, codeInvalidParams, "Invalid or insufficient parameters. The payload has no users array.")
-		return
-	}
-	if len(*payload.Users) == 0 {
+	if len(entries) == 0 {
 		fail(http.StatusOK, codeInvalidParams, "Invalid or insufficient parameters. The users array is empty.")
 		return
 	}
 	d := &detailsV2{}
-	for _, raw := range *payload.Users {
+	for _, e := range entries {
 		d.Processed++
-		login, change, problem := decodeUser(raw)
-		if problem != "" {
-			d.FailedItems = append(d.FailedItems, failedItem{login, codeInvalidParams, "Failed to update user. Invalid or insufficient parameters: " + problem + "."})
+		login := e.login
+		if e.problem != "" {
+			d.FailedItems = append(d.FailedItems, failedItem{login, codeInvalidParams, "Failed to update user. Invalid or insufficient parameters: " + e.problem + "."})
 			continue
 		}
-		if err := s.Domain.Update(caller.Login, login, change); err != nil {
+		if err := s.Domain.Update(caller.Login, login, e.change); err != nil {
 			code, msg := itemError(login, err)
 			d.FailedItems = append(d.FailedItems, failedItem{login, code, msg})
 			continue
@@ -203,7 +232,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	d.Failed = len(d.FailedItems)
 	s.log.Info("epm v2 update users", "caller", caller.Login, "processed", d.Processed, "failed", d.Failed)
 	// Status 0 also when some users failed (Example 3).
-	writeJSON(w, http.StatusOK, envelopeV2{Links: selfLink(r), Status: 0, Details: d})
+	writeEnvelopeV2(w, http.StatusOK, envelopeV2{Links: selfLink(r), Status: 0, Details: d})
 }
 
 // itemError maps a domain error to the vendor's code and message.

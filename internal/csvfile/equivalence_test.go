@@ -1,0 +1,266 @@
+package csvfile
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// refDecoder is the Decoder as it was before the parser of parse.go: the
+// same rules on top of encoding/csv itself, one string per field. It is kept
+// here as the reference the fast Decoder must match record for record,
+// error for error (TestParserMatchesEncodingCSV, FuzzDecoderEquivalence).
+// It shares the Decoder's encoding rules (BOM and UTF-16 at the start, the
+// choice between UTF-8 and Windows-1252), which the parser left as they
+// were; what it checks is everything the parser replaced: splitting,
+// quoting, positions, trimming, decoding.
+type refDecoder struct {
+	st  Decoder // the encoding state and its rules (start, settle), which the parser did not change
+	csv *csv.Reader
+	err error
+}
+
+func newRefDecoder(r io.Reader) *refDecoder {
+	br := bufio.NewReaderSize(r, 64<<10)
+	c := csv.NewReader(br)
+	c.FieldsPerRecord = -1
+	c.ReuseRecord = true
+	c.TrimLeadingSpace = true
+	return &refDecoder{st: Decoder{br: br}, csv: c}
+}
+
+func (d *refDecoder) Next() (Record, error) {
+	if d.err != nil {
+		return Record{}, d.err
+	}
+	if !d.st.started {
+		if err := d.st.start(); err != nil {
+			d.err = err
+			return Record{}, err
+		}
+	}
+	raw, err := d.csv.Read()
+	if err != nil {
+		// The real Decoder's convert, with encoding/csv's FieldPos as the
+		// line of a read failure (no read fails in these tests).
+		var pe *csv.ParseError
+		switch {
+		case errors.Is(err, io.EOF):
+			d.err = io.EOF
+		case errors.As(err, &pe):
+			d.err = (&Decoder{}).convert(err) // the error's own positions only
+		default:
+			line, _ := d.csv.FieldPos(0)
+			d.err = &Error{Line: line, Err: ErrRead, Detail: err.Error(), Fatal: true}
+		}
+		return Record{}, d.err
+	}
+	line, _ := d.csv.FieldPos(0)
+	rec := Record{Line: line}
+	var rowErr error
+	high, valid := false, true
+	for _, f := range raw {
+		high = high || highByte([]byte(f))
+		valid = valid && utf8.ValidString(f)
+	}
+	if high {
+		rowErr = d.st.settle(valid, line)
+	}
+	for _, f := range raw {
+		switch {
+		case d.st.enc == Windows1252:
+			var sb strings.Builder
+			for i := 0; i < len(f); i++ {
+				sb.WriteRune(cp1252[f[i]])
+			}
+			f = sb.String()
+		case !utf8.ValidString(f):
+			f = strings.ToValidUTF8(f, "\uFFFD")
+		}
+		rec.Fields = append(rec.Fields, strings.Trim(f, " \t"))
+	}
+	return rec, rowErr
+}
+
+// step renders one record or error of a decoder, with the encoding state.
+func step(rec Record, err error, enc Encoding, bom bool) string {
+	return fmt.Sprintf("%d %q err=%v fatal=%v enc=%v bom=%v", rec.Line, rec.Fields, err, err != nil && IsFatal(err), enc, bom)
+}
+
+// compareDecoders reads data with both decoders and reports the first
+// difference; the buffer size of the fast one is chosen by the caller, so
+// lines longer than it are covered.
+func compareDecoders(t *testing.T, data []byte, bufSize int) {
+	t.Helper()
+	fast := NewDecoder(bytes.NewReader(data))
+	if bufSize > 0 {
+		fast.br = bufio.NewReaderSize(bytes.NewReader(data), bufSize)
+		fast.p.r = fast.br
+	}
+	ref := newRefDecoder(bytes.NewReader(data))
+	for n := 0; n <= len(data)+2; n++ {
+		frec, ferr := fast.Next()
+		rrec, rerr := ref.Next()
+		got := step(frec, ferr, fast.Encoding(), fast.BOM())
+		want := step(rrec, rerr, ref.st.enc, ref.st.bom)
+		if got != want {
+			t.Fatalf("record %d of %q:\nfast: %s\nref:  %s", n, data, got, want)
+		}
+		if ferr != nil && IsFatal(ferr) {
+			return
+		}
+	}
+	t.Fatalf("no end after %d records of %q", len(data)+2, data)
+}
+
+// compareValidate checks that Validate answers what reading every row with
+// a Reader answers: the first fatal error, or nil.
+func compareValidate(t *testing.T, data []byte) {
+	t.Helper()
+	var want error
+	if rd, err := NewReader(bytes.NewReader(data)); err != nil {
+		want = err
+	} else {
+		for _, err := range rd.All() {
+			if IsFatal(err) {
+				want = err
+			}
+		}
+	}
+	got := Validate(bytes.NewReader(data))
+	if fmt.Sprint(got) != fmt.Sprint(want) || (got == nil) != (want == nil) {
+		t.Fatalf("Validate(%q) = %v; reading every row ends with %v", data, got, want)
+	}
+}
+
+// trickyInputs are the cases where a byte-level parser is most likely to
+// part from encoding/csv.
+var trickyInputs = []string{
+	"", "\n", "\r\n", "\r", "a", "a\r", "a\r\r\n", "a\rb\n", "\n\n\na\n\n",
+	hdrLine + "A,B,c@d.e,f\n",
+	hdrLine + `"A","B, C","c@d.e","f"` + "\n",
+	hdrLine + `"A""x""",B,c,d` + "\n",
+	hdrLine + `"A"x,B,c,d` + "\n",
+	hdrLine + `"A" ,B,c,d` + "\n",
+	hdrLine + `A"x,B,c,d` + "\n",
+	hdrLine + `A,"B` + "\n" + `C",d,e` + "\n" + `next,1,2,3` + "\n",
+	hdrLine + `A,"B` + "\r\n\r\n" + `C",d,e` + "\r\n",
+	hdrLine + `A,"B` + "\n",
+	hdrLine + `A,"B`,
+	hdrLine + `A,"B"`,
+	hdrLine + `A,"B"` + "\r",
+	hdrLine + `A,"B"` + "\r\n",
+	hdrLine + `A,"B"` + "\rx\n",
+	hdrLine + "  A,\t B \t,\v\f c ,d  \n",
+	hdrLine + " \u00a0\"A\",B,c,d\n",
+	hdrLine + "\u0085A,\u2003\"B\",c,d\n",
+	hdrLine + "\xa0\"A\",B,c,d\n",
+	hdrLine + ", , ,\n",
+	hdrLine + ",,,\n   \n\t\n",
+	hdrLine + "A,B\n" + "A,B,C,D,E\n",
+	hdrLine + "Ren\xe9e,O\x92Brien,r@x.y,r\n",
+	hdrLine + "Zoë,B,c,d\nRen\xe9e,B,c,d\n",
+	"\xEF\xBB\xBF" + hdrLine + "Ren\xe9e,B,c,d\n",
+	"\xEF\xBB\xBF\"First Name\",Last Name,Email,User Login\n",
+	"\xFF\xFEF\x00", "\xFE\xFF\x00F",
+	hdrLine + "\"\x93Jeff\x94\",C,j,j\n",
+	hdrLine + "A\xc3,B\xc3\xa9,\xed\xa0\x80,\xf4\x90\x80\x80\n",
+	hdrLine + "\"a\"\"\",\"\"\"\",\"\",\"\"\"\"\"\"\n",
+	hdrLine + "\"\n\"\n",
+	hdrLine + "\"abc\n\ndef\"\n",
+	hdrLine + "x,\"abc\n",
+	hdrLine + strings.Repeat("A,B,c@d.e,f\n", 50) + "\"unclosed,b,c,d\n" + strings.Repeat("A,B,c@d.e,f\n", 3),
+	hdrLine + `a,b,"c""` + "\n",
+	hdrLine + `a,"",""` + "\n",
+	hdrLine + "a,b,c,\"" + strings.Repeat("long ", 40) + "\"\n" + strings.Repeat("z", 300) + ",b,c,d\n",
+}
+
+const hdrLine = "First Name,Last Name,Email,User Login\n"
+
+// checkPlainLine: when plainLine vouches for a line (one that holds no line
+// break but perhaps a final one), encoding/csv reads it as one record
+// without error.
+func checkPlainLine(t *testing.T, line []byte) {
+	t.Helper()
+	if i := bytes.IndexByte(line, '\n'); (i >= 0 && i < len(line)-1) || !plainLine(line) {
+		return
+	}
+	r := csv.NewReader(bytes.NewReader(line))
+	r.TrimLeadingSpace, r.FieldsPerRecord = true, -1
+	_, err := r.Read()
+	if err == io.EOF {
+		return // a line encoding/csv skips ("", "\n", "\r"): no record, no error
+	}
+	if err != nil {
+		t.Fatalf("plainLine(%q) = true, but encoding/csv: %v", line, err)
+	}
+	if _, err := r.Read(); err != io.EOF {
+		t.Fatalf("plainLine(%q) = true, but encoding/csv reads more than one record (%v)", line, err)
+	}
+}
+
+func TestPlainLine(t *testing.T) {
+	// The shapes of real files must take the cheap path, or it is dead code.
+	for _, line := range []string{
+		"First 1,\"Last, Name\",jdoe.1@example.com,jdoe\n", "A,B,c@d.e,f\n", "A,B,c@d.e,f",
+		`"A","B, C","c@d.e","f"` + "\n", `"John ""Jack""",Doe,j@example.com,j` + "\n", `John, "Doe, Jr.",j,j` + "\n", "\n", "",
+	} {
+		if !plainLine([]byte(line)) {
+			t.Errorf("plainLine(%q) = false", line)
+		}
+		checkPlainLine(t, []byte(line))
+	}
+	// Lines it must leave to the parser.
+	for _, line := range []string{
+		`A"x,B` + "\n", `"A"x,B` + "\n", `"A" ,B` + "\n", `A,"B` + "\n", `"A"` + "\r\n", "\u00a0\"A\",B\n", `x"`, `"a""` + "\n",
+	} {
+		if plainLine([]byte(line)) {
+			t.Errorf("plainLine(%q) = true", line)
+		}
+	}
+}
+
+func TestParserMatchesEncodingCSV(t *testing.T) {
+	inputs := append([]string(nil), trickyInputs...)
+	for _, pattern := range []string{"../../fixtures/csv/epm-v1/*.csv", "testdata/*.csv"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inputs = append(inputs, string(data))
+		}
+	}
+	for i, in := range inputs {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			compareDecoders(t, []byte(in), 0)
+			compareDecoders(t, []byte(in), 16) // every line longer than the buffer
+			compareValidate(t, []byte(in))
+		})
+	}
+}
+
+// FuzzDecoderEquivalence: on any input the Decoder yields what the
+// encoding/csv-based reference yields, with the normal buffer and with one
+// so small that lines are read in pieces, and Validate agrees with a Reader
+// reading every row.
+func FuzzDecoderEquivalence(f *testing.F) {
+	for _, s := range trickyInputs {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		compareDecoders(t, data, 0)
+		compareDecoders(t, data, 16)
+		compareValidate(t, data)
+		checkPlainLine(t, data)
+	})
+}
