@@ -233,7 +233,7 @@ else
 	serve par-mock "$PAR_PORT" "$tmp/conformance" mock --addr 127.0.0.1:"$PAR_PORT" --latency 200ms --log-format json
 	for procs in 1 4; do
 		set -- run --config fixtures/targets/mock.yaml --target http://127.0.0.1:$PAR_PORT \
-			--allow-mutations --procs "$procs" --report-dir "$tmp/reports-$procs"
+			--allow-mutations --rate 0 --procs "$procs" --report-dir "$tmp/reports-$procs"
 		if [ -n "${BENCH_PARALLEL_FILTER:-}" ]; then set -- "$@" --label-filter "$BENCH_PARALLEL_FILTER"; fi
 		# The whole suite is about 1,100 exchanges: at 200 ms each, a single
 		# process needs 4 minutes or more. Each run is capped so that make
@@ -256,6 +256,12 @@ else
 	done
 	stop_bg
 	awk -v one="$(cat "$tmp/par-1.s")" -v four="$(cat "$tmp/par-4.s")" 'BEGIN {s = (four > 0 ? one / four : 0); printf "   speedup %.2fx; ceiling 4x (four processes, latency-bound): ratio %.3f\n", s, s / 4}'
+	# Same outcomes, scenario for scenario: the drift between the two runs.
+	if "$tmp/conformance" report diff "$tmp/reports-1/report.json" "$tmp/reports-4/report.json" >"$tmp/par-diff.txt" 2>&1; then
+		echo "   outcomes: $(head -1 "$tmp/par-diff.txt")"
+	else
+		echo "   outcomes differ between 1 and 4 processes:"; sed 's/^/     /' "$tmp/par-diff.txt" | head -20
+	fi
 fi
 echo
 fi

@@ -284,7 +284,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 			return ex
 		}
 		elapsed := time.Since(start)
-		if elapsed-lastSaid >= progressEvery {
+		if elapsed >= progressFirst && (lastSaid == 0 || elapsed-lastSaid >= progressEvery) {
 			lastSaid = elapsed
 			r.Env.Console.Progress("%s job %s in progress, %s", r.S.ID, job, elapsed.Round(time.Second))
 		}
@@ -304,7 +304,10 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 
 // progressEvery is how often a person watching the console hears that a
 // job is still running.
-const progressEvery = 5 * time.Second
+const (
+	progressFirst = 500 * time.Millisecond
+	progressEvery = 5 * time.Second
+)
 
 // linkPath turns a link's href into a path relative to the target: the
 // link is followed as the target gave it, but always sent to the configured

@@ -33,7 +33,8 @@ func TestEPM1NeverFinishingJobFailsAtThePollLimit(t *testing.T) {
 	}
 	for _, want := range []string{
 		"EPM1-FLOW-001",
-		"in progress (status -1)", // a progress line while waiting
+		"job 100", // a live line while waiting: "job 1001 in progress, 1s"
+		"in progress, ",
 		"still in progress after", // the failure says why
 		"last status -1",          // and what it saw last
 		"--poll-limit 1s",         // and which bound to change

@@ -42,7 +42,7 @@ func cliRun(t *testing.T, limit time.Duration, env []string, args ...string) run
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd := exec.CommandContext(ctx, command, args...)
 	cmd.Env = append(cleanEnv(), append(env, subprocessEnv+"=1")...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -266,7 +266,7 @@ func TestAnInterruptedRunLeavesTheTargetAsItWas(t *testing.T) {
 	srv, _ := startMock(t, mock.Options{}, nil)
 	before := oigState(t, srv.URL)
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "run", "--config", mockConfig, "--target", srv.URL, "--allow-mutations", "--rate", "0",
+	cmd := exec.Command(command, "run", "--config", mockConfig, "--target", srv.URL, "--allow-mutations", "--rate", "0",
 		"--label-filter", "api:essbase || api:oig", "--report-dir", dir)
 	cmd.Env = append(cleanEnv(), subprocessEnv+"=1")
 	pipe, _ := cmd.StdoutPipe()
