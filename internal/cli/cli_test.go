@@ -21,6 +21,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/cli"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
 
@@ -65,6 +66,8 @@ type result struct {
 	stderr  string
 	summary runner.Summary
 	junit   junitSuites
+	report  *report.Run
+	elapsed time.Duration
 }
 
 // conformance runs the command in a child process with a hard deadline, so
@@ -81,17 +84,24 @@ func conformance(t *testing.T, env []string, args ...string) result {
 // runConformance is conformance without a *testing.T, for runs started from
 // goroutines (see fanOut).
 func runConformance(env []string, args ...string) (result, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	return runWithin(4*time.Minute, env, args...)
+}
+
+// runWithin runs the command as a child process within limit and reads
+// the summary and JUnit it wrote, if any.
+func runWithin(limit time.Duration, env []string, args ...string) (result, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, command, args...)
 	cmd.Env = append(cleanEnv(), append(env, subprocessEnv+"=1")...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		return result{}, fmt.Errorf("conformance %v did not finish within its deadline\nstdout:\n%s", args, out.String())
+		return result{}, fmt.Errorf("conformance %v did not end within %s\nstdout:\n%s", args, limit, tail(out.String(), 40))
 	}
-	r := result{code: cmd.ProcessState.ExitCode(), stdout: out.String(), stderr: errb.String()}
+	r := result{code: cmd.ProcessState.ExitCode(), stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start)}
 	if err != nil && r.code < 0 {
 		return result{}, fmt.Errorf("conformance %v: %v", args, err)
 	}
@@ -102,6 +112,9 @@ func runConformance(env []string, args ...string) (result, error) {
 			}
 			if b, err := os.ReadFile(filepath.Join(args[i+1], "junit.xml")); err == nil {
 				_ = xml.Unmarshal(b, &r.junit)
+			}
+			if rr, err := report.LoadJSON(filepath.Join(args[i+1], "report.json")); err == nil {
+				r.report = rr
 			}
 		}
 	}

@@ -6,7 +6,6 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,36 +27,12 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/report"
 )
 
-// run is one `conformance` child process.
-type run struct {
-	code           int
-	stdout, stderr string
-	report         *report.Run
-	elapsed        time.Duration
-}
-
-// cliRun runs the command as a child process within limit and reads the
-// report.json it wrote, if any.
-func cliRun(t *testing.T, limit time.Duration, env []string, args ...string) run {
+// cliRun runs the command as a child process within limit.
+func cliRun(t *testing.T, limit time.Duration, env []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, command, args...)
-	cmd.Env = append(cleanEnv(), append(env, subprocessEnv+"=1")...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	_ = cmd.Run()
-	r := run{code: cmd.ProcessState.ExitCode(), stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start)}
-	if ctx.Err() != nil {
-		t.Fatalf("conformance %v did not end within %s\nstdout:\n%s", args, limit, tail(r.stdout, 40))
-	}
-	for i, a := range args {
-		if a == "--report-dir" && i+1 < len(args) {
-			if rr, err := report.LoadJSON(filepath.Join(args[i+1], "report.json")); err == nil {
-				r.report = rr
-			}
-		}
+	r, err := runWithin(limit, env, args...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return r
 }
