@@ -35,4 +35,4 @@ bench:
 	GO=$(GO) sh bench/run.sh
 
 clean:
-	rm -rf bin reports/*.xml reports/*.json reports/*.yaml
+	rm -rf bin reports/*.xml reports/*.json reports/*.yaml reports/*.html reports/*.md
