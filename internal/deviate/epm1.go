@@ -9,11 +9,6 @@ import (
 
 // EPM Cloud Update Users v1 (epm-update-users-v1.txt): the CSV upload, the
 // asynchronous job, its status resource.
-const (
-	epm1Submit   = "/interop/rest/security/v1/users"
-	epm1JobsPart = "/interop/rest/security/v1/jobs/"
-	epm1Snapshot = "/interop/rest/11.1.2.3.600/applicationsnapshots/"
-)
 
 // onEPM1Jobs limits a response change to GETs of a v1 job's status.
 func onEPM1Jobs(f func(r *http.Response, body []byte) []byte) func(*http.Response, []byte) []byte {

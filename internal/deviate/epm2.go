@@ -2,8 +2,6 @@ package deviate
 
 import "net/http"
 
-const epm2Path = "/interop/rest/security/v2/users/update"
-
 // epm2Success is a plausible "all updated" v2 answer, used by deviations
 // that accept what should have been refused.
 func epm2Success(r *http.Response) map[string]any {

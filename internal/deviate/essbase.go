@@ -11,7 +11,6 @@ import (
 )
 
 // essbaseUsers is the Essbase users resource; a user is essbaseUsers + "/" + id.
-const essbaseUsers = "/essbase/rest/v1/users"
 
 // essbaseMarker tells a response change which requests a request change
 // touched (the proxy sees the changed request in the response).

@@ -13,8 +13,6 @@ import (
 // Deviations of Oracle Identity Governance bulk Update Users
 // (oig-update-users.txt; decisions in fixtures/quirks/oig.yaml).
 
-const oigUsersPath = "/iam/governance/selfservice/api/v1/users"
-
 // oigKnownFields are the spec's x-known-fields (specs/oig-users.yaml).
 var oigKnownFields = map[string]bool{"usr_key": true, "User Login": true, "First Name": true, "Middle Name": true,
 	"Last Name": true, "Display Name": true, "Email": true, "Organization Name": true, "Title": true, "Role": true,
