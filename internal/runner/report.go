@@ -38,7 +38,6 @@ func buildReport(cfg config.Config, opts Options, env *suites.Env, runID string,
 		if p.Client != nil {
 			if s := p.Client.Breaker(); s != "" {
 				rp.Breaker = fmt.Sprintf("%s; %d scenarios not run", s, notRun[name])
-				run.Notes = append(run.Notes, rp.Breaker)
 			}
 		}
 		run.Products = append(run.Products, rp)
@@ -70,8 +69,11 @@ func PrintSummary(w io.Writer, run *report.Run, dir string) {
 		fmt.Fprintf(w, "  interrupted by %s: the scenarios not reached are reported as not run\n", run.Interrupted)
 	}
 	for _, p := range run.Products {
-		if !p.Covered {
+		switch {
+		case !p.Covered:
 			fmt.Fprintf(w, "  %-8s not covered\n", p.Name)
+		case p.Breaker != "":
+			fmt.Fprintf(w, "  %-8s stopped: %s\n", p.Name, p.Breaker)
 		}
 	}
 	apis := make([]string, 0, len(run.Counts.ByAPI))
