@@ -318,9 +318,6 @@ func (s *Scenario) HasLabel(l string) bool {
 	return false
 }
 
-// Mutates reports whether the row changes data on the target.
-func (s *Scenario) Mutates() bool { return s.HasLabel("mutates") }
-
 // Name is the spec text: the ID first, so it begins the JUnit test name.
 func (s *Scenario) Name() string { return s.ID + " " + s.Title }
 

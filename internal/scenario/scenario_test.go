@@ -35,7 +35,7 @@ func TestParseKeepsLinesAndDefaults(t *testing.T) {
 	if tb.Scenarios[1].Request.Operation != "updateUsersV2" || !tb.Scenarios[1].Expect.Status.Has(403) {
 		t.Fatalf("defaults not applied: %+v", tb.Scenarios[1])
 	}
-	if !tb.Scenarios[0].Mutates() || !tb.Scenarios[1].HasLabel("needs:non-admin-account") || !tb.Scenarios[1].HasLabel("api:epm-v2") {
+	if !tb.Scenarios[0].HasLabel("mutates") || !tb.Scenarios[1].HasLabel("needs:non-admin-account") || !tb.Scenarios[1].HasLabel("api:epm-v2") {
 		t.Fatalf("labels: %v / %v", tb.Scenarios[0].AllLabels(), tb.Scenarios[1].AllLabels())
 	}
 	if tb.Scenarios[0].Name() != "EPM2-PAYLOAD-001 one" {
