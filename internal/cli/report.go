@@ -15,7 +15,6 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/quirks"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
-	"github.com/oracle-users-conformance/conformance/specs"
 )
 
 const reportUsage = `Usage:
@@ -193,7 +192,7 @@ func coverageCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func computeCoverage(fixtureFS fs.FS, seed int64) (*coverage.Coverage, error) {
-	cat, err := contract.Load(specs.FS)
+	cat, err := contract.Builtin()
 	if err != nil {
 		return nil, err
 	}

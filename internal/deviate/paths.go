@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/contract"
-	"github.com/oracle-users-conformance/conformance/specs"
 )
 
 // The paths the deviations act on come from the spec catalog by
@@ -23,7 +22,7 @@ var (
 )
 
 func mustCatalog() *contract.Catalog {
-	c, err := contract.Load(specs.FS)
+	c, err := contract.Builtin()
 	if err != nil {
 		panic(fmt.Sprintf("deviate: the specs do not load: %v", err))
 	}

@@ -40,7 +40,6 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 	"github.com/oracle-users-conformance/conformance/internal/shard"
-	"github.com/oracle-users-conformance/conformance/specs"
 	"github.com/oracle-users-conformance/conformance/suites"
 )
 
@@ -83,7 +82,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	if err != nil {
 		return nil, ConfigError{err}
 	}
-	catalog, err := contract.Load(specs.FS)
+	catalog, err := contract.Builtin()
 	if err != nil {
 		return nil, ConfigError{err}
 	}
