@@ -194,7 +194,8 @@ func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
 // expectation.
 func (r *Run) record(ex *exchange.Exchange, _ *scenario.Expect) {
 	i := r.rec.Exchange(ex)
-	AddReportEntry("exchange", ex.Transcript(), ReportEntryVisibilityFailureOrVerbose)
+	// Ginkgo's timeline (--verbose) shows the same transcript as the reports.
+	AddReportEntry("exchange", report.Transcript(r.rec.At(i), report.BodyLimit), ReportEntryVisibilityFailureOrVerbose)
 	ex.Index = i
 	if ex.Err != nil || ex.Role == "request" || ex.Role == "then" || ex.Role == "" {
 		return

@@ -124,6 +124,13 @@ func (r *Record) Answered() bool {
 	return false
 }
 
+// At is the i-th exchange of the evidence.
+func (r *Record) At(i int) report.Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.s.Exchanges[i]
+}
+
 // Violations records broken rules of one exchange.
 func (r *Record) Violations(i int, ps []judge.Problem) {
 	r.mu.Lock()
@@ -222,13 +229,13 @@ func reasonOf(id, msg string) string {
 }
 
 // clip keeps the evidence readable when a scenario sends thousands of
-// users: the first 16 KiB, and how much was left out.
+// users: the first report.BodyLimit bytes, and how much was left out.
 func clip(s string) string {
-	const max = 16 << 10
-	if len(s) <= max {
+	kept, left := report.Clip(s, report.BodyLimit)
+	if left == 0 {
 		return s
 	}
-	return s[:max] + fmt.Sprintf("\n… (%d more bytes not kept)", len(s)-max)
+	return kept + fmt.Sprintf("\n… (%d more bytes not kept)", left)
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }

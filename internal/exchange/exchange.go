@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -146,60 +145,6 @@ func (e *Exchange) Sent() bool {
 	var r *Refused
 	var b *BreakerOpen
 	return !errors.As(e.Err, &r) && !errors.As(e.Err, &b)
-}
-
-// Transcript renders the exchange for a report: request, response, timing and
-// violations, all already redacted.
-func (e *Exchange) Transcript() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s", e.Request.Method, e.Request.URL)
-	if e.Operation != "" {
-		fmt.Fprintf(&b, "   (operation %s)", e.Operation)
-	}
-	b.WriteString("\n")
-	writeHeader(&b, e.Request.Header)
-	if e.Request.Body != "" {
-		b.WriteString("\n" + clip(e.Request.Body) + "\n")
-	}
-	b.WriteString("\n")
-	if e.Err != nil {
-		fmt.Fprintf(&b, "no response: %v\n", e.Err)
-	} else {
-		fmt.Fprintf(&b, "HTTP %d  (%s)\n", e.Response.Status, e.Duration.Round(time.Millisecond))
-		writeHeader(&b, e.Response.Header)
-		if e.Response.Body != "" {
-			b.WriteString("\n" + clip(e.Response.Body) + "\n")
-		}
-	}
-	for _, v := range e.RequestViolations {
-		fmt.Fprintf(&b, "request breaks the spec: %s\n", v)
-	}
-	for _, v := range e.ResponseViolations {
-		fmt.Fprintf(&b, "response breaks the spec: %s\n", v)
-	}
-	return b.String()
-}
-
-func writeHeader(b *strings.Builder, h http.Header) {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s: %s\n", k, v)
-		}
-	}
-}
-
-// clip keeps reports readable when a scenario sends thousands of users.
-func clip(s string) string {
-	const max = 16 << 10
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + fmt.Sprintf("\n… (%d more bytes)", len(s)-max)
 }
 
 // Options configure a client.
