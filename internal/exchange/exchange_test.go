@@ -1,9 +1,9 @@
 package exchange_test
 
 import (
-	"fmt"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
