@@ -8,10 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
@@ -316,6 +314,3 @@ func inconclusiveReason(err error) (report.Outcome, string) {
 	}
 	return report.Inconclusive, err.Error()
 }
-
-var _ = time.Second
-var _ = sort.Strings

@@ -22,7 +22,6 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/ledger"
-	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
@@ -256,7 +255,7 @@ func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, 
 	return r
 }
 
-// report.Scenario kinds come from the kind: label.
+// kindOf is a scenario's kind, from its kind: label.
 func kindOf(sc *scenario.Scenario) string {
 	for _, l := range sc.AllLabels() {
 		if k, ok := strings.CutPrefix(l, "kind:"); ok {
@@ -265,5 +264,3 @@ func kindOf(sc *scenario.Scenario) string {
 	}
 	return ""
 }
-
-var _ = report.Version

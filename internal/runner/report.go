@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -80,7 +81,7 @@ func PrintSummary(w io.Writer, run *report.Run, dir string) {
 	for a := range run.Counts.ByAPI {
 		apis = append(apis, a)
 	}
-	sortStrings(apis)
+	sort.Strings(apis)
 	for _, a := range apis {
 		c := run.Counts.ByAPI[a]
 		var parts []string
@@ -145,14 +146,6 @@ func oneLine(s string, max int) string {
 		s = s[:max] + "…"
 	}
 	return s
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // Summary is summary.json: the verdict and counts in a shape small enough
