@@ -6,7 +6,6 @@ package mock
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -122,9 +121,9 @@ func New(opts Options) (*Server, error) {
 	s.essbaseSS = essbase.New(s.dir, opts.Seed.Essbase, ssOpts, opts.Logger)
 	ssMux := http.NewServeMux()
 	s.essbaseSS.Register(ssMux)
-	ssMux.HandleFunc("/", notFound)
+	ssMux.HandleFunc(catchAll, unserved(ssMux))
 	s.mux.Handle(SharedServicesPrefix+"/", http.StripPrefix(SharedServicesPrefix, ssMux))
-	s.mux.HandleFunc("/", notFound)
+	s.mux.HandleFunc(catchAll, unserved(s.mux))
 	return s, nil
 }
 
@@ -225,12 +224,6 @@ func (s *Server) delay(r *http.Request) bool {
 func (s *Server) Serve(l net.Listener) error {
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	return srv.Serve(l)
-}
-
-func notFound(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusNotFound)
-	_ = json.NewEncoder(w).Encode(map[string]any{"status": 1, "details": "No resource at " + r.URL.Path})
 }
 
 type statusRecorder struct {

@@ -92,7 +92,7 @@ func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
 	}
 	// A body without Content-Type is read as the form: Oracle's Java
 	// helper sends the PUT so, since Java names the form type on POST only
-	// (Q-EPM1-026).
+	// (Q-EPM1-035).
 	if r.Header.Get("Content-Type") == "" {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -226,7 +226,7 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.authenticate(w, r); !ok {
 		return
 	}
-	// The name may hold folders (Q-EPM1-024), and extDirPath names one
+	// The name may hold folders (Q-EPM1-033), and extDirPath names one
 	// more ("Upload": ?extDirPath=inbox for Data Management uploads).
 	name := inFolder(r.URL.Query().Get("extDirPath"), r.PathValue("name"))
 	if _, err := fileKey(name); err != nil {
@@ -306,7 +306,7 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errInvalidName):
 		answer(http.StatusBadRequest, statusFailure, "Failed to delete the file. "+capitalise(err.Error())+".")
 	case errors.Is(err, errFileNotFound):
-		// HTTP 200 with status 1, not 404 (Q-EPM1-025): Oracle's helpers
+		// HTTP 200 with status 1, not 404 (Q-EPM1-034): Oracle's helpers
 		// print details when status is not 0 on a 200 and treat any other
 		// HTTP status as a transport failure.
 		answer(http.StatusOK, statusFailure, "Failed to delete the file. File "+name+" not found.")

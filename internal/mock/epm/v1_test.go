@@ -397,7 +397,7 @@ func TestUploadAndDelete(t *testing.T) {
 		t.Errorf("second upload: %d %s", r.status, r.body)
 	}
 	// Names as they travel (escaped); each decodes to something that leads
-	// out of its folder or names none (Q-EPM1-024). A literal /../ never
+	// out of its folder or names none (Q-EPM1-033). A literal /../ never
 	// reaches the handler: the mux cleans the path first.
 	for _, name := range []string{"%2E%2E", "a%5C%5Cb.csv", "%5Ca.csv", "a%2F", "..%2Fx", "%2E%2E%5Cx", "a%5C..%5Cb", "a%00b"} {
 		path := "/interop/rest/11.1.2.3.600/applicationsnapshots/" + name + "/contents"
@@ -438,7 +438,7 @@ func TestUploadAndDelete(t *testing.T) {
 	if l := r.json["links"].([]any)[0].(map[string]any); l["action"] != "DELETE" || l["rel"] != "self" || l["data"] != nil {
 		t.Errorf("delete link: %v", l)
 	}
-	// A missing file: HTTP 200, status 1, details (Q-EPM1-025).
+	// A missing file: HTTP 200, status 1, details (Q-EPM1-034).
 	if r := del("a.csv"); r.status != 200 || r.json["status"] != float64(1) || !strings.Contains(details(r), "not found") {
 		t.Errorf("second delete: %d %s", r.status, r.body)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // How an upload says which chunk it is. Two forms are in use, and the mock
-// takes both (Q-EPM1-022, Q-EPM1-023):
+// takes both (Q-EPM1-031, Q-EPM1-032):
 //   - q={"isLast":true,"chunkSize":N,"isFirst":true}, a JSON object in one
 //     query parameter, which older clients send; Oracle's own upload sample
 //     (PbcsRestSamples) and jasonwjones/pbj-pbcs-client send it with the

@@ -8,7 +8,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
 )
 
-// What real clients send (Q-EPM1-022 to Q-EPM1-026); fixtures/clients holds
+// What real clients send (Q-EPM1-031 to Q-EPM1-035); fixtures/clients holds
 // the same shapes with their sources, run against the whole mock.
 
 func TestUploadQWithUnquotedKeys(t *testing.T) {

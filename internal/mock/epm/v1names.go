@@ -14,7 +14,7 @@ import (
 // Cloud, https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/delete_files.html);
 // public clients turn "/" into "\" (mhorvath9/EPM_FileUtility,
 // src/EPMREST.java). So a name is a path of segments separated by "\" or
-// "/", and every spelling of one path is one file (Q-EPM1-024).
+// "/", and every spelling of one path is one file (Q-EPM1-033).
 
 // maxSegment bounds one segment, as file systems bound a file name.
 const maxSegment = 255
