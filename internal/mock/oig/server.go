@@ -43,6 +43,9 @@ type Server struct {
 	dir   *auth.Directory
 	opts  Options
 	log   *slog.Logger
+
+	approval  Approval // from the seed (approval.go)
+	approvals approvals
 }
 
 // Routes, as on the page and in the self links of its example answer.
@@ -67,7 +70,7 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 	if err != nil {
 		log.Error("oig seed", "error", err)
 	}
-	return &Server{Users: st, dir: dir, opts: opts, log: log}
+	return &Server{Users: st, dir: dir, opts: opts, log: log, approval: seed.Approval}
 }
 
 // Register mounts the routes. They take every method so that a wrong one
@@ -103,6 +106,7 @@ type userResult struct {
 	Status    string       `json:"status"`
 	Fields    []fieldValue `json:"fields,omitempty"`
 	Reason    string       `json:"reason,omitempty"`
+	Request   *requestRef  `json:"request,omitempty"` // a change awaiting approval (approval.go)
 }
 
 type link struct {
@@ -232,7 +236,12 @@ func (s *Server) updateOne(r *http.Request, raw json.RawMessage) userResult {
 	if bad != nil {
 		return failWith(bad)
 	}
-	if bad := s.Users.Update(id, changes); bad != nil {
+	if s.approval.applies(id) {
+		if bad := s.Users.Check(id, changes); bad != nil {
+			return failWith(bad)
+		}
+		res.Request = s.raise(r, id, changes)
+	} else if bad := s.Users.Update(id, changes); bad != nil {
 		return failWith(bad)
 	}
 	res.Status = s.success()

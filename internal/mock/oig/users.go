@@ -17,6 +17,9 @@ type Seed struct {
 	// DefaultOrganization, which every OIG installation has.
 	Organizations []string   `yaml:"organizations"`
 	Users         []SeedUser `yaml:"users"`
+	// Approval routes modifies through approval (approval.go); absent,
+	// every modify applies at once.
+	Approval Approval `yaml:"approval"`
 }
 
 // SeedUser is one user of the seed. Key is the usr_key: a string of digits,
@@ -276,20 +279,44 @@ func (st *Store) Update(key string, changes []change) *failure {
 	if !ok {
 		return unknownUser("")
 	}
+	next, bad := st.resolve(changes)
+	if bad != nil {
+		return bad
+	}
+	for k, v := range next {
+		u[k] = v
+	}
+	return nil
+}
+
+// Check reports what Update would refuse, changing nothing: a change that
+// awaits approval is checked when it is requested (Q-OIG-032).
+func (st *Store) Check(key string, changes []change) *failure {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	if _, ok := st.users[key]; !ok {
+		return unknownUser("")
+	}
+	_, bad := st.resolve(changes)
+	return bad
+}
+
+// resolve checks the changes and returns the new values, canonical.
+func (st *Store) resolve(changes []change) (map[string]string, *failure) {
 	if len(changes) == 0 {
-		return fail(codeNoFields, "No fields to update", "")
+		return nil, fail(codeNoFields, "No fields to update", "")
 	}
 	next := make(map[string]string, len(changes))
 	for _, c := range changes {
 		f, known := lookupField(c.Name)
 		switch {
 		case !known:
-			return fail(codeUnknownField, "Unknown field", c.Name)
+			return nil, fail(codeUnknownField, "Unknown field", c.Name)
 		case !f.modifiable:
-			return fail(codeReadOnly, "The field cannot be modified", c.Name)
+			return nil, fail(codeReadOnly, "The field cannot be modified", c.Name)
 		}
 		if _, twice := next[c.Name]; twice {
-			return fail(codeDuplicateField, "The field is given more than once", c.Name)
+			return nil, fail(codeDuplicateField, "The field is given more than once", c.Name)
 		}
 		v := ""
 		if c.Value != nil {
@@ -298,12 +325,9 @@ func (st *Store) Update(key string, changes []change) *failure {
 		canonical, bad := f.check(v, st.orgs)
 		if bad != nil {
 			bad.param = strings.TrimSuffix(c.Name+" "+bad.param, " ")
-			return bad
+			return nil, bad
 		}
 		next[c.Name] = canonical
 	}
-	for k, v := range next {
-		u[k] = v
-	}
-	return nil
+	return next, nil
 }
