@@ -3,6 +3,7 @@ package essbase
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -139,15 +140,22 @@ func (in Input) NewUser() (User, error) {
 	if err := ValidID(u.ID); err != nil {
 		return User{}, err
 	}
-	if err := in.apply(&u); err != nil {
+	if err := in.apply(&u, nil); err != nil {
 		return User{}, err
 	}
 	return u, nil
 }
 
-// apply copies the present fields onto u after checking them.
-func (in Input) apply(u *User) error {
-	if in.Name != nil {
+// apply copies the present fields onto u after checking them. held reports
+// a value the tenant already holds (nil: none): the input rules are for
+// what a request creates, so a user's own name, or a group some user is
+// already in (created elsewhere: Shared Services, an identity provider, an
+// import), passes unchecked, and writing a user back as it was read works.
+func (in Input) apply(u *User, held func(field, value string) bool) error {
+	if held == nil {
+		held = func(string, string) bool { return false }
+	}
+	if in.Name != nil && !held("name", *in.Name) {
 		if err := ValidName(*in.Name); err != nil {
 			return err
 		}
@@ -175,6 +183,10 @@ func (in Input) apply(u *User) error {
 	if in.Groups != nil {
 		groups := make([]string, 0, len(*in.Groups))
 		for _, g := range *in.Groups {
+			if held("group", g) {
+				groups = append(groups, g)
+				continue
+			}
 			if err := ValidGroup(g); err != nil {
 				return err
 			}
@@ -252,8 +264,20 @@ func (s *Store) Update(id string, in Input) (User, error) {
 	if !ok {
 		return User{}, fmt.Errorf("%w: no user with ID %q", ErrUnknownUser, id)
 	}
+	current := u
 	u = clone(u)
-	if err := in.apply(&u); err != nil {
+	held := func(field, value string) bool {
+		if field == "name" {
+			return value == current.Name
+		}
+		for _, other := range s.users {
+			if slices.ContainsFunc(other.Groups, func(g string) bool { return strings.EqualFold(g, value) }) {
+				return true
+			}
+		}
+		return false
+	}
+	if err := in.apply(&u, held); err != nil {
 		return User{}, err
 	}
 	s.users[key] = u

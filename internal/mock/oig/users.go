@@ -188,12 +188,26 @@ func (s Seed) Validate() error {
 var digits = regexp.MustCompile(`^[0-9]+$`)
 
 func (u SeedUser) validate(orgs []string) error {
+	if err := u.identity(); err != nil {
+		return err
+	}
+	return u.values(orgs)
+}
+
+// identity checks what makes a user addressable: a usr_key of digits and a
+// login.
+func (u SeedUser) identity() error {
 	if !digits.MatchString(u.Key) {
 		return errors.New("usr_key must be a string of digits")
 	}
 	if strings.TrimSpace(u.Login) == "" {
 		return errors.New("login is empty")
 	}
+	return nil
+}
+
+// values checks each value against the rule a modify would apply to it.
+func (u SeedUser) values(orgs []string) error {
 	values := u.fields()
 	for _, f := range catalog { // in catalog order, so the error reported is stable
 		if f.check == nil {
@@ -240,13 +254,17 @@ func (u SeedUser) fields() map[string]string {
 	}
 }
 
-// NewStore loads the valid users of a seed and returns the problems of the
-// others; a mock with one bad seed row still serves the rest.
+// NewStore loads the users of a seed that can be addressed and returns the
+// problems of the others; a mock with one bad seed row still serves the
+// rest. A value a modify would refuse is kept: a tenant holds users created
+// elsewhere (an import, another tool, an older release), and reading them
+// must work (fixtures/mock/elsewhere-seed.yaml). Seed.Validate still
+// reports such values, for seeds meant to hold only what the API accepts.
 func NewStore(seed Seed) (*Store, error) {
 	st := &Store{users: map[string]map[string]string{}, orgs: seed.organizations()}
 	var errs []error
 	for i, u := range seed.Users {
-		if err := u.validate(st.orgs); err != nil {
+		if err := u.identity(); err != nil {
 			errs = append(errs, fmt.Errorf("oig seed user %d (usr_key %q) skipped: %w", i+1, u.Key, err))
 			continue
 		}
@@ -279,7 +297,7 @@ func (st *Store) Update(key string, changes []change) *failure {
 	if !ok {
 		return unknownUser("")
 	}
-	next, bad := st.resolve(changes)
+	next, bad := st.resolve(changes, u)
 	if bad != nil {
 		return bad
 	}
@@ -294,15 +312,19 @@ func (st *Store) Update(key string, changes []change) *failure {
 func (st *Store) Check(key string, changes []change) *failure {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	if _, ok := st.users[key]; !ok {
+	u, ok := st.users[key]
+	if !ok {
 		return unknownUser("")
 	}
-	_, bad := st.resolve(changes)
+	_, bad := st.resolve(changes, u)
 	return bad
 }
 
-// resolve checks the changes and returns the new values, canonical.
-func (st *Store) resolve(changes []change) (map[string]string, *failure) {
+// resolve checks the changes and returns the new values, canonical. A value
+// the user already holds passes unchecked: the rules are for what a request
+// sets, and a user created elsewhere may hold what they refuse, so writing
+// a user back as it was read always works (fixtures/mock/elsewhere-seed.yaml).
+func (st *Store) resolve(changes []change, current map[string]string) (map[string]string, *failure) {
 	if len(changes) == 0 {
 		return nil, fail(codeNoFields, "No fields to update", "")
 	}
@@ -321,6 +343,10 @@ func (st *Store) resolve(changes []change) (map[string]string, *failure) {
 		v := ""
 		if c.Value != nil {
 			v = *c.Value
+		}
+		if held, ok := current[c.Name]; ok && held == v {
+			next[c.Name] = v
+			continue
 		}
 		canonical, bad := f.check(v, st.orgs)
 		if bad != nil {
