@@ -58,6 +58,20 @@ func TestElsewhereSeedIsServed(t *testing.T) {
 		t.Errorf("oig new bad role: %s", a.raw)
 	}
 
+	// Changed, then written back as it was before (the suite's undo).
+	kwong := admin.do(http.MethodGet, "/essbase/rest/v1/users/kwong", "", nil)
+	admin.do(http.MethodPut, "/essbase/rest/v1/users/kwong", "application/json", []byte(`{"name":"Kim Wong","groups":["Sales"]}`))
+	back, _ := json.Marshal(map[string]any{"name": kwong.json["name"], "groups": kwong.json["groups"]})
+	if w := admin.do(http.MethodPut, "/essbase/rest/v1/users/kwong", "application/json", back); w.status != 200 {
+		t.Errorf("essbase kwong restored: %d %s", w.status, w.raw)
+	}
+	before := admin.oigFields("24")
+	admin.oigUpdate("24", map[string]string{"Email": "dana@example.com", "Role": "Contractor", "Title": "Short"})
+	a := admin.oigUpdate("24", map[string]string{"Email": before["Email"], "Role": before["Role"], "Title": before["Title"]})
+	if e, _ := a.json["users"].([]any); len(e) != 1 || e[0].(map[string]any)["status"] != "SUCCESS" {
+		t.Errorf("oig 24 restored: %s", a.raw)
+	}
+
 	v := tg.Vars
 	if a := admin.epmV2(v["epm_user_1"], "John", "O'Doe, Jr.", "john@example.com"); a.json["status"] != 0.0 {
 		t.Errorf("epm v2 on %s: %s", v["epm_user_1"], a.raw)

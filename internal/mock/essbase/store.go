@@ -148,9 +148,10 @@ func (in Input) NewUser() (User, error) {
 
 // apply copies the present fields onto u after checking them. held reports
 // a value the tenant already holds (nil: none): the input rules are for
-// what a request creates, so a user's own name, or a group some user is
-// already in (created elsewhere: Shared Services, an identity provider, an
-// import), passes unchecked, and writing a user back as it was read works.
+// what a request creates, so a user's own name, a name or group a seed user
+// held, or a group some user is in (created elsewhere: Shared Services, an
+// identity provider, an import) passes unchecked, and writing a user back
+// as it was read works.
 func (in Input) apply(u *User, held func(field, value string) bool) error {
 	if held == nil {
 		held = func(string, string) bool { return false }
@@ -202,13 +203,20 @@ func (in Input) apply(u *User, held func(field, value string) bool) error {
 type Store struct {
 	mu    sync.RWMutex
 	users map[string]User
+	// seeded holds the names and groups seed users held: the tenant's own
+	// data, which an update may set again whatever the rules say.
+	seeded map[string]bool // "name:"+name, "group:"+lower-cased group
 }
 
 // NewStore seeds a store; later entries replace earlier ones of the same ID.
 func NewStore(users []User) *Store {
-	s := &Store{users: make(map[string]User, len(users))}
+	s := &Store{users: make(map[string]User, len(users)), seeded: map[string]bool{}}
 	for _, u := range users {
 		s.users[strings.ToLower(u.ID)] = clone(u)
+		s.seeded["name:"+u.Name] = true
+		for _, g := range u.Groups {
+			s.seeded["group:"+strings.ToLower(g)] = true
+		}
 	}
 	return s
 }
@@ -268,7 +276,10 @@ func (s *Store) Update(id string, in Input) (User, error) {
 	u = clone(u)
 	held := func(field, value string) bool {
 		if field == "name" {
-			return value == current.Name
+			return value == current.Name || s.seeded["name:"+value]
+		}
+		if s.seeded["group:"+strings.ToLower(value)] {
+			return true
 		}
 		for _, other := range s.users {
 			if slices.ContainsFunc(other.Groups, func(g string) bool { return strings.EqualFold(g, value) }) {

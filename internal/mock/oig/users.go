@@ -161,6 +161,9 @@ type Store struct {
 	mu    sync.RWMutex
 	users map[string]map[string]string // usr_key -> field name -> value
 	orgs  []string
+	// seeded holds, per field, every value a seed user held: the tenant's
+	// own data, which a modify may set again whatever the rules say.
+	seeded map[string]map[string]bool
 }
 
 // Validate reports the first problem of a seed, so a broken seed file is
@@ -261,7 +264,7 @@ func (u SeedUser) fields() map[string]string {
 // must work (fixtures/mock/elsewhere-seed.yaml). Seed.Validate still
 // reports such values, for seeds meant to hold only what the API accepts.
 func NewStore(seed Seed) (*Store, error) {
-	st := &Store{users: map[string]map[string]string{}, orgs: seed.organizations()}
+	st := &Store{users: map[string]map[string]string{}, orgs: seed.organizations(), seeded: map[string]map[string]bool{}}
 	var errs []error
 	for i, u := range seed.Users {
 		if err := u.identity(); err != nil {
@@ -269,6 +272,12 @@ func NewStore(seed Seed) (*Store, error) {
 			continue
 		}
 		st.users[u.Key] = u.fields()
+		for name, v := range st.users[u.Key] {
+			if st.seeded[name] == nil {
+				st.seeded[name] = map[string]bool{}
+			}
+			st.seeded[name][v] = true
+		}
 	}
 	return st, errors.Join(errs...)
 }
@@ -321,9 +330,11 @@ func (st *Store) Check(key string, changes []change) *failure {
 }
 
 // resolve checks the changes and returns the new values, canonical. A value
-// the user already holds passes unchecked: the rules are for what a request
-// sets, and a user created elsewhere may hold what they refuse, so writing
-// a user back as it was read always works (fixtures/mock/elsewhere-seed.yaml).
+// the user holds, or any seed user held in that field, passes unchecked:
+// the rules are for what a request brings new, and users created elsewhere
+// may hold what they refuse (an address without a dotted domain, an
+// employee type of the tenant's own lookup), so writing a user back as it
+// was read always works (fixtures/mock/elsewhere-seed.yaml).
 func (st *Store) resolve(changes []change, current map[string]string) (map[string]string, *failure) {
 	if len(changes) == 0 {
 		return nil, fail(codeNoFields, "No fields to update", "")
@@ -344,7 +355,7 @@ func (st *Store) resolve(changes []change, current map[string]string) (map[strin
 		if c.Value != nil {
 			v = *c.Value
 		}
-		if held, ok := current[c.Name]; ok && held == v {
+		if held, ok := current[c.Name]; ok && held == v || st.seeded[c.Name][v] {
 			next[c.Name] = v
 			continue
 		}
