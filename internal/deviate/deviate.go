@@ -68,23 +68,13 @@ func Proxy(target *url.URL, ds ...Deviation) http.Handler { return Serve(target,
 // tolerances (tolerate.go) in order: a harmless change played on top of a
 // deviation must not hide it.
 func Serve(target *url.URL, ds []Deviation, ts []Tolerance) http.Handler {
-	var requests []func(*http.Request)
-	var responses []func(*http.Response, []byte) []byte
-	for _, d := range ds {
-		requests, responses = appendHooks(requests, responses, d.Request, d.Response)
-	}
-	chunked, closing := false, false
-	for _, t := range ts {
-		requests, responses = appendHooks(requests, responses, t.Request, t.Response)
-		chunked = chunked || t.Chunked
-		closing = closing || t.CloseConnection
-	}
+	hk := compose(ds, ts, nil)
 	rp := httputil.NewSingleHostReverseProxy(target)
 	base := rp.Director
 	rp.Director = func(r *http.Request) {
 		base(r)
 		r.Host = target.Host
-		for _, f := range requests {
+		for _, f := range hk.requests {
 			f(r)
 		}
 	}
@@ -94,11 +84,11 @@ func Serve(target *url.URL, ds []Deviation, ts []Tolerance) http.Handler {
 		if err != nil {
 			return err
 		}
-		for _, f := range responses {
+		for _, f := range hk.responses {
 			body = f(resp, body)
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(body))
-		if chunked {
+		if hk.chunked {
 			// Without a length the reverse proxy flushes as it copies, so
 			// the answer goes out chunked.
 			resp.ContentLength = -1
@@ -109,7 +99,7 @@ func Serve(target *url.URL, ds []Deviation, ts []Tolerance) http.Handler {
 		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 		return nil
 	}
-	if !closing {
+	if !hk.closing {
 		return rp
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
