@@ -364,4 +364,3 @@ func (c *Checker) deletedAfterJobs(name string) {
 func (c *Checker) add(ob Obligation, rec *record, msg string) {
 	c.found[ob.ID] = append(c.found[ob.ID], finding{rec: rec, msg: msg})
 }
-
