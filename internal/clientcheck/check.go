@@ -36,7 +36,7 @@ type Checker struct {
 	mu      sync.Mutex
 	started time.Time
 	seq     int
-	records []*record
+	count   int // requests judged since the last reset
 	files   map[string]*upload // by file name, as the client wrote it
 	jobs    map[string]*job    // by the path of the Job Status link
 	found   map[string][]finding
@@ -83,20 +83,24 @@ func New(next http.Handler, opts Options) (*Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Checker{next: next, catalog: cat, tokens: map[string]string{}}
-	var secrets []string
-	var pairs [][2]string
-	for _, a := range opts.Accounts {
-		secrets = append(secrets, a.Password)
-		pairs = append(pairs, [2]string{a.Login, a.Password})
+	c := &Checker{next: next, catalog: cat, tokens: map[string]string{}, red: exchange.NewRedactor(nil, nil)}
+	c.Learn(opts.Accounts)
+	c.Reset()
+	return c, nil
+}
+
+// Learn makes more accounts known (another seed loaded): their passwords
+// and tokens are masked from now on, and their tokens name their login.
+func (c *Checker) Learn(accounts []*auth.Account) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, a := range accounts {
+		c.red.Add(a.Password)
 		for _, t := range a.Tokens {
-			secrets = append(secrets, t)
+			c.red.Add(t)
 			c.tokens[t] = a.Login
 		}
 	}
-	c.red = exchange.NewRedactor(secrets, pairs)
-	c.Reset()
-	return c, nil
 }
 
 // Reset forgets every request: the report starts again (the mock's reset
@@ -105,8 +109,7 @@ func (c *Checker) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.started = time.Now()
-	c.seq = 0
-	c.records = nil
+	c.count = 0
 	c.files = map[string]*upload{}
 	c.jobs = map[string]*job{}
 	c.found = map[string][]finding{}
@@ -175,7 +178,7 @@ func (c *Checker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (c *Checker) judge(at time.Time, r *http.Request, body []byte, cw *capture) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.seq++
+	c.seq++ // never reset: a request number names one request for the mock's life
 	reqBody, _ := report.Clip(string(c.red.Body(r.Header.Get("Content-Type"), body)), keepBody)
 	rec := &record{n: c.seq, at: at, ex: report.Exchange{
 		Role: "client", Method: r.Method, URL: r.URL.RequestURI(),
@@ -183,7 +186,7 @@ func (c *Checker) judge(at time.Time, r *http.Request, body []byte, cw *capture)
 		Status: cw.status, ResponseHeaders: c.red.Header(cw.Header()),
 		ResponseBody: string(c.red.Body(cw.Header().Get("Content-Type"), cw.body.Bytes())),
 	}}
-	c.records = append(c.records, rec)
+	c.count++
 	path := strings.TrimPrefix(r.URL.Path, "/shared-services")
 	op, _ := c.catalog.Match(r.Method, path)
 	if op == nil {

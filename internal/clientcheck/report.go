@@ -42,7 +42,7 @@ func (c *Checker) Report() *report.Run {
 		Tool:    Tool,
 		Started: c.started.UTC().Format(time.RFC3339),
 		Seconds: time.Since(c.started).Seconds(),
-		Notes: []string{fmt.Sprintf("%d requests judged. Obligations across requests are judged as of when this report was written.", len(c.records)),
+		Notes: []string{fmt.Sprintf("%d requests judged. Obligations across requests are judged as of when this report was written.", c.count),
 			"Polling faster than " + MinPollInterval.String() + " counts as too fast (fixtures/quirks/epm-v1.yaml, Q-EPM1-040)."},
 	}
 	for _, p := range []string{"epm", "essbase", "oig"} {
