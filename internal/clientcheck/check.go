@@ -36,7 +36,7 @@ type Checker struct {
 	mu      sync.Mutex
 	started time.Time
 	seq     int
-	count   int // requests judged since the last reset
+	count   int                // requests judged since the last reset
 	files   map[string]*upload // by file name, as the client wrote it
 	jobs    map[string]*job    // by the path of the Job Status link
 	found   map[string][]finding
