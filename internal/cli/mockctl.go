@@ -66,7 +66,8 @@ func serveMockStack(opts mock.Options, cf mockControlFlags, addr string, stdout,
 		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
 		return ExitBadConfig
 	}
-	fmt.Fprintf(stdout, "mock listening on http://%s (control endpoints under %s)\n", l.Addr(), control.Prefix)
+	fmt.Fprintf(stdout, "mock listening on http://%s\n", l.Addr())
+	fmt.Fprintf(stdout, "control endpoints under %s (reset, seed, changes, report, faults)\n", control.Prefix)
 	if len(plays) > 0 {
 		fmt.Fprintf(stdout, "playing: %s\n", *cf.play)
 	}
