@@ -51,6 +51,9 @@ Run "conformance <command> -h" for a command's flags.
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if _, ok := os.LookupEnv(MockAddrEnv); ok && len(args) == 0 {
+		args = []string{"mock"}
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return ExitBadConfig
@@ -289,6 +292,10 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	maxStored := fs.Int64("epm-max-stored-bytes", 0, fmt.Sprintf("bytes of EPM v1 uploaded files kept, all files together; as --epm-max-files (default %d, 4 GiB)", int64(epm.DefaultMaxStoredBytes)))
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
 	cf := addMockControlFlags(fs)
+	if err := mockEnv(fs, os.LookupEnv); err != nil {
+		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
+		return ExitBadConfig
+	}
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/oracle-users-conformance/conformance/internal/control"
@@ -28,6 +29,27 @@ func addMockControlFlags(fs *flag.FlagSet) mockControlFlags {
 		token:        fs.String("control-token", "", "let callers that are not on loopback use the control endpoints under "+control.Prefix+" with this value in "+control.TokenHeader),
 		listPlays:    fs.Bool("list-plays", false, "list the deviations, harmless changes and incidents --play knows, and exit"),
 	}
+}
+
+// MockAddrEnv, set, makes `conformance` with no arguments serve the mock:
+// GitHub Actions service containers cannot be given arguments
+// (actions/runner issue 2139), so an image of the command runs the mock
+// from its environment alone.
+const MockAddrEnv = "CONFORMANCE_MOCK_ADDR"
+
+// mockEnv sets every mock flag from CONFORMANCE_MOCK_<FLAG> (dashes as
+// underscores) before the command line is parsed, so flags still win.
+func mockEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "CONFORMANCE_MOCK_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := lookup(name); ok && err == nil {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s: %w", name, e)
+			}
+		}
+	})
+	return err
 }
 
 // listPlays prints every name --play and the faults endpoint accept.

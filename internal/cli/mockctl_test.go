@@ -114,4 +114,9 @@ func TestMockPlays(t *testing.T) {
 	if r := conformance(t, nil, "mock", "--addr", "127.0.0.1:0", "--play", "no-such-fault"); r.code != cli.ExitBadConfig || !strings.Contains(r.stderr, "no-such-fault") {
 		t.Errorf("unknown play: exit %d, stderr %q", r.code, r.stderr)
 	}
+	// A container without arguments: the mock from its environment alone.
+	env := []string{"CONFORMANCE_MOCK_ADDR=127.0.0.1:0", "CONFORMANCE_MOCK_PLAY=no-such-env-fault"}
+	if r := conformance(t, env); r.code != cli.ExitBadConfig || !strings.Contains(r.stderr, "no-such-env-fault") {
+		t.Errorf("no arguments, CONFORMANCE_MOCK_*: exit %d, stderr %q; want the mock to read its --play from the environment", r.code, r.stderr)
+	}
 }
