@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
@@ -164,4 +165,58 @@ func TestPlayerScope(t *testing.T) {
 	if err != nil || len(plays) != 2 || plays[0].Product != "epm" || plays[0].Operation != "updateUsersV2" || plays[0].Next != 3 || plays[1].Name != "gzip" {
 		t.Errorf("ParsePlays: %+v, %v", plays, err)
 	}
+}
+
+// The incidents do what they say against the mock: a half-failed batch
+// answers status 0 with every second user failed through the mock's own
+// rules, and a failed job reports status 1.
+func TestIncidents(t *testing.T) {
+	p := deviate.NewPlayer(freshMock(t))
+	if err := p.Set([]deviate.Play{{Name: "epm2-half-failed"}, {Name: "oig-half-failed"}}); err != nil {
+		t.Fatal(err)
+	}
+	send := func(method, path, ct, hdr, body string) string {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		r.SetBasicAuth("admin", "Welcome1")
+		if ct != "" {
+			r.Header.Set("Content-Type", ct)
+		}
+		if hdr != "" {
+			r.Header.Set(hdr, "test")
+		}
+		p.ServeHTTP(w, r)
+		return w.Body.String()
+	}
+	v2 := send("PUT", "/interop/rest/security/v2/users/update", "application/json", "", `{"users":[{"userlogin":"jdoe","lastname":"A"},{"userlogin":"chris","lastname":"B"}]}`)
+	if !strings.Contains(v2, `"status":0`) || !strings.Contains(v2, `"failed":1`) || !strings.Contains(v2, `"userlogin":"chris"`) {
+		t.Errorf("epm2-half-failed: %s; want status 0, chris failed", v2)
+	}
+	oig := send("PUT", "/iam/governance/selfservice/api/v1/users", "application/json", "X-Requested-By",
+		`{"users":[{"requestId":"1","id":"24","fields":[{"name":"Title","value":"T"}]},{"requestId":"2","id":"25","fields":[{"name":"Title","value":"T"}]}]}`)
+	if strings.Count(oig, "SUCCESS") != 1 || strings.Count(oig, "FAIL") != 1 {
+		t.Errorf("oig-half-failed: %s; want one SUCCESS and one FAIL", oig)
+	}
+	if err := p.Set([]deviate.Play{{Name: "epm1-job-fails"}}); err != nil {
+		t.Fatal(err)
+	}
+	send("POST", "/interop/rest/11.1.2.3.600/applicationsnapshots/j.csv/contents", "application/octet-stream", "", "First Name,Last Name,Email,User Login\nA,B,a@b.com,jdoe\n")
+	submit := send("PUT", "/interop/rest/security/v1/users", "application/x-www-form-urlencoded", "", "jobtype=UPDATE_USERS&filename=j.csv")
+	i := strings.Index(submit, "/interop/rest/security/v1/jobs/")
+	if i < 0 {
+		t.Fatalf("no job link: %s", submit)
+	}
+	link := submit[i : i+strings.IndexByte(submit[i:], '"')]
+	for try := 0; try < 200; try++ {
+		job := send("GET", link, "", "", "")
+		if strings.Contains(job, `"status":-1`) {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		if !strings.Contains(job, `"status":1`) || !strings.Contains(job, `"items":null`) {
+			t.Errorf("epm1-job-fails: %s; want status 1, no items", job)
+		}
+		return
+	}
+	t.Fatal("the job never finished")
 }
