@@ -66,7 +66,9 @@ func scenarioOf(ob Obligation, fs []finding, seen bool) report.Scenario {
 	switch {
 	case len(fs) > 0:
 		s.Outcome = report.Failed
-		s.Reason = fmt.Sprintf("%d finding(s); the document says: %q (%s, %s)", len(fs), ob.Words, ob.Doc.Title, ob.Doc.URL)
+		first := fs[0]
+		s.Reason = fmt.Sprintf("%d finding(s), the first: request #%d %s %s: %s. The document says: %q",
+			len(fs), first.rec.n, first.rec.ex.Method, first.rec.ex.URL, first.msg, ob.Words)
 	case !seen:
 		s.Outcome = report.Skipped
 		s.Reason = "no request exercised it"
