@@ -188,9 +188,9 @@ func (c *Checker) judge(at time.Time, r *http.Request, body []byte, cw *capture)
 	}}
 	c.count++
 	path := strings.TrimPrefix(r.URL.Path, "/shared-services")
-	op, _ := c.catalog.Match(r.Method, path)
+	op, pathKnown := c.catalog.Match(r.Method, path)
 	if op == nil {
-		c.pollOfJob(rec, r, cw)
+		c.undocumented(rec, r.Method, path, pathKnown)
 		return
 	}
 	rec.ex.Operation = op.ID
@@ -237,6 +237,32 @@ func (c *Checker) contract(rec *record, op *contract.Operation, r *http.Request,
 			continue
 		}
 		c.add(ob, rec, fmt.Sprintf("%s (spec %s, operation %s)", c.red.Text(v.String()), "specs/"+op.File, op.ID))
+	}
+}
+
+// undocumented judges a request no operation of the specs has: a wrong
+// method on a documented path, or a path under a product's APIs that no
+// document names (a typo the mock answers 404 or 405).
+func (c *Checker) undocumented(rec *record, method, path string, pathKnown bool) {
+	for _, op := range c.catalog.Operations() {
+		prefix, _, _ := strings.Cut(op.Path, "{")
+		if !pathKnown && !strings.HasPrefix(path, strings.TrimSuffix(prefix, "/")+"/") {
+			continue
+		}
+		if _, ok := op.PathParams(path); pathKnown && !ok {
+			continue
+		}
+		ob, ok := contractObligation(apiOf(op))
+		if !ok {
+			return
+		}
+		c.seen[ob.ID] = true
+		what := "no operation of specs/ has this path (it lies under the paths of specs/" + op.File + ")"
+		if pathKnown {
+			what = method + " is not documented for this path (specs/" + op.File + ")"
+		}
+		c.add(ob, rec, what)
+		return
 	}
 }
 

@@ -114,3 +114,19 @@ func TestAcrossRequests(t *testing.T) {
 		t.Errorf("polled a second apart, deleted, v2 URL-encoded: %v, want the v2 contract and CLIENT-EPM2-002", got)
 	}
 }
+
+// A request no operation of the specs has is the product's contract
+// finding: a typo in a path, a method the path does not document.
+func TestUndocumentedRequests(t *testing.T) {
+	c, err := New(ok, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(c, "PUT", "/interop/rest/security/v2/user/update", "application/json", `{"users":[]}`)
+	send(c, "DELETE", "/iam/governance/selfservice/api/v1/users", "", "", "X-Requested-By", "x")
+	send(c, "GET", "/somewhere/else", "", "")
+	got := failed(c.Report())
+	if strings.Join(got, ",") != "CLIENT-EPM1-001,CLIENT-OIG-001" {
+		t.Errorf("%v; want the EPM typo under CLIENT-EPM1-001 (the security APIs' prefix) and the OIG DELETE under CLIENT-OIG-001", got)
+	}
+}
