@@ -2,6 +2,12 @@
 // from the documents in one named way. The suite must fail through it: that
 // is how we show a scenario can fail. `conformance proxy` serves it, so users
 // can check their own pipelines the same way.
+//
+// The same deviations and harmless changes, and the incidents a conforming
+// service has (incident.go), also play in front of a handler in the same
+// process (Wrap, and Player for faults chosen while serving, scoped to a
+// product, an operation or the next N requests): `conformance mock --play`.
+// Each is written once, as hooks both roads run (inprocess.go).
 package deviate
 
 import (
