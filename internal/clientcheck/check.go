@@ -176,28 +176,35 @@ func (c *Checker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Checker) judge(at time.Time, r *http.Request, body []byte, cw *capture) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.seq++ // never reset: a request number names one request for the mock's life
+	// What needs no shared state (masking, the spec's validation) is done
+	// before the lock, so concurrent clients are not judged one at a time.
 	reqBody, _ := report.Clip(string(c.red.Body(r.Header.Get("Content-Type"), body)), keepBody)
-	rec := &record{n: c.seq, at: at, ex: report.Exchange{
+	rec := &record{at: at, ex: report.Exchange{
 		Role: "client", Method: r.Method, URL: r.URL.RequestURI(),
 		RequestHeaders: c.red.Header(r.Header), RequestBody: reqBody,
 		Status: cw.status, ResponseHeaders: c.red.Header(cw.Header()),
 		ResponseBody: string(c.red.Body(cw.Header().Get("Content-Type"), cw.body.Bytes())),
 	}}
-	c.count++
 	path := strings.TrimPrefix(r.URL.Path, "/shared-services")
 	op, pathKnown := c.catalog.Match(r.Method, path)
+	var violations []contract.Violation
+	if op != nil {
+		rec.ex.Operation = op.ID
+		violations = op.ValidateRequest(r, path, body)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++ // never reset: a request number names one request for the mock's life
+	rec.n = c.seq
+	c.count++
 	if op == nil {
 		c.undocumented(rec, r.Method, path, pathKnown)
 		return
 	}
-	rec.ex.Operation = op.ID
-	c.contract(rec, op, r, path, body)
+	c.contract(rec, op, violations)
 	switch op.ID {
 	case "epmUploadFile":
-		c.uploaded(r, op, path, body, cw)
+		c.uploaded(op, path, body, cw)
 	case "epmDeleteFile":
 		if params, ok := op.PathParams(path); ok && accepted(cw) {
 			if f := c.files[params["name"]]; f != nil {
@@ -226,13 +233,13 @@ func (c *Checker) judge(at time.Time, r *http.Request, body []byte, cw *capture)
 
 // contract judges the request side of the operation. A missing
 // X-Requested-By is CLIENT-OIG-002's finding alone.
-func (c *Checker) contract(rec *record, op *contract.Operation, r *http.Request, path string, body []byte) {
+func (c *Checker) contract(rec *record, op *contract.Operation, violations []contract.Violation) {
 	ob, ok := contractObligation(apiOf(op))
 	if !ok {
 		return
 	}
 	c.seen[ob.ID] = true
-	for _, v := range op.ValidateRequest(r, path, body) {
+	for _, v := range violations {
 		if strings.EqualFold(v.Path, "header X-Requested-By") {
 			continue
 		}
@@ -292,7 +299,7 @@ func accepted(cw *capture) bool {
 	return true
 }
 
-func (c *Checker) uploaded(r *http.Request, op *contract.Operation, path string, body []byte, cw *capture) {
+func (c *Checker) uploaded(op *contract.Operation, path string, body []byte, cw *capture) {
 	params, ok := op.PathParams(path)
 	if !ok || !accepted(cw) {
 		return
