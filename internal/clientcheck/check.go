@@ -180,7 +180,7 @@ func (c *Checker) judge(at time.Time, r *http.Request, body []byte, cw *capture)
 	// before the lock, so concurrent clients are not judged one at a time.
 	reqBody, _ := report.Clip(string(c.red.Body(r.Header.Get("Content-Type"), body)), keepBody)
 	rec := &record{at: at, ex: report.Exchange{
-		Role: "client", Method: r.Method, URL: r.URL.RequestURI(),
+		Role: "client", Method: r.Method, URL: c.red.Text(r.URL.RequestURI()),
 		RequestHeaders: c.red.Header(r.Header), RequestBody: reqBody,
 		Status: cw.status, ResponseHeaders: c.red.Header(cw.Header()),
 		ResponseBody: string(c.red.Body(cw.Header().Get("Content-Type"), cw.body.Bytes())),
@@ -397,6 +397,8 @@ func (c *Checker) deletedAfterJobs(name string) {
 	}
 }
 
+// add records a finding. Its words come from what the client sent (a file
+// name, a field), so they are masked like the record.
 func (c *Checker) add(ob Obligation, rec *record, msg string) {
-	c.found[ob.ID] = append(c.found[ob.ID], finding{rec: rec, msg: msg})
+	c.found[ob.ID] = append(c.found[ob.ID], finding{rec: rec, msg: c.red.Text(msg)})
 }

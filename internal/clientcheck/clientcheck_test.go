@@ -1,11 +1,13 @@
 package clientcheck
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 )
 
@@ -128,5 +130,40 @@ func TestUndocumentedRequests(t *testing.T) {
 	got := failed(c.Report())
 	if strings.Join(got, ",") != "CLIENT-EPM1-001,CLIENT-OIG-001" {
 		t.Errorf("%v; want the EPM typo under CLIENT-EPM1-001 (the security APIs' prefix) and the OIG DELETE under CLIENT-OIG-001", got)
+	}
+}
+
+// A caller known by a bearer token is still the executing account: its row
+// in the file is a finding, and the token never reaches the report.
+func TestOwnRowOfABearerCaller(t *testing.T) {
+	c, err := New(ok, Options{Accounts: []*auth.Account{{Login: "svc_admin", Password: "pw-secret", Tokens: []string{"tok-secret"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bearer := func(method, path, ct, body string) {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		r.Header.Set("Authorization", "Bearer tok-secret")
+		r.Header.Set("Content-Type", ct)
+		c.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	bearer("POST", "/interop/rest/11.1.2.3.600/applicationsnapshots/o.csv/contents", "application/octet-stream",
+		"First Name,Last Name,Email,User Login\nS,A,s@a.com,SVC_ADMIN\nA,B,a@b.com,jdoe\n")
+	bearer("PUT", "/interop/rest/security/v1/users", "application/x-www-form-urlencoded", "jobtype=UPDATE_USERS&filename=o.csv")
+	// A file name holding a secret: the findings about it are masked too.
+	bearer("PUT", "/interop/rest/security/v1/users", "application/x-www-form-urlencoded", "jobtype=UPDATE_USERS&filename=tok-secret.csv")
+	run := c.Report()
+	var own *report.Scenario
+	for i := range run.Scenarios {
+		if run.Scenarios[i].ID == ObOwnRow.ID {
+			own = &run.Scenarios[i]
+		}
+	}
+	if own == nil || own.Outcome != report.Failed || len(own.Violations) != 1 || !strings.Contains(own.Violations[0].Message, "line 2") {
+		t.Errorf("own row of a bearer caller: %+v", own)
+	}
+	data, _ := json.Marshal(run)
+	if strings.Contains(string(data), "tok-secret") || strings.Contains(string(data), "pw-secret") {
+		i := strings.Index(string(data), "tok-secret")
+		t.Errorf("the report holds the token or the password: …%s…", string(data)[max(0, i-200):min(len(data), i+50)])
 	}
 }

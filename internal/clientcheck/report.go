@@ -27,7 +27,7 @@ func (c *Checker) Report() *report.Run {
 		j := c.jobs[link]
 		if j.file != "" {
 			found[ObFileDeleted.ID] = append(found[ObFileDeleted.ID], finding{j.submit,
-				fmt.Sprintf("file %s, used by the job at %s, was never deleted", j.file, link)})
+				c.red.Text(fmt.Sprintf("file %s, used by the job at %s, was never deleted", j.file, link))})
 		}
 		if !j.done {
 			what := "never polled"
@@ -35,7 +35,7 @@ func (c *Checker) Report() *report.Run {
 				what = fmt.Sprintf("polled %d times but never seen finished", len(j.polls))
 			}
 			found[ObPollOutcome.ID] = append(found[ObPollOutcome.ID], finding{j.submit,
-				fmt.Sprintf("the job at %s was %s", link, what)})
+				c.red.Text(fmt.Sprintf("the job at %s was %s", link, what))})
 		}
 	}
 	run := &report.Run{
