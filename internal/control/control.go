@@ -17,12 +17,16 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/clientcheck"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 )
+
+// quoted matches a value a YAML error quotes.
+var quoted = regexp.MustCompile("`[^`]*`")
 
 // Prefix is where the control endpoints live.
 const Prefix = "/__conformance/"
@@ -160,7 +164,9 @@ func (s *Stack) seed(w http.ResponseWriter, r *http.Request) {
 		err = s.Mock.Load(&seed)
 	}
 	if err != nil {
-		answer(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		// YAML errors quote the value they could not read, which may be a
+		// password of the seed: the line and the reason are enough.
+		answer(w, http.StatusBadRequest, map[string]string{"error": quoted.ReplaceAllString(err.Error(), "`…`")})
 		return
 	}
 	if s.Checker != nil {

@@ -119,6 +119,10 @@ func TestResetChangesAndNoPasswords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	badSeed := "accounts:\n  - login: a\n    tokens: Lk#9pw\n"
+	if out := send("POST", control.Prefix+"seed", "application/yaml", badSeed); strings.Contains(out, "Lk#9pw") || !strings.Contains(out, "error") {
+		t.Errorf("a broken seed: %s; want an error that does not quote its password", out)
+	}
 	if out := send("POST", control.Prefix+"seed", "application/yaml", string(other)); !strings.Contains(out, "loaded") {
 		t.Fatalf("seed: %s", out)
 	}
