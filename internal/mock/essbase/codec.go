@@ -533,7 +533,7 @@ type userOut struct {
 	ID      string    `json:"id" xml:"id"`
 	Name    string    `json:"name,omitempty" xml:"name,omitempty"`
 	Email   string    `json:"email,omitempty" xml:"email,omitempty"`
-	Role    string    `json:"role" xml:"role"`
+	Role    string    `json:"role,omitempty" xml:"role,omitempty"` // empty only under expand=none (list.go)
 	Groups  []string  `json:"groups,omitempty" xml:"groups"`
 	Links   []linkOut `json:"links,omitempty" xml:"links"`
 }

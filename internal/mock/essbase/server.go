@@ -92,6 +92,7 @@ func accountRole(a *auth.Account) (string, bool) {
 
 // Register mounts the routes.
 func (s *Server) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+usersPath, s.listUsers) // list.go
 	mux.HandleFunc("POST "+usersPath, s.addUsers)
 	mux.HandleFunc("GET "+usersPath+"/{id}", s.getUser)
 	mux.HandleFunc("PUT "+usersPath+"/{id}", s.updateUser)

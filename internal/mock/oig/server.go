@@ -15,6 +15,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"time"
 	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
@@ -43,6 +44,8 @@ type Server struct {
 	dir   *auth.Directory
 	opts  Options
 	log   *slog.Logger
+	// tokens are the JWTs the token service issued (token.go).
+	tokens tokens
 }
 
 // Routes, as on the page and in the self links of its example answer.
@@ -74,6 +77,8 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 // gets this API's error body rather than the mux's plain text.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc(usersPath, s.updateUsers)
+	mux.HandleFunc("GET "+usersPath, s.listUsers) // list.go
+	mux.HandleFunc("POST "+tokenPath, s.getToken) // token.go
 	mux.HandleFunc(userPath, s.getUser)
 }
 
@@ -302,6 +307,9 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 
 // authenticate answers 401 itself when the caller is not known.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*auth.Account, bool) {
+	if a, ok := s.tokens.account(r, time.Now()); ok {
+		return a, true // a JWT of the token service (token.go)
+	}
 	a, err := s.dir.Authenticate(r)
 	if err != nil {
 		auth.Challenge(w, "OIG")
