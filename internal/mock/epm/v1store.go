@@ -85,7 +85,7 @@ func (b budgetWriter) Write(p []byte) (int, error) {
 }
 
 // checkName refuses names that are not plain file names once decoded: the
-// vendor pages percent-encode folders as %2F or %5C (vendor-facts A), which
+// vendor pages percent-encode folders as %2F or %5C (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)), which
 // a store of flat names must not honour (Q-EPM1-009).
 func checkName(name string) error {
 	switch {
@@ -104,7 +104,7 @@ func checkName(name string) error {
 }
 
 // write receives one chunk. first creates the file (refusing an existing
-// name, as the vendor's Upload API does: vendor-facts A); later chunks append
+// name, as the vendor's Upload API does: REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)); later chunks append
 // to an upload that is not complete yet; last completes it.
 func (st *fileStore) write(name string, body io.Reader, first, last bool) (int64, error) {
 	if err := checkName(name); err != nil {
