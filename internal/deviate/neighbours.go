@@ -78,6 +78,19 @@ func init() {
 		}),
 	})
 	Register(Deviation{
+		Name:     "oig-token-without-requested-by",
+		Scope:    "api:oig",
+		CaughtBy: []string{"OIG-TOKEN-003"},
+		Summary:  "the OIG token service issues a token to a POST without X-Requested-By (the header is added on its way)",
+		Request: func(r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == oigToken {
+				if _, present := r.Header["X-Requested-By"]; !present {
+					r.Header.Set("X-Requested-By", "deviating-proxy")
+				}
+			}
+		},
+	})
+	Register(Deviation{
 		Name:     "oig-token-issued-to-anyone",
 		Scope:    "api:oig",
 		CaughtBy: []string{"OIG-TOKEN-002"},
