@@ -48,8 +48,8 @@ func TestListUsers(t *testing.T) {
 	}
 }
 
-// The token service (token.go): Basic in, a JWT out, which the self-service
-// routes then accept as a bearer token; nothing else gets one.
+// The token service (token.go): credentials in, a JWT out, which the
+// self-service routes then accept as a bearer token; nothing else gets one.
 func TestToken(t *testing.T) {
 	_, h := newMock(t, Options{})
 	rec, body := answer(t, h, call{method: http.MethodPost, path: tokenPath})
@@ -68,7 +68,7 @@ func TestToken(t *testing.T) {
 	for name, c := range map[string]call{
 		"no credentials":    {method: http.MethodPost, path: tokenPath, auth: "none"},
 		"wrong password":    {method: http.MethodPost, path: tokenPath, auth: "wrong-password"},
-		"a bearer token":    {method: http.MethodPost, path: tokenPath, auth: "bearer"},
+		"a bad token":       {method: http.MethodPost, path: tokenPath, auth: "bad-token"},
 		"no X-Requested-By": {method: http.MethodPost, path: tokenPath, header: map[string]string{"X-Requested-By": ""}},
 	} {
 		rec, _ := answer(t, h, c)

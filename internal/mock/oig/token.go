@@ -18,9 +18,10 @@ import (
 // The token service, POST /iam/governance/token/api/v1/tokens ("Fetch a JWT
 // token for authenticated user",
 // https://docs.oracle.com/cd/E52734_01/oim/OMJWT/op-tokens-post.html):
-// Basic credentials in, {accessToken, tokenType, expiresIn} out. The mock
-// signs an HS256 JWT naming the caller, and the self-service routes accept
-// it as a bearer token until it expires (Q-OIG-051).
+// credentials in (Basic in the page's example), {accessToken, tokenType,
+// expiresIn} out. The mock signs an HS256 JWT naming the caller, and the
+// self-service routes accept it as a bearer token until it expires
+// (Q-OIG-051).
 const tokenPath = "/iam/governance/token/api/v1/tokens"
 
 // tokenLife is the page's expiresIn ("1799", seconds).
@@ -80,15 +81,11 @@ func (t *tokens) account(r *http.Request, now time.Time) (*auth.Account, bool) {
 	return is.account, found
 }
 
-// getToken needs Basic credentials (a token is not renewed here: PUT
-// /tokens refreshes on the real service) and X-Requested-By, as the page's
-// cURL example sends it (Q-OIG-001).
+// getToken needs credentials the OIG routes accept (the page's cURL example
+// sends Basic; the multi-token policy in front of the REST services also
+// takes a bearer token, so a config that only holds a token still gets one)
+// and X-Requested-By, as the page's cURL example sends it (Q-OIG-001).
 func (s *Server) getToken(w http.ResponseWriter, r *http.Request) {
-	if _, _, basic := r.BasicAuth(); !basic {
-		auth.Challenge(w, "OIG")
-		s.refuse(w, r, http.StatusUnauthorized, fail(codeUnauthenticated, "Authentication is required", "Basic credentials"))
-		return
-	}
 	caller, ok := s.authenticate(w, r)
 	if !ok {
 		return
