@@ -77,7 +77,7 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 // gets this API's error body rather than the mux's plain text.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc(usersPath, s.updateUsers)
-	mux.HandleFunc("GET "+usersPath, s.listUsers) // list.go
+	mux.HandleFunc("GET "+usersPath, s.listUsers) // search.go
 	mux.HandleFunc("POST "+tokenPath, s.getToken) // token.go
 	mux.HandleFunc(userPath, s.getUser)
 }

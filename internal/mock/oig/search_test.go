@@ -8,7 +8,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/expect"
 )
 
-// Get Users (list.go) against the shipped seed: usr_keys 24 to 29, 24 is
+// Get Users (search.go) against the shipped seed: usr_keys 24 to 29, 24 is
 // DCOLE. Every answer is checked against specs/oig-users.yaml by answer().
 func TestListUsers(t *testing.T) {
 	_, h := newMock(t, Options{})
