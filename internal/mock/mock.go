@@ -154,7 +154,7 @@ func administrators(accounts []auth.Account, opts Options) ([]int, error) {
 const adminRoles = "EPM " + epm.RoleIdentityDomainAdmin + ", Essbase " + essbase.RoleServiceAdmin + " or an OIG role that may modify users"
 
 // Administrator reports whether an account administers any product: it
-// holds EPM Identity Domain Administrator (epm-update-users-v1.txt and v2,
+// holds EPM Identity Domain Administrator (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html) and v2,
 // Required Roles), Essbase Service Administrator, or an OIG role that may
 // modify users (oig.Options.ModifyRoles).
 func Administrator(a *auth.Account, o oig.Options) bool {

@@ -17,8 +17,8 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
-// Update Users v1 (epm-update-users-v1.txt) and the two migration file
-// operations it depends on (vendor-facts A, "Uploading and deleting the CSV").
+// Update Users v1 (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html)) and the two migration file
+// operations it depends on (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/), "Uploading and deleting the CSV").
 //
 // How the mock answers, in one place (Q-EPM1-008): a request it cannot parse
 // gets 400, a wrong media type 415, a file over MaxUpload 413, an absent
@@ -30,7 +30,7 @@ import (
 const jobTypeUpdateUsers = "UPDATE_USERS"
 
 // envelopeV1 is the v1 answer: links is an ARRAY here, ONE object in v2
-// (vendor-facts A).
+// (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
 type envelopeV1 struct {
 	Links   []linkV1 `json:"links"`
 	Details *string  `json:"details"`
@@ -38,7 +38,7 @@ type envelopeV1 struct {
 	Items   []itemV1 `json:"items"`
 }
 
-// fileEnvelope is the answer of Upload and Delete: no items (vendor-facts A).
+// fileEnvelope is the answer of Upload and Delete: no items (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
 type fileEnvelope struct {
 	Details *string  `json:"details"`
 	Status  int      `json:"status"`
@@ -54,7 +54,7 @@ type linkV1 struct {
 
 func str(s string) *string { return &s }
 
-// Status values (vendor-facts A, Migration Status Codes).
+// Status values (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/), Migration Status Codes).
 const (
 	statusInProgress = -1
 	statusSuccess    = 0
@@ -81,9 +81,9 @@ func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	// epm-update-users-v1.txt, Required Roles: "Identity Domain
+	// Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html), Required Roles: "Identity Domain
 	// Administrator and any predefined role". The refusal is v2's
-	// documented one (Example 2 of epm-update-users-v2.txt) in the v1
+	// documented one (Example 2 of Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html)) in the v1
 	// envelope, with no job started (Q-EPM1-005).
 	if !caller.HasRole(auth.EPM, RoleIdentityDomainAdmin) || !hasPredefinedRole(caller) {
 		s.log.Info("epm v1 update users refused: role", "caller", caller.Login)
@@ -200,7 +200,7 @@ func (s *Server) writeJobWithItems(w http.ResponseWriter, self linkV1, o jobOutc
 
 // ---- POST /interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents
 
-// maxChunkSize is the largest chunk: "chunks up to 50 MiB" (vendor-facts A).
+// maxChunkSize is the largest chunk: "chunks up to 50 MiB" (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
 const maxChunkSize = 50 << 20
 
 // fileAnswer writes the file resources' envelope, whose self link is the
@@ -233,7 +233,7 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusBadRequest, statusFailure, "Failed to upload the file. "+capitalise(err.Error())+": folders are separated by \\ or / (percent-encoded in the path), and no folder or file name may be empty, \".\", \"..\" or hold control characters.")
 		return
 	}
-	// vendor-facts A: the body is application/octet-stream. text/csv is
+	// REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/): the body is application/octet-stream. text/csv is
 	// accepted too, so a client can have the CSV checked by the contract.
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/octet-stream" && mt != "text/csv") {

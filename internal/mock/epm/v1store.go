@@ -82,7 +82,7 @@ func (b budgetWriter) Write(p []byte) (int, error) {
 }
 
 // write receives one chunk. first creates the file (refusing an existing
-// name, as the vendor's Upload API does: vendor-facts A); later chunks append
+// name, as the vendor's Upload API does: REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)); later chunks append
 // to an upload that is not complete yet; last completes it.
 func (st *fileStore) write(name string, body io.Reader, first, last bool) (int64, error) {
 	name, err := fileKey(name)

@@ -23,7 +23,7 @@ type User struct {
 }
 
 // The documented roles, in the case the answers must use
-// (essbase-add-import-users.txt: "Valid roles: User, Power User, and Service
+// (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html): "Valid roles: User, Power User, and Service
 // Administrator").
 const (
 	RoleUser         = "User"
@@ -50,7 +50,7 @@ const maxChars = 256
 // forbidden are the characters the document forbids in a user name: ; , = +
 // * ? [ ] | < > \ " ' / space tab. Both of the document's samples send names
 // with a space, so the rule is applied to the ID and not to the name
-// (vendor-facts D5, Q-ESS-001).
+// (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html), Q-ESS-001).
 const forbidden = ";,=+*?[]|<>\\\"'/ \t"
 
 // Rule errors. Each maps to one errorCode of the spec's Error schema.

@@ -1,7 +1,7 @@
 // Package oig simulates the Oracle Identity Governance self-service users
-// API: bulk Update Users (PUT /users, oig-update-users.txt) and reading a
+// API: bulk Update Users (PUT /users, Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html)) and reading a
 // user back through the self link of each answer (GET /users/{id},
-// vendor-facts C). Where the page is silent the behaviour follows the
+// REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/)). Where the page is silent the behaviour follows the
 // decisions of fixtures/quirks/oig.yaml (Q-OIG-*).
 package oig
 
@@ -15,6 +15,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"time"
 	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
@@ -29,7 +30,7 @@ type Options struct {
 	// Administrator and User Administrator. Others get 403 (Q-OIG-010).
 	ModifyRoles []string
 	// LeadingSpaceStatus answers " SUCCESS" as some OIG versions do
-	// (vendor-facts C, Q-OIG-003), so clients can be tried against it.
+	// (REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/), Q-OIG-003), so clients can be tried against it.
 	LeadingSpaceStatus bool
 }
 
@@ -46,6 +47,8 @@ type Server struct {
 
 	approval  Approval // from the seed (approval.go)
 	approvals approvals
+	// tokens are the JWTs the token service issued (token.go).
+	tokens tokens
 }
 
 // Routes, as on the page and in the self links of its example answer.
@@ -77,6 +80,8 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 // gets this API's error body rather than the mux's plain text.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc(usersPath, s.updateUsers)
+	mux.HandleFunc("GET "+usersPath, s.listUsers) // search.go
+	mux.HandleFunc("POST "+tokenPath, s.getToken) // token.go
 	mux.HandleFunc(userPath, s.getUser)
 }
 
@@ -135,7 +140,7 @@ func (s *Server) updateUsers(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	// vendor-facts C: every non-GET request needs X-Requested-By, any value;
+	// REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/): every non-GET request needs X-Requested-By, any value;
 	// its presence is what counts (Q-OIG-001). It is checked before the
 	// privilege, as a filter in front of the resource would (Q-OIG-010).
 	if _, present := r.Header[http.CanonicalHeaderKey("X-Requested-By")]; !present {
@@ -148,7 +153,7 @@ func (s *Server) updateUsers(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusForbidden, fail(codeForbidden, "The caller has no privilege to modify users", caller.Login))
 		return
 	}
-	// vendor-facts C: Content-Type is required on PUT (Q-OIG-011).
+	// REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/): Content-Type is required on PUT (Q-OIG-011).
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		s.refuse(w, r, http.StatusUnsupportedMediaType, fail(codeMediaType, "Content-Type must be application/json", r.Header.Get("Content-Type")))
 		return
@@ -311,6 +316,9 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 
 // authenticate answers 401 itself when the caller is not known.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*auth.Account, bool) {
+	if a, ok := s.tokens.account(r, time.Now()); ok {
+		return a, true // a JWT of the token service (token.go)
+	}
 	a, err := s.dir.Authenticate(r)
 	if err != nil {
 		auth.Challenge(w, "OIG")

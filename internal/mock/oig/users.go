@@ -43,7 +43,7 @@ type SeedUser struct {
 // named; it always exists.
 const DefaultOrganization = "Xellerate Users"
 
-// Field names are the display names the API uses (vendor-facts C).
+// Field names are the display names the API uses (REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/)).
 const (
 	FieldKey          = "usr_key"
 	FieldLogin        = "User Login"
