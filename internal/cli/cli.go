@@ -22,6 +22,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
 	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
+	"github.com/oracle-users-conformance/conformance/internal/mock/essbase"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
@@ -287,6 +288,8 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	maxJobs := fs.Int("epm-max-jobs", 0, fmt.Sprintf("EPM v1 jobs kept; beyond it the oldest finished is forgotten, and when all run a new one is refused with status 1 (default %d)", epm.DefaultMaxJobs))
 	maxFiles := fs.Int("epm-max-files", 0, fmt.Sprintf("EPM v1 uploaded files kept; an upload beyond it is refused with status 1 until files are deleted (default %d)", epm.DefaultMaxFiles))
 	maxStored := fs.Int64("epm-max-stored-bytes", 0, fmt.Sprintf("bytes of EPM v1 uploaded files kept, all files together; as --epm-max-files (default %d, 4 GiB)", int64(epm.DefaultMaxStoredBytes)))
+	epmVersion := fs.String("epm-version", "", fmt.Sprintf("the EPM Cloud release Get REST API Versions for Migration reports as serverVersion (default %s)", epm.DefaultVersions.ServerVersion))
+	essbaseVersion := fs.String("essbase-version", "", fmt.Sprintf("the Essbase release About Essbase reports (default %s)", essbase.DefaultAbout.Version))
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
@@ -329,6 +332,12 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	opts.Essbase.MaxBody = *maxBody
 	opts.OIG.MaxBody = *maxBody
 	opts.Essbase.SharedServices = *sharedServices
+	if *epmVersion != "" {
+		opts.EPM.Versions = epm.Versions{ServerVersion: *epmVersion, BuildVersion: *epmVersion}
+	}
+	if *essbaseVersion != "" {
+		opts.Essbase.About = essbase.About{Version: *essbaseVersion, Build: *essbaseVersion}
+	}
 	srv, err := mock.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance mock: %v\n", err)

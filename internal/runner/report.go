@@ -92,6 +92,9 @@ func PrintSummary(w io.Writer, run *report.Run, dir string) {
 		}
 		fmt.Fprintf(w, "  %-10s %s\n", a, strings.Join(parts, ", "))
 	}
+	if v := run.VersionsLine(); v != "" {
+		fmt.Fprintf(w, "  vendor releases: %s\n", v)
+	}
 	for _, n := range run.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
