@@ -46,6 +46,7 @@ Usage:
   conformance proxy  [flags]   serve a proxy that makes a target deviate, to test the suite
   conformance report diff|merge|render   compare two runs, merge shards, render reports from report.json
   conformance coverage [flags]           what the scenarios exercise: operations, statuses, quirks, gaps
+  conformance compare --a A.yaml --b B.yaml   the same scenarios against two environments, side by side
 
 Run "conformance <command> -h" for a command's flags.
 `
@@ -69,6 +70,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return reportCmd(args[1:], stdout, stderr)
 	case "coverage":
 		return coverageCmd(args[1:], stdout, stderr)
+	case "compare":
+		return compareCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitPass
