@@ -207,9 +207,19 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		}
 	}
 	if len(c.Skipped) > 0 {
-		fmt.Fprintf(tw, "\nnot compared, skipped on one side (%d)\n", len(c.Skipped))
+		// Grouped by side: a read-only side skips most scenarios, each
+		// for the same reason, and a line apiece would bury the rest.
+		fmt.Fprintf(tw, "\nnot compared, skipped on one side (%d; their reasons are in each side's report)\n", len(c.Skipped))
+		bySide := map[string][]string{}
+		var sides []string
 		for _, s := range c.Skipped {
-			fmt.Fprintf(tw, "  %s\tskipped on %s\t%s\n", s.ID, s.Side, oneLine(s.Reason))
+			if bySide[s.Side] == nil {
+				sides = append(sides, s.Side)
+			}
+			bySide[s.Side] = append(bySide[s.Side], s.ID)
+		}
+		for _, side := range sides {
+			fmt.Fprintf(tw, "  skipped on %s (%d): %s\n", side, len(bySide[side]), strings.Join(bySide[side], ", "))
 		}
 	}
 	if len(c.Volatile) > 0 {

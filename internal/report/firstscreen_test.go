@@ -76,41 +76,77 @@ func TestFirstScreenComesFirst(t *testing.T) {
 	}
 }
 
-// TestFirstScreenInBrowser takes a screenshot of the first screen in
-// headless Chromium (CONFORMANCE_SCREENSHOT=FILE keeps it, for a person to
-// look at) and checks the rendered page carries the three sections.
+// TestFirstScreenInBrowser takes screenshots of the first screen in
+// headless Chromium, of a run and of a comparison
+// (CONFORMANCE_SCREENSHOT=PREFIX keeps them as PREFIX-run.png and
+// PREFIX-compare.png, for a person to look at), and reads the rendered
+// page: the three sections, and the comparison, are there.
 func TestFirstScreenInBrowser(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skip("!! chromium not installed (apt-get install -y chromium): the first screen was NOT checked in a browser")
 	}
 	r, x := firstScreenRun(t)
+	a, b := sampleRun(), sampleRun()
+	b.Scenarios[0].Outcome = Failed
+	b.Scenarios[0].Reason = "status 500, want 200"
+	b.Finish()
+	cmp := Compare("test", "prod", []*Run{a}, []*Run{b})
+	if !cmp.Differs() {
+		t.Fatal("the sample comparison should differ")
+	}
+	pages := map[string]struct {
+		run  *Run
+		x    HTMLExtras
+		want []string
+	}{
+		"run":     {r, x, []string{"What failed (1)", "EPM1-JOB-002", "What changed", "OIG-GONE-001", "What is overdue (1)", "EPM2-PAYLOAD-007"}},
+		"compare": {b, HTMLExtras{Comparison: cmp}, []string{"Compared: test vs prod", b.Scenarios[0].ID, "status 500, want 200", "What failed"}},
+	}
 	dir := t.TempDir()
-	page := filepath.Join(dir, "report.html")
-	var b bytes.Buffer
-	if err := WriteHTMLWith(&b, r, x); err != nil {
-		t.Fatal(err)
+	for name, p := range pages {
+		page := filepath.Join(dir, name+".html")
+		var buf bytes.Buffer
+		if err := WriteHTMLWith(&buf, p.run, p.x); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		shot := filepath.Join(dir, name+".png")
+		if prefix := os.Getenv("CONFORMANCE_SCREENSHOT"); prefix != "" {
+			shot = prefix + "-" + name + ".png"
+		}
+		base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+			"--user-data-dir=" + filepath.Join(dir, "profile-"+name), "--window-size=1280,900"}
+		chrome(t, append(base, "--screenshot="+shot, "file://"+page)...)
+		data, err := os.ReadFile(shot)
+		if err != nil || len(data) < 1000 || !bytes.HasPrefix(data, []byte("\x89PNG")) {
+			t.Fatalf("%s: no screenshot: %v (%d bytes)", name, err, len(data))
+		}
+		dom := chrome(t, append(base, "--dump-dom", "file://"+page)...)
+		first := dom
+		if i := strings.Index(dom, "<h2>Counts</h2>"); i > 0 {
+			first = dom[:i]
+		}
+		for _, w := range p.want {
+			if !strings.Contains(first, w) {
+				t.Errorf("%s: the rendered first screen lacks %q", name, w)
+			}
+		}
+		t.Logf("screenshot of the %s first screen: %s", name, shot)
 	}
-	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	shot := os.Getenv("CONFORMANCE_SCREENSHOT")
-	if shot == "" {
-		shot = filepath.Join(dir, "first-screen.png")
-	}
+}
+
+func chrome(t *testing.T, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-		"--user-data-dir=" + filepath.Join(dir, "profile"), "--window-size=1280,900", "--screenshot=" + shot, "file://" + page}
-	var stderr bytes.Buffer
+	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, chromium, args...)
-	cmd.Stderr = &stderr
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, stderr.Bytes())
 	}
-	png, err := os.ReadFile(shot)
-	if err != nil || len(png) < 1000 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
-		t.Fatalf("no screenshot: %v (%d bytes)", err, len(png))
-	}
-	t.Logf("screenshot of the first screen: %s", shot)
+	return stdout.String()
 }
