@@ -45,6 +45,7 @@ Usage:
   conformance mock   [flags]   serve the simulator of all five operations
   conformance proxy  [flags]   serve a proxy that makes a target deviate, to test the suite
   conformance report diff|merge|render   compare two runs, merge shards, render reports from report.json
+  conformance report bundle|verify       an archive for an auditor, signed; check one offline
   conformance coverage [flags]           what the scenarios exercise: operations, statuses, quirks, gaps
   conformance compare --a A.yaml --b B.yaml   the same scenarios against two environments, side by side
 

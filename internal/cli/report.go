@@ -50,8 +50,12 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 		return reportDiff(args[1:], stdout, stderr)
 	case "merge", "render":
 		return reportMerge(args[0], args[1:], stdout, stderr)
+	case "bundle":
+		return reportBundle(args[1:], stdout, stderr)
+	case "verify":
+		return reportVerify(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, reportUsage)
+		fmt.Fprint(stdout, reportUsage+bundleUsage)
 		return report.ExitConformant
 	}
 	fmt.Fprintf(stderr, "conformance report: unknown command %q\n\n%s", args[0], reportUsage)
