@@ -139,7 +139,7 @@ func PrintSummary(w io.Writer, run *report.Run, dir string) {
 		fmt.Fprintf(w, "  inconclusive %d: %s\n    (%s%s)\n", len(byReason[r]), r, strings.Join(ids, ", "), more)
 	}
 	b := run.Counts.By
-	fmt.Fprintf(w, "reports written to %s (junit.xml, report.json, report.html, summary.md, effective-config.yaml)\n", dir)
+	fmt.Fprintf(w, "reports written to %s (junit.xml, report.json, report.html, summary.md, ctrf.json, effective-config.yaml)\n", dir)
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", b[report.Passed], b[report.Failed], b[report.Skipped]+b[report.NotRun]+b[report.Inconclusive]+b[report.Known])
 }
 
