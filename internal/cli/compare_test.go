@@ -13,6 +13,9 @@ import (
 
 	"github.com/oracle-users-conformance/conformance/internal/cli"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
+	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
+	"github.com/oracle-users-conformance/conformance/internal/mock/essbase"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 )
 
@@ -137,7 +140,17 @@ func TestCompareReadOnlyProduction(t *testing.T) {
 	const filter = "api:epm-migration || id:ESS-ABOUT-001 || id:ESS-GET-001 || id:ESS-ADD-001 || id:EPM2-PAYLOAD-006 || id:OIG-PAYLOAD-001"
 	dir := t.TempDir()
 	a := compareConfig(t, dir, "test", newMock(t).URL, true)
-	b := compareConfig(t, dir, "prod", newMock(t).URL, false)
+	// Production is still on the release before the update.
+	var old mock.Options
+	old.Essbase.About = essbase.About{Version: "21.4.0.0.0", Build: "400"}
+	old.EPM.Versions = epm.Versions{ServerVersion: "24.11.60"}
+	oldMock, _ := startMock(t, old, nil)
+	var updated mock.Options
+	updated.Essbase.About = essbase.About{Version: "21.5.0.0.0", Build: "500"}
+	updated.EPM.Versions = epm.Versions{ServerVersion: "24.12.60"}
+	newMockSrv, _ := startMock(t, updated, nil)
+	a = compareConfig(t, dir, "test", newMockSrv.URL, true)
+	b := compareConfig(t, dir, "prod", oldMock.URL, false)
 	out := filepath.Join(dir, "out")
 	r := conformance(t, nil, "compare", "--a", a, "--b", b, "--name-a", "test", "--name-b", "prod", "--label-filter", filter, "--report-dir", out)
 	c := readComparison(t, out)
@@ -172,6 +185,12 @@ func TestCompareReadOnlyProduction(t *testing.T) {
 	}
 	if ran < 3 || len(skipped) < 3 {
 		t.Errorf("want both read scenarios compared and changing ones skipped: %d ran, skipped %v", ran, skipped)
+	}
+	if !strings.Contains(r.stdout, "essbase 21.5.0.0.0 → 21.4.0.0.0") || !strings.Contains(r.stdout, "epm 24.12.60 → 24.11.60") {
+		t.Errorf("the headline does not name the releases:\n%s", r.stdout)
+	}
+	if v := prod.VendorVersion("essbase"); v != "21.4.0.0.0" {
+		t.Errorf("prod's report.json records essbase %s", v)
 	}
 	if !strings.Contains(r.stdout, "skipped on prod") {
 		t.Errorf("the table does not show the skipped scenarios:\n%s", r.stdout)
