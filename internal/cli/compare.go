@@ -29,6 +29,8 @@ const compareUsage = `Usage:
       that differ between two runs of the same side are volatile, not compared.
       Writes DIR/compare.json, DIR/compare.md, DIR/report.html (side B's report
       with the comparison first) and each side's reports in DIR/<name>/<run>/.
+      The environment's CONFORMANCE_* variables reach both sides: keep what
+      differs between them (URLs, accounts, allow_mutations) in the two files.
       Exit 0: no difference; 1: the sides differ; 2: bad arguments or a side's
       configuration is unusable; 3: a side wrote no report (nothing comparable).
 `
