@@ -54,6 +54,9 @@ Run "conformance <command> -h" for a command's flags.
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if _, ok := os.LookupEnv(MockAddrEnv); ok && len(args) == 0 {
+		args = []string{"mock"}
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return ExitBadConfig
@@ -295,8 +298,17 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	epmVersion := fs.String("epm-version", "", fmt.Sprintf("the EPM Cloud release Get REST API Versions for Migration reports as serverVersion (default %s)", epm.DefaultVersions.ServerVersion))
 	essbaseVersion := fs.String("essbase-version", "", fmt.Sprintf("the Essbase release About Essbase reports (default %s)", essbase.DefaultAbout.Version))
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
+	cf := addMockControlFlags(fs)
+	if err := mockEnv(fs, os.LookupEnv); err != nil {
+		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
+		return ExitBadConfig
+	}
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
+	}
+	if *cf.listPlays {
+		listPlays(stdout)
+		return ExitPass
 	}
 	var seedData []byte
 	var err error
@@ -342,20 +354,7 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	if *essbaseVersion != "" {
 		opts.Essbase.About = essbase.About{Version: *essbaseVersion, Build: *essbaseVersion}
 	}
-	srv, err := mock.New(opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
-		return ExitBadConfig
-	}
-	defer srv.Close()
-	l, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
-		return ExitBadConfig
-	}
-	fmt.Fprintf(stdout, "mock listening on http://%s\n", l.Addr())
-	printAccounts(stdout, srv)
-	return serveUntilSignal(l, srv.Serve, stderr)
+	return serveMockStack(opts, cf, *addr, stdout, stderr)
 }
 
 // printAccounts shows who can log in. A password given on the command line
