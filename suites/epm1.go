@@ -3,6 +3,7 @@ package suites
 import (
 	"bytes"
 	"fmt"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"net/url"
 	"regexp"
 	"sort"
@@ -58,13 +59,9 @@ func init() {
 }
 
 const (
-	opEPM1Submit = "updateUsersV1"
-	opEPM1Job    = "getUsersJobV1"
-	opEPM1Upload = "epmUploadFile"
-	opEPM1Delete = "epmDeleteFile"
-	epm1Form     = "application/x-www-form-urlencoded"
-	epm1JobLink  = "Job Status"
-	epm1FileRef  = "$file"
+	epm1Form    = "application/x-www-form-urlencoded"
+	epm1JobLink = "Job Status"
+	epm1FileRef = "$file"
 )
 
 // epm1With are the keys a row's with may use; any other is a typo.
@@ -84,8 +81,8 @@ func epm1JobFlow(r *Run) {
 	if mode == "upload" {
 		// The row's request is the upload and what is judged (the generated
 		// rows of epmUploadFile): only the name is the flow's.
-		if r.S.Request.Operation != opEPM1Upload {
-			r.Failf("with.submit upload needs a row whose request is %s", opEPM1Upload)
+		if r.S.Request.Operation != opid.EpmUploadFile {
+			r.Failf("with.submit upload needs a row whose request is %s", opid.EpmUploadFile)
 		}
 		name = r.epm1FileName()
 		req := r.S.Request
@@ -148,9 +145,9 @@ func (r *Run) epm1UploadRequest() (scenario.Request, bool) {
 	if ct == "" {
 		ct = "application/octet-stream" // vendor-facts A, Upload
 	}
-	req := scenario.Request{Operation: opEPM1Upload, Headers: map[string]string{"Content-Type": ct}}
+	req := scenario.Request{Operation: opid.EpmUploadFile, Headers: map[string]string{"Content-Type": ct}}
 	switch {
-	case r.S.Request.Operation == opEPM1Upload:
+	case r.S.Request.Operation == opid.EpmUploadFile:
 		req = r.S.Request
 		req.Auth, req.Path = "", ""
 		if req.Headers["Content-Type"] == "" {
@@ -220,8 +217,8 @@ func (r *Run) epm1Rows(n, unknownEvery string) (string, error) {
 // what the vendor's samples send.
 func (r *Run) epm1SubmitRequest(name string) scenario.Request {
 	req := r.S.Request
-	if req.Operation == "" || req.Operation == opEPM1Upload {
-		req = scenario.Request{Operation: opEPM1Submit, Auth: r.S.Request.Auth}
+	if req.Operation == "" || req.Operation == opid.EpmUploadFile {
+		req = scenario.Request{Operation: opid.UpdateUsersV1, Auth: r.S.Request.Auth}
 	}
 	if req.Params["api_version"] == "" {
 		req.Params = copyHeaders(req.Params, "api_version", "v1") // this API is version v1
@@ -272,7 +269,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 	start := time.Now()
 	deadline := start.Add(limit)
 	var lastSaid time.Duration
-	req := scenario.Request{Operation: opEPM1Job, Method: "GET", Path: path, Auth: auth}
+	req := scenario.Request{Operation: opid.GetUsersJobV1, Method: "GET", Path: path, Auth: auth}
 	for n := 1; ; n++ {
 		ex := r.sendAs(req, "poll")
 		if p := r.Problems(ex, scenario.Expect{Status: scenario.Statuses{200}}); len(p) > 0 {
@@ -355,7 +352,7 @@ func (r *Run) epm1Then(name string) {
 	for _, st := range r.S.Then {
 		req := st.Request
 		if req.Operation == "" {
-			req.Operation = opEPM1Submit
+			req.Operation = opid.UpdateUsersV1
 		}
 		if len(req.Params) > 0 {
 			params := make(map[string]string, len(req.Params))
@@ -472,7 +469,7 @@ func epm1Steps(r *Run) []PlannedRequest {
 		out = append(out, r.plan(r.epm1SubmitRequest(name), "request"))
 	}
 	if mode == "" || mode == "job" {
-		out = append(out, PlannedRequest{Role: "poll", Method: "GET", URL: "(the Job Status link the submit answers)", Tier: string(exchange.TierRead), Operation: opEPM1Job})
+		out = append(out, PlannedRequest{Role: "poll", Method: "GET", URL: "(the Job Status link the submit answers)", Tier: string(exchange.TierRead), Operation: opid.GetUsersJobV1})
 	}
 	for _, st := range r.S.Then {
 		q := st.Request

@@ -270,7 +270,7 @@ func (r *Run) path(req scenario.Request) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	p := op.Path
+	params := map[string]string{}
 	for k, v := range req.Params {
 		// A param is a template ({{.Var.x}}): render it before escaping, or
 		// the escaped braces are no longer one.
@@ -278,9 +278,9 @@ func (r *Run) path(req scenario.Request) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		p = strings.ReplaceAll(p, "{"+k+"}", url.PathEscape(rv))
+		params[k] = rv
 	}
-	return p, nil
+	return op.Fill(params), nil
 }
 
 // credential is the account a row's auth mode names, from its product's

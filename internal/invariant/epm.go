@@ -1,9 +1,11 @@
 package invariant
 
+import "github.com/oracle-users-conformance/conformance/internal/opid"
+
 import "fmt"
 
 func init() {
-	Register("updateUsersV2", epmV2Envelope)
+	Register(opid.UpdateUsersV2, epmV2Envelope)
 }
 
 // epmV2Envelope: epm-update-users-v2.txt, Examples 1-3. A request that ran

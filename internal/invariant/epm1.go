@@ -2,6 +2,7 @@ package invariant
 
 import (
 	"fmt"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"regexp"
 	"strconv"
 )
@@ -11,10 +12,10 @@ import (
 // v1 envelope, whatever the scenario: a deviation in the arithmetic of a
 // finished job shows even in a row written for something else.
 func init() {
-	Register("updateUsersV1", epm1Submit)
-	Register("getUsersJobV1", epm1Job)
-	Register("epmUploadFile", epm1File)
-	Register("epmDeleteFile", epm1File)
+	Register(opid.UpdateUsersV1, epm1Submit)
+	Register(opid.GetUsersJobV1, epm1Job)
+	Register(opid.EpmUploadFile, epm1File)
+	Register(opid.EpmDeleteFile, epm1File)
 }
 
 // epm1Summary is the details of a finished job, Example 3:

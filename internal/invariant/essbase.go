@@ -2,20 +2,21 @@ package invariant
 
 import (
 	"fmt"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"net/url"
 	"strings"
 )
 
 func init() {
-	for _, op := range []string{"essbaseAddUsers", "essbaseUpdateUser", "essbaseGetUser", "essbaseDeleteUser"} {
+	for _, op := range []string{opid.EssbaseAddUsers, opid.EssbaseUpdateUser, opid.EssbaseGetUser, opid.EssbaseDeleteUser} {
 		Register(op, essbaseNoPassword)
 		Register(op, essbaseRefusalIsNoUser)
 	}
-	for _, op := range []string{"essbaseAddUsers", "essbaseUpdateUser", "essbaseGetUser"} {
+	for _, op := range []string{opid.EssbaseAddUsers, opid.EssbaseUpdateUser, opid.EssbaseGetUser} {
 		Register(op, essbaseUsers)
 	}
-	RegisterWithRequest("essbaseAddUsers", essbaseAddEchoesRequest)
-	RegisterWithRequest("essbaseUpdateUser", essbaseUpdateEchoesRequest)
+	RegisterWithRequest(opid.EssbaseAddUsers, essbaseAddEchoesRequest)
+	RegisterWithRequest(opid.EssbaseUpdateUser, essbaseUpdateEchoesRequest)
 }
 
 // essbaseRoles are the documented spellings: "Valid roles: User, Power User,

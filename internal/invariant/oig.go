@@ -2,19 +2,25 @@ package invariant
 
 import (
 	"fmt"
+	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"net/url"
 	"strings"
 )
 
 func init() {
-	Register("oigUpdateUsers", oigUpdateEntries)
-	RegisterWithRequest("oigUpdateUsers", oigUpdateMatchesRequest)
-	Register("oigGetUser", oigGetUserFields)
+	Register(opid.OigUpdateUsers, oigUpdateEntries)
+	RegisterWithRequest(opid.OigUpdateUsers, oigUpdateMatchesRequest)
+	Register(opid.OigGetUser, oigGetUserFields)
 }
 
 // oigUsersPath is where every self link of oig-update-users.txt points:
 // http://pseudo.com:PORT/iam/governance/selfservice/api/v1/users/<usr_key>.
-const oigUsersPath = "/iam/governance/selfservice/api/v1/users/"
+var oigUsersPath = strings.TrimSuffix(opid.Templates[opid.OigGetUser], "{id}")
+
+// oigAPIRoot is the root of every OIG API path (/iam/governance/), from
+// the spec: the first two segments of the users path.
+var oigAPIRoot = contract.APIRoot(opid.Templates[opid.OigGetUser])
 
 // oigUpdateEntries: oig-update-users.txt, Example of PUT Response Body. A
 // request that ran answers 200 with one entry per user; SUCCESS (tolerating
@@ -171,7 +177,7 @@ func oigLinkPath(href string) string {
 	if u, err := url.Parse(href); err == nil && u.Path != "" {
 		return u.EscapedPath()
 	}
-	if i := strings.Index(href, "/iam/governance/"); i >= 0 {
+	if i := strings.Index(href, oigAPIRoot); i >= 0 {
 		return href[i:]
 	}
 	return href

@@ -13,18 +13,12 @@ import (
 	"fmt"
 
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
-)
-
-const (
-	epmUpload   = "epmUploadFile"
-	epmDelete   = "epmDeleteFile"
-	epmSubmitV1 = "updateUsersV1"
-	epmUpdateV2 = "updateUsersV2"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
 func init() {
-	register(Rule{Operation: epmUpload, Plan: "delete the uploaded file", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-		name := params(c, epmUpload, r.Path)["name"]
+	register(Rule{Operation: opid.EpmUploadFile, Plan: "delete the uploaded file", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
+		name := params(c, opid.EpmUploadFile, r.Path)["name"]
 		if name == "" || l.wasCreated("epm-file:"+name) {
 			return nil
 		}
@@ -33,7 +27,7 @@ func init() {
 			if ex.Err == nil && ex.Status() >= 400 && ex.Status() < 500 || exchange.NotActedOn(ex) {
 				return nil // the upload was refused, or never arrived: no file
 			}
-			del, err := l.send(ctx, c, exchange.Request{Operation: epmDelete, Path: path(c, epmDelete, map[string]string{"name": name}), Role: "undo", Undo: true, Auth: l.admin})
+			del, err := l.send(ctx, c, exchange.Request{Operation: opid.EpmDeleteFile, Path: path(c, opid.EpmDeleteFile, map[string]string{"name": name}), Role: "undo", Undo: true, Auth: l.admin})
 			return undoFailed(del, err, func(s int) bool { return ok2xx(s) || gone(s) })
 		})
 		return nil
@@ -46,6 +40,6 @@ func init() {
 			return nil
 		}
 	}
-	register(Rule{Operation: epmSubmitV1, Plan: "none possible: EPM has no API to read a user back (irreversible)", Apply: irreversible("the users the job changes keep their new values (EPM has no API to read a user back)")})
-	register(Rule{Operation: epmUpdateV2, Plan: "none possible: EPM has no API to read a user back (irreversible)", Apply: irreversible("the users this batch changes keep their new values (EPM has no API to read a user back)")})
+	register(Rule{Operation: opid.UpdateUsersV1, Plan: "none possible: EPM has no API to read a user back (irreversible)", Apply: irreversible("the users the job changes keep their new values (EPM has no API to read a user back)")})
+	register(Rule{Operation: opid.UpdateUsersV2, Plan: "none possible: EPM has no API to read a user back (irreversible)", Apply: irreversible("the users this batch changes keep their new values (EPM has no API to read a user back)")})
 }

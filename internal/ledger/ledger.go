@@ -188,11 +188,7 @@ func path(c *exchange.Client, op string, params map[string]string) string {
 	if !ok {
 		panic("ledger: no operation " + op) // Validate runs at start
 	}
-	p := o.Path
-	for k, v := range params {
-		p = strings.ReplaceAll(p, "{"+k+"}", escape(v))
-	}
-	return p
+	return o.Fill(params)
 }
 
 // params reads the path parameters of a request of an operation.
