@@ -1,12 +1,9 @@
 package invariant
 
-import "github.com/oracle-users-conformance/conformance/internal/opid"
-
 import "fmt"
 
-func init() {
-	Register(opid.UpdateUsersV2, epmV2Envelope)
-}
+// EPM2Update are the invariants of EPM Update Users v2 (internal/ops/epm.go).
+var EPM2Update = []Rule{{Check: epmV2Envelope}}
 
 // epmV2Envelope: epm-update-users-v2.txt, Examples 1-3. A request that ran
 // answers status 0 with details and no error, and its counts add up

@@ -2,7 +2,6 @@ package invariant
 
 import (
 	"fmt"
-	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"regexp"
 	"strconv"
 )
@@ -11,12 +10,12 @@ import (
 // operations (vendor-facts A). These hold for every answer that carries the
 // v1 envelope, whatever the scenario: a deviation in the arithmetic of a
 // finished job shows even in a row written for something else.
-func init() {
-	Register(opid.UpdateUsersV1, epm1Submit)
-	Register(opid.GetUsersJobV1, epm1Job)
-	Register(opid.EpmUploadFile, epm1File)
-	Register(opid.EpmDeleteFile, epm1File)
-}
+// (internal/ops/epm.go installs them.)
+var (
+	EPM1Submit = []Rule{{Check: epm1Submit}}
+	EPM1Job    = []Rule{{Check: epm1Job}}
+	EPM1File   = []Rule{{Check: epm1File}}
+)
 
 // epm1Summary is the details of a finished job, Example 3:
 // "Processed - 3, Succeeded - 2, Failed - 1." (Q-EPM1-004).

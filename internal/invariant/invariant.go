@@ -23,6 +23,25 @@ type Check func(status int, body any) []string
 // what was asked, such as one answer entry per request entry.
 type RequestCheck func(status int, request, body any) []string
 
+// Rule is one invariant: a Check, or a RequestCheck when it needs the
+// request.
+type Rule struct {
+	Check       Check
+	WithRequest RequestCheck
+}
+
+// Install registers an operation's rules (internal/ops calls it, once per
+// operation).
+func Install(operationID string, rules []Rule) {
+	for _, r := range rules {
+		if r.WithRequest != nil {
+			RegisterWithRequest(operationID, r.WithRequest)
+		} else {
+			Register(operationID, r.Check)
+		}
+	}
+}
+
 // Register adds a check for an operationId to the judge's registry. Call
 // from init. The judge decodes the answer once, JSON, XML or CSV alike, so
 // an invariant holds for every media type the operation answers in.

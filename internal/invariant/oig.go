@@ -2,17 +2,18 @@ package invariant
 
 import (
 	"fmt"
-	"github.com/oracle-users-conformance/conformance/internal/contract"
-	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"net/url"
 	"strings"
+
+	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
-func init() {
-	Register(opid.OigUpdateUsers, oigUpdateEntries)
-	RegisterWithRequest(opid.OigUpdateUsers, oigUpdateMatchesRequest)
-	Register(opid.OigGetUser, oigGetUserFields)
-}
+// The invariants of the OIG users operations (internal/ops/oig.go).
+var (
+	OIGUpdate = []Rule{{Check: oigUpdateEntries}, {WithRequest: oigUpdateMatchesRequest}}
+	OIGGet    = []Rule{{Check: oigGetUserFields}}
+)
 
 // oigUsersPath is where every self link of oig-update-users.txt points:
 // http://pseudo.com:PORT/iam/governance/selfservice/api/v1/users/<usr_key>.

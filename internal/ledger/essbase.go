@@ -23,11 +23,12 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
-func init() {
-	register(Rule{Operation: opid.EssbaseAddUsers, Plan: "read each user id first; delete every user that did not exist", Apply: essbaseAdd})
-	register(Rule{Operation: opid.EssbaseUpdateUser, Plan: "read the user first; write it back as read (delete it if it did not exist)", Apply: essbaseUpdate})
-	register(Rule{Operation: opid.EssbaseDeleteUser, Plan: "refused unless this scenario created the user (a deleted user's password cannot be restored)", Apply: essbaseDelete})
-}
+// The undos of the Essbase users operations (internal/ops/essbase.go).
+var (
+	EssbaseAdd    = Rule{Plan: "read each user id first; delete every user that did not exist", Apply: essbaseAdd}
+	EssbaseUpdate = Rule{Plan: "read the user first; write it back as read (delete it if it did not exist)", Apply: essbaseUpdate}
+	EssbaseDelete = Rule{Plan: "refused unless this scenario created the user (a deleted user's password cannot be restored)", Apply: essbaseDelete}
+)
 
 // essbaseRead GETs a user as JSON; found is false for 404.
 func essbaseRead(ctx context.Context, l *Ledger, c *exchange.Client, id string) (user map[string]any, found bool, err error) {

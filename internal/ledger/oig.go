@@ -18,9 +18,8 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
-func init() {
-	register(Rule{Operation: opid.OigUpdateUsers, Plan: "read every named user first; write changed fields back, then read them again", Apply: oigKeep})
-}
+// OIGUpdate keeps every user an update names (internal/ops/oig.go).
+var OIGUpdate = Rule{Plan: "read every named user first; write changed fields back, then read them again", Apply: oigKeep}
 
 // ReadOIGUser GETs a user through send; found is false for 404.
 func ReadOIGUser(ctx context.Context, send Sender, c *exchange.Client, admin *exchange.Credential, id, role string) (oiguser.User, bool, error) {
