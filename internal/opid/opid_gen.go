@@ -6,6 +6,8 @@ package opid
 const (
 	// EpmDeleteFile is DELETE /interop/rest/11.1.2.3.600/applicationsnapshots/{name} (specs/epm-users-v1.yaml).
 	EpmDeleteFile = "epmDeleteFile"
+	// EpmListFiles is GET /interop/rest/11.1.2.3.600/applicationsnapshots (specs/epm-users-v1.yaml).
+	EpmListFiles = "epmListFiles"
 	// EpmUploadFile is POST /interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents (specs/epm-users-v1.yaml).
 	EpmUploadFile = "epmUploadFile"
 	// EssbaseAddUsers is POST /essbase/rest/v1/users (specs/essbase-users.yaml).
@@ -31,6 +33,7 @@ const (
 // All lists every operationId, sorted.
 var All = []string{
 	EpmDeleteFile,
+	EpmListFiles,
 	EpmUploadFile,
 	EssbaseAddUsers,
 	EssbaseDeleteUser,
@@ -46,6 +49,7 @@ var All = []string{
 // Templates are the operations' path templates, as the specs write them.
 var Templates = map[string]string{
 	EpmDeleteFile:     "/interop/rest/11.1.2.3.600/applicationsnapshots/{name}",
+	EpmListFiles:      "/interop/rest/11.1.2.3.600/applicationsnapshots",
 	EpmUploadFile:     "/interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents",
 	EssbaseAddUsers:   "/essbase/rest/v1/users",
 	EssbaseDeleteUser: "/essbase/rest/v1/users/{id}",

@@ -42,6 +42,10 @@ func init() {
 		Deviations: []string{"epm1-any-client-error-as-500"},
 	})
 	Register(Operation{
+		ID:         opid.EpmListFiles,
+		Deviations: []string{"epm1-list-files-garbled"},
+	})
+	Register(Operation{
 		ID:         opid.UpdateUsersV2,
 		Undo:       undo(ledger.Irreversible(epmNoRead, "the users this batch changes keep their new values (EPM has no API to read a user back)")),
 		Invariants: invariant.EPM2Update,
