@@ -98,8 +98,10 @@ func epm1JobFlow(r *Run) {
 		upload.Params = map[string]string{"name": name}
 		// The ledger deletes the file once the scenario is over, whatever
 		// happens next: the vendor document says it "should be deleted after
-		// the API executes", without saying by whom (Q-EPM1-001).
-		ex := r.Send(upload)
+		// the API executes", without saying by whom (Q-EPM1-001). Its
+		// answer is judged when recorded (RoleUpload), like every exchange
+		// that is not the row's own.
+		ex := r.sendAs(upload, exchange.RoleUpload)
 		if ex.Status() != 200 || epm1Status(ex) != "0" {
 			r.Failf("uploading %s answered HTTP %d, status %s, so the job cannot run:\n  - %s",
 				name, ex.Status(), epm1Status(ex), strings.Join(append(r.Problems(ex, scenario.Expect{}), epm1Details(ex)), "\n  - "))
@@ -271,7 +273,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 	var lastSaid time.Duration
 	req := scenario.Request{Operation: opid.GetUsersJobV1, Method: "GET", Path: path, Auth: auth}
 	for n := 1; ; n++ {
-		ex := r.sendAs(req, "poll")
+		ex := r.sendAs(req, exchange.RolePoll)
 		if p := r.Problems(ex, scenario.Expect{Status: scenario.Statuses{200}}); len(p) > 0 {
 			r.Failf("polling job %s (poll %d), HTTP %d from %s:\n  - %s", job, n, ex.Status(), ex.Request.URL, strings.Join(p, "\n  - "))
 		}
@@ -351,9 +353,6 @@ func (r *Run) epm1Then(name string) {
 	GinkgoHelper()
 	for _, st := range r.S.Then {
 		req := st.Request
-		if req.Operation == "" {
-			req.Operation = opid.UpdateUsersV1
-		}
 		if len(req.Params) > 0 {
 			params := make(map[string]string, len(req.Params))
 			for k, v := range req.Params {
@@ -367,7 +366,7 @@ func (r *Run) epm1Then(name string) {
 			}
 			req.Params = params
 		}
-		ex := r.Send(req)
+		ex := r.sendAs(req, exchange.RoleThen)
 		r.Check(ex, st.Expect)
 		r.Observe(ex, st.Observe)
 	}
@@ -452,31 +451,31 @@ func copyHeaders(h map[string]string, k, v string) map[string]string {
 func epm1Steps(r *Run) []PlannedRequest {
 	var out []PlannedRequest
 	for _, q := range r.S.Setup {
-		out = append(out, r.plan(q, "setup"))
+		out = append(out, r.plan(q, exchange.RoleSetup))
 	}
 	name := r.epm1FileName()
 	mode := r.S.With["submit"]
 	if mode == "upload" {
 		req := r.S.Request
 		req.Path, req.Params = "", map[string]string{"name": name}
-		return append(out, r.plan(req, "request"))
+		return append(out, r.plan(req, exchange.RoleRequest))
 	}
 	if up, ok := r.epm1UploadRequest(); ok {
 		up.Params = map[string]string{"name": name}
-		out = append(out, r.plan(up, "request"))
+		out = append(out, r.plan(up, exchange.RoleUpload))
 	}
 	if mode != "none" {
-		out = append(out, r.plan(r.epm1SubmitRequest(name), "request"))
+		out = append(out, r.plan(r.epm1SubmitRequest(name), exchange.RoleRequest))
 	}
 	if mode == "" || mode == "job" {
-		out = append(out, PlannedRequest{Role: "poll", Method: "GET", URL: "(the Job Status link the submit answers)", Tier: string(exchange.TierRead), Operation: opid.GetUsersJobV1})
+		out = append(out, PlannedRequest{Role: string(exchange.RolePoll), Method: "GET", URL: "(the Job Status link the submit answers)", Tier: string(exchange.TierRead), Operation: opid.GetUsersJobV1})
 	}
 	for _, st := range r.S.Then {
 		q := st.Request
 		if q.Params["name"] == epm1FileRef {
 			q.Params = map[string]string{"name": name}
 		}
-		out = append(out, r.plan(q, "then"))
+		out = append(out, r.plan(q, exchange.RoleThen))
 	}
 	return out
 }

@@ -123,7 +123,7 @@ func (r *Run) oigKeys() []string {
 // oigRead GETs a user; found is false for 404.
 func (r *Run) oigRead(key, when string) (oiguser.User, bool) {
 	GinkgoHelper()
-	u, found, err := ledger.ReadOIGUser(r.Ctx, r.send, r.Product.Client, r.credential(""), key, "read-before")
+	u, found, err := ledger.ReadOIGUser(r.Ctx, r.send, r.Product.Client, r.credential(""), key, exchange.RoleReadBefore)
 	if err != nil {
 		r.Unusable(err)
 		r.Failf("reading user %s %s: %v", key, when, err)
@@ -208,7 +208,7 @@ func (r *Run) oigReadBack(ex *exchange.Exchange) {
 		} else {
 			r.Failf("user %s's self link %q is not under %s (Q-OIG-018)", id, link[id], oigAPIPrefix)
 		}
-		got := r.sendAs(scenario.Request{Operation: opid.OigGetUser, Path: path}, "then")
+		got := r.sendAs(scenario.Request{Operation: opid.OigGetUser, Path: path}, exchange.RoleThen)
 		r.Check(got, scenario.Expect{Status: scenario.Statuses{http.StatusOK}})
 		u, err := oiguser.Decode(got.RawBody())
 		if err != nil {

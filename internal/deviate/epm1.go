@@ -165,3 +165,18 @@ func init() {
 		CaughtBy: []string{"EPM1-LIST-001", "EPM1-LIST-002", "GEN-epmListFiles-valid", "GEN-epmListFiles-noauth", "GEN-epmListFiles-badauth", "GEN-epmListFiles-method"},
 	})
 }
+
+func init() {
+	Register(Deviation{
+		Name:    "epm1-upload-answer-without-details",
+		Scope:   "api:epm-v1",
+		Summary: "a successful upload answers without its details key (the file is stored all the same), so only the upload's answer breaks the spec",
+		Response: func(r *http.Response, body []byte) []byte {
+			if r.Request == nil || r.Request.Method != http.MethodPost || !strings.HasPrefix(r.Request.URL.Path, epm1Snapshot) || r.StatusCode != http.StatusOK {
+				return body
+			}
+			return dropKey("details")(r, body)
+		},
+		CaughtBy: []string{"EPM1-FLOW-001", "EPM1-FLOW-003", "EPM1-CSV-001", "EPM1-VOLUME-001"},
+	})
+}

@@ -27,7 +27,7 @@ var EPMUpload = Rule{Plan: "delete the uploaded file", Apply: func(ctx context.C
 		if ex.Err == nil && ex.Status() >= 400 && ex.Status() < 500 || exchange.NotActedOn(ex) {
 			return nil // the upload was refused, or never arrived: no file
 		}
-		del, err := l.send(ctx, c, exchange.Request{Operation: opid.EpmDeleteFile, Path: path(c, opid.EpmDeleteFile, map[string]string{"name": name}), Role: "undo", Undo: true, Auth: l.admin})
+		del, err := l.send(ctx, c, exchange.Request{Operation: opid.EpmDeleteFile, Path: path(c, opid.EpmDeleteFile, map[string]string{"name": name}), Role: exchange.RoleUndo, Auth: l.admin})
 		return undoFailed(del, err, func(s int) bool { return ok2xx(s) || gone(s) })
 	})
 	return nil

@@ -33,7 +33,7 @@ var (
 // essbaseRead GETs a user as JSON; found is false for 404.
 func essbaseRead(ctx context.Context, l *Ledger, c *exchange.Client, id string) (user map[string]any, found bool, err error) {
 	ex, err := l.send(ctx, c, exchange.Request{Operation: opid.EssbaseGetUser, Path: path(c, opid.EssbaseGetUser, map[string]string{"id": id}),
-		Header: http.Header{"Accept": {"application/json"}}, Role: "read-before", Auth: l.admin})
+		Header: http.Header{"Accept": {"application/json"}}, Role: exchange.RoleReadBefore, Auth: l.admin})
 	if err != nil {
 		return nil, false, err
 	}
@@ -63,7 +63,7 @@ func essbaseDeleteUndo(l *Ledger, c *exchange.Client, ex *exchange.Exchange, id 
 		if onlyIfAdded != nil && !ok2xx(onlyIfAdded.Status()) {
 			return nil
 		}
-		ex, err := l.send(ctx, c, exchange.Request{Operation: opid.EssbaseDeleteUser, Path: path(c, opid.EssbaseDeleteUser, map[string]string{"id": id}), Role: "undo", Undo: true, Auth: l.admin})
+		ex, err := l.send(ctx, c, exchange.Request{Operation: opid.EssbaseDeleteUser, Path: path(c, opid.EssbaseDeleteUser, map[string]string{"id": id}), Role: exchange.RoleUndo, Auth: l.admin})
 		return undoFailed(ex, err, func(s int) bool { return ok2xx(s) || gone(s) })
 	})
 }
@@ -122,7 +122,7 @@ func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *excha
 	b, _ := json.Marshal(body)
 	l.RegisterFor(ex, "write Essbase user "+id+" back as it was", func(ctx context.Context) error {
 		ex, err := l.send(ctx, c, exchange.Request{Operation: opid.EssbaseUpdateUser, Path: path(c, opid.EssbaseUpdateUser, map[string]string{"id": id}),
-			Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, Body: b, Role: "undo", Undo: true, Auth: l.admin})
+			Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, Body: b, Role: exchange.RoleUndo, Auth: l.admin})
 		return undoFailed(ex, err, ok2xx)
 	})
 	return nil

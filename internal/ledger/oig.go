@@ -22,7 +22,7 @@ import (
 var OIGUpdate = Rule{Plan: "read every named user first; write changed fields back, then read them again", Apply: oigKeep}
 
 // ReadOIGUser GETs a user through send; found is false for 404.
-func ReadOIGUser(ctx context.Context, send Sender, c *exchange.Client, admin *exchange.Credential, id, role string) (oiguser.User, bool, error) {
+func ReadOIGUser(ctx context.Context, send Sender, c *exchange.Client, admin *exchange.Credential, id string, role exchange.Role) (oiguser.User, bool, error) {
 	ex, err := send(ctx, c, exchange.Request{Operation: opid.OigGetUser, Path: path(c, opid.OigGetUser, map[string]string{"id": id}), Role: role, Auth: admin})
 	if err != nil {
 		return nil, false, err
@@ -61,7 +61,7 @@ func (l *Ledger) keep(ctx context.Context, c *exchange.Client, ex *exchange.Exch
 		if id == "" || l.wasCreated("oig:"+id) {
 			continue
 		}
-		before, found, err := ReadOIGUser(ctx, l.send, c, l.admin, id, "read-before")
+		before, found, err := ReadOIGUser(ctx, l.send, c, l.admin, id, exchange.RoleReadBefore)
 		if err != nil {
 			return fmt.Errorf("%w, so the update could not be undone", err)
 		}
@@ -77,7 +77,7 @@ func (l *Ledger) keep(ctx context.Context, c *exchange.Client, ex *exchange.Exch
 }
 
 func oigRestore(ctx context.Context, l *Ledger, c *exchange.Client, id string, before oiguser.User, modifiable []string) error {
-	now, found, err := ReadOIGUser(ctx, l.send, c, l.admin, id, "undo")
+	now, found, err := ReadOIGUser(ctx, l.send, c, l.admin, id, exchange.RoleUndo)
 	if err != nil {
 		return err
 	}
@@ -94,12 +94,12 @@ func oigRestore(ctx context.Context, l *Ledger, c *exchange.Client, id string, b
 		return nil
 	}
 	body, _ := json.Marshal(map[string]any{"users": []map[string]any{{"requestId": "conformance-restore", "id": id, "fields": fields}}})
-	ex, err := l.send(ctx, c, exchange.Request{Operation: opid.OigUpdateUsers, Path: path(c, opid.OigUpdateUsers, nil), Body: body, Role: "undo", Undo: true, Auth: l.admin,
+	ex, err := l.send(ctx, c, exchange.Request{Operation: opid.OigUpdateUsers, Path: path(c, opid.OigUpdateUsers, nil), Body: body, Role: exchange.RoleUndo, Auth: l.admin,
 		Header: http.Header{"Content-Type": {"application/json"}, "X-Requested-By": {"conformance"}}})
 	if err := undoFailed(ex, err, func(s int) bool { return s == http.StatusOK }); err != nil {
 		return err
 	}
-	after, _, err := ReadOIGUser(ctx, l.send, c, l.admin, id, "undo")
+	after, _, err := ReadOIGUser(ctx, l.send, c, l.admin, id, exchange.RoleUndo)
 	if err != nil {
 		return err
 	}
