@@ -103,7 +103,7 @@ func epm1JobFlow(r *Run) {
 		// that is not the row's own.
 		ex := r.sendAs(upload, exchange.RoleUpload)
 		if ex.Status() != 200 || epm1Status(ex) != "0" {
-			r.Failf("uploading %s answered HTTP %d, status %s, so the job cannot run:\n  - %s",
+			r.Broke(ex, "uploading %s answered HTTP %d, status %s, so the job cannot run:\n  - %s",
 				name, ex.Status(), epm1Status(ex), strings.Join(append(r.Problems(ex, scenario.Expect{}), epm1Details(ex)), "\n  - "))
 		}
 	}
@@ -116,7 +116,7 @@ func epm1JobFlow(r *Run) {
 		r.Check(ex, r.S.Expect)
 		r.Observe(ex, r.S.Observe)
 		if href, ok := epm1Link(ex, epm1JobLink); ok {
-			r.Failf("the refused submit started a job anyway (Job Status link %s): a refusal must change no user (Q-EPM1-005)", href)
+			r.Broke(ex, "the refused submit started a job anyway (Job Status link %s): a refusal must change no user (Q-EPM1-005)", href)
 		}
 		r.epm1Then(name)
 		return
@@ -132,7 +132,7 @@ func epm1JobFlow(r *Run) {
 	}
 	r.Observe(ex, splitPaths(with["submit_observe"]))
 	if len(problems) > 0 {
-		r.Failf("the submit answered HTTP %d:\n  - %s", ex.Status(), strings.Join(problems, "\n  - "))
+		r.Broke(ex, "the submit answered HTTP %d:\n  - %s", ex.Status(), strings.Join(problems, "\n  - "))
 	}
 	final := r.epm1Poll(href, r.S.Request.Auth)
 	r.Check(final, r.S.Expect)
@@ -261,7 +261,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 	GinkgoHelper()
 	path, note, err := r.linkPath(href)
 	if err != nil {
-		r.Failf("the Job Status link %q cannot be followed: %v", href, err)
+		r.Broke(nil, "the Job Status link %q cannot be followed: %v", href, err)
 	}
 	if note != "" {
 		fmt.Fprintf(GinkgoWriter, "%s: %s\n", r.S.ID, note)
@@ -290,7 +290,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 		fmt.Fprintf(GinkgoWriter, "%s: job %s in progress (status -1) after %s, poll %d; polling every %s up to %s\n",
 			r.S.ID, job, elapsed.Round(time.Millisecond), n, interval, limit)
 		if !time.Now().Add(interval).Before(deadline) {
-			r.Failf("job %s still in progress after %s (%d polls every %s, --poll-limit %s): last status %s, details %s",
+			r.Broke(ex, "job %s still in progress after %s (%d polls every %s, --poll-limit %s): last status %s, details %s",
 				job, elapsed.Round(time.Millisecond), n, interval, limit, st, epm1Details(ex))
 		}
 		select {

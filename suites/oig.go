@@ -152,7 +152,7 @@ func (k *oigKept) checkUnchanged(r *Run) {
 		}
 	}
 	if len(problems) > 0 {
-		r.Failf("the request must change no user, yet:\n  - %s", strings.Join(problems, "\n  - "))
+		r.Broke(nil, "the request must change no user, yet:\n  - %s", strings.Join(problems, "\n  - "))
 	}
 }
 
@@ -168,7 +168,7 @@ func (r *Run) oigReadBack(ex *exchange.Exchange) {
 		Users []map[string]any `json:"users"`
 	}
 	if err := json.Unmarshal(ex.RawBody(), &ans); err != nil || len(ans.Users) != len(sent) {
-		r.Failf("the answer does not list one entry per user of the request, so nothing can be read back")
+		r.Broke(ex, "the answer does not list one entry per user of the request, so nothing can be read back")
 	}
 	want := map[string]map[string]any{}
 	link := map[string]string{}
@@ -186,7 +186,7 @@ func (r *Run) oigReadBack(ex *exchange.Exchange) {
 		}
 		href := selfHref(ans.Users[i])
 		if href == "" {
-			r.Failf("users[%d] is %q without a self link, so user %s cannot be read back (Q-OIG-018)", i, status, id)
+			r.Broke(ex, "users[%d] is %q without a self link, so user %s cannot be read back (Q-OIG-018)", i, status, id)
 		}
 		if _, seen := want[id]; !seen {
 			want[id] = map[string]any{}
@@ -206,13 +206,13 @@ func (r *Run) oigReadBack(ex *exchange.Exchange) {
 		if i := strings.Index(path, oigAPIPrefix); i >= 0 {
 			path = path[i:] // relative to the configured target (Q-OIG-018)
 		} else {
-			r.Failf("user %s's self link %q is not under %s (Q-OIG-018)", id, link[id], oigAPIPrefix)
+			r.Broke(ex, "user %s's self link %q is not under %s (Q-OIG-018)", id, link[id], oigAPIPrefix)
 		}
 		got := r.sendAs(scenario.Request{Operation: opid.OigGetUser, Path: path}, exchange.RoleThen)
 		r.Check(got, scenario.Expect{Status: scenario.Statuses{http.StatusOK}})
 		u, err := oiguser.Decode(got.RawBody())
 		if err != nil {
-			r.Failf("reading user %s back: %v", id, err)
+			r.Broke(got, "reading user %s back: %v", id, err)
 		}
 		for name, v := range want[id] {
 			if !oiguser.Same(name, v, u[name]) {
@@ -221,7 +221,7 @@ func (r *Run) oigReadBack(ex *exchange.Exchange) {
 		}
 	}
 	if len(problems) > 0 {
-		r.Failf("the update answered SUCCESS, yet reading the users back shows:\n  - %s", strings.Join(problems, "\n  - "))
+		r.Broke(ex, "the update answered SUCCESS, yet reading the users back shows:\n  - %s", strings.Join(problems, "\n  - "))
 	}
 }
 

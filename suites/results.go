@@ -131,7 +131,7 @@ func (r *Record) Violations(i int, ps []judge.Problem) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, p := range ps {
-		r.s.Violations = append(r.s.Violations, report.Violation{Rule: p.Rule, Message: p.Message, Spec: p.Spec, Exchange: i})
+		r.s.Violations = append(r.s.Violations, report.Violation{Rule: string(p.Rule), Message: p.Message, Spec: p.Spec, Exchange: i})
 	}
 }
 

@@ -47,7 +47,7 @@ func Install(operationID string, rules []Rule) {
 // an invariant holds for every media type the operation answers in.
 func Register(operationID string, c Check) {
 	registered = append(registered, operationID)
-	judge.Register(judge.Check{Name: "invariant", Operation: operationID, Run: func(s *judge.Subject) []string {
+	judge.Register(judge.Check{Name: judge.RuleInvariant, Operation: operationID, Run: func(s *judge.Subject) []string {
 		if s.Body == nil {
 			return nil
 		}
@@ -58,7 +58,7 @@ func Register(operationID string, c Check) {
 // RegisterWithRequest adds a check that needs the request. Call from init.
 func RegisterWithRequest(operationID string, c RequestCheck) {
 	registered = append(registered, operationID)
-	judge.Register(judge.Check{Name: "invariant", Operation: operationID, Run: func(s *judge.Subject) []string {
+	judge.Register(judge.Check{Name: judge.RuleInvariant, Operation: operationID, Run: func(s *judge.Subject) []string {
 		if s.Body == nil {
 			return nil
 		}
@@ -82,7 +82,7 @@ func ProblemsWithRequest(operationID string, status int, request string, body an
 	if err := dec.Decode(&req); err != nil {
 		req = nil
 	}
-	return judge.Only("invariant", operationID, &judge.Subject{Status: status, Body: body, Request: req})
+	return judge.Only(judge.RuleInvariant, operationID, &judge.Subject{Status: status, Body: body, Request: req})
 }
 
 // Operations lists the operationIds that have checks.
