@@ -55,7 +55,7 @@ func init() {
 		with = append(with, k)
 	}
 	sort.Strings(with)
-	RegisterFlow("epm1-job", Flow{Run: epm1JobFlow, With: with, Steps: epm1Steps})
+	RegisterFlow("epm1-job", Flow{Run: epm1JobFlow, With: with, Steps: epm1Steps, Mutates: true})
 }
 
 const (

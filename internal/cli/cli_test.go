@@ -22,7 +22,6 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/cli"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/report"
-	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
 
 // The test binary doubles as the conformance command: Ginkgo's RunSpecs runs
@@ -64,7 +63,7 @@ type result struct {
 	code    int
 	stdout  string
 	stderr  string
-	summary runner.Summary
+	summary report.Summary
 	junit   junitSuites
 	report  *report.Run
 	elapsed time.Duration
@@ -315,6 +314,12 @@ func TestSecretsNeverReachReportsOrOutput(t *testing.T) {
 	}
 	forms := []string{secret, url.QueryEscape(secret), "YWRtaW46UzNjcjN0K1BhNTUvd29yZA==", "Welcome1", "Viewer#2026", "mock-admin-token"}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	// A scan of no file finds no secret: every report must be there.
+	for _, f := range report.Files {
+		if _, err := os.Stat(filepath.Join(dir, f.Name)); err != nil {
+			t.Fatalf("no %s was written, so the scan below would prove nothing: %v", f.Name, err)
+		}
+	}
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		for _, s := range forms {
@@ -333,4 +338,19 @@ func TestSecretsNeverReachReportsOrOutput(t *testing.T) {
 func newMockWithAdminPassword(t *testing.T, pw string) *httptest.Server {
 	srv, _ := startMock(t, mock.Options{AdminPassword: pw}, nil)
 	return srv
+}
+
+// Reports that cannot be written end the run with exit 2: a verdict nobody
+// can read is none, and CI must not trust the last run's files.
+func TestFailedPublishExits2(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// The folder is fine at start; report.json cannot be written in it.
+	if err := os.Mkdir(filepath.Join(dir, "report.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := conformance(t, nil, "run", "--config", mockConfig, "--label-filter", "id:EPM2-AUTH-001", "--report-dir", dir)
+	if r.code != cli.ExitBadConfig || !strings.Contains(r.stdout+r.stderr, "writing reports") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }

@@ -17,6 +17,7 @@ var Files = []struct {
 	{"report.json", WriteJSON},
 	{"report.html", WriteHTML},
 	{"summary.md", WriteMarkdown},
+	{"summary.json", WriteSummaryJSON},
 }
 
 // WriteAll writes every report of the run into dir, creating it. Each file
