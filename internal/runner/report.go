@@ -148,4 +148,3 @@ func oneLine(s string, max int) string {
 	}
 	return s
 }
-
