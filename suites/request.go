@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -166,76 +164,21 @@ func (r *Run) record(ex *exchange.Exchange, _ *scenario.Expect) {
 	}
 }
 
-// build turns a row's request into the road's, and picks the client.
+// build turns a row's request into the road's (BuildRequest), and picks
+// the client.
 func (r *Run) build(req scenario.Request, role exchange.Role) (exchange.Request, *exchange.Client, error) {
-	body, err := req.Render(r.Env.Fixtures, r.Vars)
-	if err != nil {
-		return exchange.Request{}, nil, err
-	}
-	path, err := r.path(req)
-	if err != nil {
-		return exchange.Request{}, nil, err
-	}
-	path, err = scenario.Render("path", path, r.Vars)
-	if err != nil {
-		return exchange.Request{}, nil, err
-	}
-	header := http.Header{}
-	for k, v := range req.Headers {
-		rv, err := scenario.Render("header "+k, v, r.Vars)
-		if err != nil {
-			return exchange.Request{}, nil, err
-		}
-		header.Set(k, rv)
-	}
-	query := url.Values{}
-	for k, v := range req.Query {
-		rv, err := scenario.Render("query "+k, v, r.Vars)
-		if err != nil {
-			return exchange.Request{}, nil, err
-		}
-		query.Set(k, rv)
-	}
 	client := r.Product.Client
 	if req.Target != "" {
 		if client = r.Product.Alt[req.Target]; client == nil {
 			return exchange.Request{}, nil, fmt.Errorf("no target %q in the config's alt_targets", req.Target)
 		}
 	}
-	return exchange.Request{
-		Operation: req.Operation,
-		Method:    req.Method,
-		Path:      path,
-		Query:     query,
-		Header:    header,
-		Body:      body,
-		Auth:      r.credential(req.Auth),
-		Unchecked: req.Invalid,
-		Role:      role,
-	}, client, nil
-}
-
-// path fills the operation's template from the row's params unless the row
-// gives a path of its own.
-func (r *Run) path(req scenario.Request) (string, error) {
-	if req.Path != "" {
-		return req.Path, nil
+	xr, err := BuildRequest(req, role, r.Env.Catalog, r.Env.Fixtures, r.Vars)
+	if err != nil {
+		return exchange.Request{}, nil, err
 	}
-	op, ok := r.Env.Catalog.Operation(req.Operation)
-	if !ok {
-		return "", nil
-	}
-	params := map[string]string{}
-	for k, v := range req.Params {
-		// A param is a template ({{.Var.x}}): render it before escaping, or
-		// the escaped braces are no longer one.
-		rv, err := scenario.Render("param "+k, v, r.Vars)
-		if err != nil {
-			return "", err
-		}
-		params[k] = rv
-	}
-	return op.Fill(params), nil
+	xr.Auth = r.credential(req.Auth)
+	return xr, client, nil
 }
 
 // credential is the account a row's auth mode names, from its product's
