@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -250,24 +249,6 @@ func TestSeparatelyStartedMock(t *testing.T) {
 	}
 }
 
-// Against a foreign target without --allow-mutations, rows that change data
-// are skipped with the reason, and the verdict says partial.
-func TestMutationsNeedPermission(t *testing.T) {
-	t.Parallel()
-	target := newMock(t)
-	dir := t.TempDir()
-	r := conformance(t, nil, "run", "--config", mockConfig, "--target", target.URL, "--report-dir", dir)
-	if r.code != cli.ExitPass {
-		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	if r.summary.Skipped == 0 || r.summary.Verdict != "partial" {
-		t.Fatalf("summary %+v: want skipped mutating scenarios and a partial verdict", r.summary)
-	}
-	if !strings.Contains(r.stdout, "--allow-mutations") {
-		t.Errorf("the output does not say how to include the skipped scenarios")
-	}
-}
-
 func TestBadConfigurationExitsTwo(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
@@ -298,46 +279,6 @@ func TestBadConfigurationExitsTwo(t *testing.T) {
 			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 		}
 	})
-}
-
-// Credentials from the environment reach neither the reports nor the
-// output, in any form (plain, URL-encoded, Basic base64).
-func TestSecretsNeverReachReportsOrOutput(t *testing.T) {
-	t.Parallel()
-	const secret = "S3cr3t+Pa55/word"
-	target := newMockWithAdminPassword(t, secret)
-	dir := t.TempDir()
-	r := conformance(t, []string{"CONFORMANCE_PASSWORD=" + secret}, "run", "--config", mockConfig,
-		"--target", target.URL, "--allow-mutations", "--label-filter", "api:epm-v2", "--report-dir", dir)
-	if r.code != cli.ExitPass {
-		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	forms := []string{secret, url.QueryEscape(secret), "YWRtaW46UzNjcjN0K1BhNTUvd29yZA==", "Welcome1", "Viewer#2026", "mock-admin-token"}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	// A scan of no file finds no secret: every report must be there.
-	for _, f := range report.Files {
-		if _, err := os.Stat(filepath.Join(dir, f.Name)); err != nil {
-			t.Fatalf("no %s was written, so the scan below would prove nothing: %v", f.Name, err)
-		}
-	}
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		for _, s := range forms {
-			if bytes.Contains(b, []byte(s)) {
-				t.Errorf("%s contains a secret (%q)", filepath.Base(f), s)
-			}
-		}
-	}
-	for _, s := range forms {
-		if strings.Contains(r.stdout+r.stderr, s) {
-			t.Errorf("the output contains a secret (%q)", s)
-		}
-	}
-}
-
-func newMockWithAdminPassword(t *testing.T, pw string) *httptest.Server {
-	srv, _ := startMock(t, mock.Options{AdminPassword: pw}, nil)
-	return srv
 }
 
 // Reports that cannot be written end the run with exit 2: a verdict nobody
