@@ -16,12 +16,18 @@ const (
 	EssbaseDeleteUser = "essbaseDeleteUser"
 	// EssbaseGetUser is GET /essbase/rest/v1/users/{id} (specs/essbase-users.yaml).
 	EssbaseGetUser = "essbaseGetUser"
+	// EssbaseListUsers is GET /essbase/rest/v1/users (specs/essbase-users.yaml).
+	EssbaseListUsers = "essbaseListUsers"
 	// EssbaseUpdateUser is PUT /essbase/rest/v1/users/{id} (specs/essbase-users.yaml).
 	EssbaseUpdateUser = "essbaseUpdateUser"
 	// GetUsersJobV1 is GET /interop/rest/security/{api_version}/jobs/{jobId} (specs/epm-users-v1.yaml).
 	GetUsersJobV1 = "getUsersJobV1"
+	// OigGetToken is POST /iam/governance/token/api/v1/tokens (specs/oig-users.yaml).
+	OigGetToken = "oigGetToken"
 	// OigGetUser is GET /iam/governance/selfservice/api/v1/users/{id} (specs/oig-users.yaml).
 	OigGetUser = "oigGetUser"
+	// OigListUsers is GET /iam/governance/selfservice/api/v1/users (specs/oig-users.yaml).
+	OigListUsers = "oigListUsers"
 	// OigUpdateUsers is PUT /iam/governance/selfservice/api/v1/users (specs/oig-users.yaml).
 	OigUpdateUsers = "oigUpdateUsers"
 	// UpdateUsersV1 is PUT /interop/rest/security/{api_version}/users (specs/epm-users-v1.yaml).
@@ -38,9 +44,12 @@ var All = []string{
 	EssbaseAddUsers,
 	EssbaseDeleteUser,
 	EssbaseGetUser,
+	EssbaseListUsers,
 	EssbaseUpdateUser,
 	GetUsersJobV1,
+	OigGetToken,
 	OigGetUser,
+	OigListUsers,
 	OigUpdateUsers,
 	UpdateUsersV1,
 	UpdateUsersV2,
@@ -54,9 +63,12 @@ var Templates = map[string]string{
 	EssbaseAddUsers:   "/essbase/rest/v1/users",
 	EssbaseDeleteUser: "/essbase/rest/v1/users/{id}",
 	EssbaseGetUser:    "/essbase/rest/v1/users/{id}",
+	EssbaseListUsers:  "/essbase/rest/v1/users",
 	EssbaseUpdateUser: "/essbase/rest/v1/users/{id}",
 	GetUsersJobV1:     "/interop/rest/security/{api_version}/jobs/{jobId}",
+	OigGetToken:       "/iam/governance/token/api/v1/tokens",
 	OigGetUser:        "/iam/governance/selfservice/api/v1/users/{id}",
+	OigListUsers:      "/iam/governance/selfservice/api/v1/users",
 	OigUpdateUsers:    "/iam/governance/selfservice/api/v1/users",
 	UpdateUsersV1:     "/interop/rest/security/{api_version}/users",
 	UpdateUsersV2:     "/interop/rest/security/v2/users/update",

@@ -16,6 +16,11 @@ func init() {
 		Deviations: []string{"essbase-accept-invalid-id", "essbase-role-lower-case"},
 	})
 	Register(Operation{
+		ID:         opid.EssbaseListUsers,
+		Invariants: invariant.EssbaseList,
+		Deviations: []string{"essbase-list-ignores-parameters"},
+	})
+	Register(Operation{
 		ID:         opid.EssbaseGetUser,
 		Invariants: invariant.EssbaseGet,
 		Deviations: []string{"essbase-xml-as-json"},
