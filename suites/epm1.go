@@ -3,6 +3,7 @@ package suites
 import (
 	"bytes"
 	"fmt"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"net/url"
 	"regexp"
 	"sort"
@@ -54,17 +55,13 @@ func init() {
 		with = append(with, k)
 	}
 	sort.Strings(with)
-	RegisterFlow("epm1-job", Flow{Run: epm1JobFlow, With: with, Steps: epm1Steps})
+	RegisterFlow("epm1-job", Flow{Run: epm1JobFlow, With: with, Steps: epm1Steps, Mutates: true})
 }
 
 const (
-	opEPM1Submit = "updateUsersV1"
-	opEPM1Job    = "getUsersJobV1"
-	opEPM1Upload = "epmUploadFile"
-	opEPM1Delete = "epmDeleteFile"
-	epm1Form     = "application/x-www-form-urlencoded"
-	epm1JobLink  = "Job Status"
-	epm1FileRef  = "$file"
+	epm1Form    = "application/x-www-form-urlencoded"
+	epm1JobLink = "Job Status"
+	epm1FileRef = "$file"
 )
 
 // epm1With are the keys a row's with may use; any other is a typo.
@@ -84,8 +81,8 @@ func epm1JobFlow(r *Run) {
 	if mode == "upload" {
 		// The row's request is the upload and what is judged (the generated
 		// rows of epmUploadFile): only the name is the flow's.
-		if r.S.Request.Operation != opEPM1Upload {
-			r.Failf("with.submit upload needs a row whose request is %s", opEPM1Upload)
+		if r.S.Request.Operation != opid.EpmUploadFile {
+			r.Failf("with.submit upload needs a row whose request is %s", opid.EpmUploadFile)
 		}
 		name = r.epm1FileName()
 		req := r.S.Request
@@ -101,10 +98,12 @@ func epm1JobFlow(r *Run) {
 		upload.Params = map[string]string{"name": name}
 		// The ledger deletes the file once the scenario is over, whatever
 		// happens next: the vendor document says it "should be deleted after
-		// the API executes", without saying by whom (Q-EPM1-001).
-		ex := r.Send(upload)
+		// the API executes", without saying by whom (Q-EPM1-001). Its
+		// answer is judged when recorded (RoleUpload), like every exchange
+		// that is not the row's own.
+		ex := r.sendAs(upload, exchange.RoleUpload)
 		if ex.Status() != 200 || epm1Status(ex) != "0" {
-			r.Failf("uploading %s answered HTTP %d, status %s, so the job cannot run:\n  - %s",
+			r.Broke(ex, "uploading %s answered HTTP %d, status %s, so the job cannot run:\n  - %s",
 				name, ex.Status(), epm1Status(ex), strings.Join(append(r.Problems(ex, scenario.Expect{}), epm1Details(ex)), "\n  - "))
 		}
 	}
@@ -117,7 +116,7 @@ func epm1JobFlow(r *Run) {
 		r.Check(ex, r.S.Expect)
 		r.Observe(ex, r.S.Observe)
 		if href, ok := epm1Link(ex, epm1JobLink); ok {
-			r.Failf("the refused submit started a job anyway (Job Status link %s): a refusal must change no user (Q-EPM1-005)", href)
+			r.Broke(ex, "the refused submit started a job anyway (Job Status link %s): a refusal must change no user (Q-EPM1-005)", href)
 		}
 		r.epm1Then(name)
 		return
@@ -133,7 +132,7 @@ func epm1JobFlow(r *Run) {
 	}
 	r.Observe(ex, splitPaths(with["submit_observe"]))
 	if len(problems) > 0 {
-		r.Failf("the submit answered HTTP %d:\n  - %s", ex.Status(), strings.Join(problems, "\n  - "))
+		r.Broke(ex, "the submit answered HTTP %d:\n  - %s", ex.Status(), strings.Join(problems, "\n  - "))
 	}
 	final := r.epm1Poll(href, r.S.Request.Auth)
 	r.Check(final, r.S.Expect)
@@ -148,9 +147,9 @@ func (r *Run) epm1UploadRequest() (scenario.Request, bool) {
 	if ct == "" {
 		ct = "application/octet-stream" // REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/), Upload
 	}
-	req := scenario.Request{Operation: opEPM1Upload, Headers: map[string]string{"Content-Type": ct}}
+	req := scenario.Request{Operation: opid.EpmUploadFile, Headers: map[string]string{"Content-Type": ct}}
 	switch {
-	case r.S.Request.Operation == opEPM1Upload:
+	case r.S.Request.Operation == opid.EpmUploadFile:
 		req = r.S.Request
 		req.Auth, req.Path = "", ""
 		if req.Headers["Content-Type"] == "" {
@@ -220,8 +219,8 @@ func (r *Run) epm1Rows(n, unknownEvery string) (string, error) {
 // what the vendor's samples send.
 func (r *Run) epm1SubmitRequest(name string) scenario.Request {
 	req := r.S.Request
-	if req.Operation == "" || req.Operation == opEPM1Upload {
-		req = scenario.Request{Operation: opEPM1Submit, Auth: r.S.Request.Auth}
+	if req.Operation == "" || req.Operation == opid.EpmUploadFile {
+		req = scenario.Request{Operation: opid.UpdateUsersV1, Auth: r.S.Request.Auth}
 	}
 	if req.Params["api_version"] == "" {
 		req.Params = copyHeaders(req.Params, "api_version", "v1") // this API is version v1
@@ -262,7 +261,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 	GinkgoHelper()
 	path, note, err := r.linkPath(href)
 	if err != nil {
-		r.Failf("the Job Status link %q cannot be followed: %v", href, err)
+		r.Broke(nil, "the Job Status link %q cannot be followed: %v", href, err)
 	}
 	if note != "" {
 		fmt.Fprintf(GinkgoWriter, "%s: %s\n", r.S.ID, note)
@@ -272,9 +271,9 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 	start := time.Now()
 	deadline := start.Add(limit)
 	var lastSaid time.Duration
-	req := scenario.Request{Operation: opEPM1Job, Method: "GET", Path: path, Auth: auth}
+	req := scenario.Request{Operation: opid.GetUsersJobV1, Method: "GET", Path: path, Auth: auth}
 	for n := 1; ; n++ {
-		ex := r.sendAs(req, "poll")
+		ex := r.sendAs(req, exchange.RolePoll)
 		if p := r.Problems(ex, scenario.Expect{Status: scenario.Statuses{200}}); len(p) > 0 {
 			r.Failf("polling job %s (poll %d), HTTP %d from %s:\n  - %s", job, n, ex.Status(), ex.Request.URL, strings.Join(p, "\n  - "))
 		}
@@ -291,7 +290,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 		fmt.Fprintf(GinkgoWriter, "%s: job %s in progress (status -1) after %s, poll %d; polling every %s up to %s\n",
 			r.S.ID, job, elapsed.Round(time.Millisecond), n, interval, limit)
 		if !time.Now().Add(interval).Before(deadline) {
-			r.Failf("job %s still in progress after %s (%d polls every %s, --poll-limit %s): last status %s, details %s",
+			r.Broke(ex, "job %s still in progress after %s (%d polls every %s, --poll-limit %s): last status %s, details %s",
 				job, elapsed.Round(time.Millisecond), n, interval, limit, st, epm1Details(ex))
 		}
 		select {
@@ -354,9 +353,6 @@ func (r *Run) epm1Then(name string) {
 	GinkgoHelper()
 	for _, st := range r.S.Then {
 		req := st.Request
-		if req.Operation == "" {
-			req.Operation = opEPM1Submit
-		}
 		if len(req.Params) > 0 {
 			params := make(map[string]string, len(req.Params))
 			for k, v := range req.Params {
@@ -370,7 +366,7 @@ func (r *Run) epm1Then(name string) {
 			}
 			req.Params = params
 		}
-		ex := r.Send(req)
+		ex := r.sendAs(req, exchange.RoleThen)
 		r.Check(ex, st.Expect)
 		r.Observe(ex, st.Observe)
 	}
@@ -455,31 +451,31 @@ func copyHeaders(h map[string]string, k, v string) map[string]string {
 func epm1Steps(r *Run) []PlannedRequest {
 	var out []PlannedRequest
 	for _, q := range r.S.Setup {
-		out = append(out, r.plan(q, "setup"))
+		out = append(out, r.plan(q, exchange.RoleSetup))
 	}
 	name := r.epm1FileName()
 	mode := r.S.With["submit"]
 	if mode == "upload" {
 		req := r.S.Request
 		req.Path, req.Params = "", map[string]string{"name": name}
-		return append(out, r.plan(req, "request"))
+		return append(out, r.plan(req, exchange.RoleRequest))
 	}
 	if up, ok := r.epm1UploadRequest(); ok {
 		up.Params = map[string]string{"name": name}
-		out = append(out, r.plan(up, "request"))
+		out = append(out, r.plan(up, exchange.RoleUpload))
 	}
 	if mode != "none" {
-		out = append(out, r.plan(r.epm1SubmitRequest(name), "request"))
+		out = append(out, r.plan(r.epm1SubmitRequest(name), exchange.RoleRequest))
 	}
 	if mode == "" || mode == "job" {
-		out = append(out, PlannedRequest{Role: "poll", Method: "GET", URL: "(the Job Status link the submit answers)", Tier: string(exchange.TierRead), Operation: opEPM1Job})
+		out = append(out, PlannedRequest{Role: string(exchange.RolePoll), Method: "GET", URL: "(the Job Status link the submit answers)", Tier: string(exchange.TierRead), Operation: opid.GetUsersJobV1})
 	}
 	for _, st := range r.S.Then {
 		q := st.Request
 		if q.Params["name"] == epm1FileRef {
 			q.Params = map[string]string{"name": name}
 		}
-		out = append(out, r.plan(q, "then"))
+		out = append(out, r.plan(q, exchange.RoleThen))
 	}
 	return out
 }

@@ -15,8 +15,11 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/ledger"
+	"github.com/oracle-users-conformance/conformance/internal/oiguser"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
@@ -26,10 +29,8 @@ func init() {
 	RegisterFlow("oig-doc-users", Flow{Run: oigDocUsersFlow, With: []string{"users", "unchanged"}})
 }
 
-const (
-	oigGetUserOp = "oigGetUser"
-	oigAPIPrefix = "/iam/governance/"
-)
+// oigAPIPrefix is where OIG's API starts in a self link, from the spec.
+var oigAPIPrefix = contract.APIRoot(opid.Templates[opid.OigGetUser])
 
 // oigRestoreFlow is the default flow with the users of `with: users`
 // (templates, for a body the ledger cannot read) kept by the ledger too;
@@ -69,7 +70,7 @@ func oigDocUsersFlow(r *Run) {
 // oigKept are users read before a row ran, for the unchanged check.
 type oigKept struct {
 	keys      []string
-	before    map[string]ledger.OIGUser
+	before    map[string]oiguser.User
 	unchanged bool
 }
 
@@ -77,7 +78,7 @@ type oigKept struct {
 // them; the users of a well-formed body the ledger keeps by itself.
 func (r *Run) oigKeep() *oigKept {
 	GinkgoHelper()
-	k := &oigKept{before: map[string]ledger.OIGUser{}, unchanged: r.S.With["unchanged"] == "true"}
+	k := &oigKept{before: map[string]oiguser.User{}, unchanged: r.S.With["unchanged"] == "true"}
 	keys := r.oigKeys()
 	if err := r.ledger.KeepOIGUsers(r.Ctx, r.Product.Client, keys); err != nil {
 		r.Unusable(err)
@@ -116,26 +117,13 @@ func (r *Run) oigKeys() []string {
 	if err != nil {
 		r.Failf("the scenario row cannot be rendered: %v", err)
 	}
-	var doc struct {
-		Users []map[string]any `json:"users"`
-	}
-	if json.Unmarshal(body, &doc) != nil {
-		return nil
-	}
-	seen := map[string]bool{}
-	for _, u := range doc.Users {
-		if id, ok := u["id"].(string); ok && id != "" && !seen[id] {
-			seen[id] = true
-			keys = append(keys, id)
-		}
-	}
-	return keys
+	return oiguser.IDs(body)
 }
 
 // oigRead GETs a user; found is false for 404.
-func (r *Run) oigRead(key, when string) (ledger.OIGUser, bool) {
+func (r *Run) oigRead(key, when string) (oiguser.User, bool) {
 	GinkgoHelper()
-	u, found, err := ledger.ReadOIGUser(r.Ctx, r.send, r.Product.Client, r.credential(""), key, "read-before")
+	u, found, err := ledger.ReadOIGUser(r.Ctx, r.send, r.Product.Client, r.credential(""), key, exchange.RoleReadBefore)
 	if err != nil {
 		r.Unusable(err)
 		r.Failf("reading user %s %s: %v", key, when, err)
@@ -149,7 +137,7 @@ func (k *oigKept) checkUnchanged(r *Run) {
 	if !k.unchanged {
 		return
 	}
-	modifiable := ledger.OIGModifiable(r.Env.Catalog)
+	modifiable := oiguser.Modifiable(r.Env.Catalog)
 	var problems []string
 	for _, key := range k.keys {
 		now, found := r.oigRead(key, "after the scenario")
@@ -158,13 +146,13 @@ func (k *oigKept) checkUnchanged(r *Run) {
 			continue
 		}
 		for _, name := range modifiable {
-			if !ledger.SameOIGValue(name, k.before[key][name], now[name]) {
+			if !oiguser.Same(name, k.before[key][name], now[name]) {
 				problems = append(problems, fmt.Sprintf("user %s: %s changed from %s to %s", key, name, show(k.before[key][name]), show(now[name])))
 			}
 		}
 	}
 	if len(problems) > 0 {
-		r.Failf("the request must change no user, yet:\n  - %s", strings.Join(problems, "\n  - "))
+		r.Broke(nil, "the request must change no user, yet:\n  - %s", strings.Join(problems, "\n  - "))
 	}
 }
 
@@ -172,28 +160,20 @@ func (k *oigKept) checkUnchanged(r *Run) {
 // link names.
 func (r *Run) oigReadBack(ex *exchange.Exchange) {
 	GinkgoHelper()
-	var req struct {
-		Users []struct {
-			ID     any `json:"id"`
-			Fields []struct {
-				Name  string `json:"name"`
-				Value any    `json:"value"`
-			} `json:"fields"`
-		} `json:"users"`
-	}
-	if err := json.Unmarshal(ex.RawRequestBody(), &req); err != nil {
+	sent, err := oiguser.DecodeUpdates(ex.RawRequestBody())
+	if err != nil {
 		r.Failf("oig-readback needs a JSON request: %v", err)
 	}
 	var ans struct {
 		Users []map[string]any `json:"users"`
 	}
-	if err := json.Unmarshal(ex.RawBody(), &ans); err != nil || len(ans.Users) != len(req.Users) {
-		r.Failf("the answer does not list one entry per user of the request, so nothing can be read back")
+	if err := json.Unmarshal(ex.RawBody(), &ans); err != nil || len(ans.Users) != len(sent) {
+		r.Broke(ex, "the answer does not list one entry per user of the request, so nothing can be read back")
 	}
 	want := map[string]map[string]any{}
 	link := map[string]string{}
 	var order []string
-	for i, u := range req.Users {
+	for i, u := range sent {
 		id, _ := u.ID.(string)
 		status, _ := ans.Users[i]["status"].(string)
 		if id == "" || strings.TrimPrefix(status, " ") != "SUCCESS" {
@@ -206,7 +186,7 @@ func (r *Run) oigReadBack(ex *exchange.Exchange) {
 		}
 		href := selfHref(ans.Users[i])
 		if href == "" {
-			r.Failf("users[%d] is %q without a self link, so user %s cannot be read back (Q-OIG-018)", i, status, id)
+			r.Broke(ex, "users[%d] is %q without a self link, so user %s cannot be read back (Q-OIG-018)", i, status, id)
 		}
 		if _, seen := want[id]; !seen {
 			want[id] = map[string]any{}
@@ -226,41 +206,23 @@ func (r *Run) oigReadBack(ex *exchange.Exchange) {
 		if i := strings.Index(path, oigAPIPrefix); i >= 0 {
 			path = path[i:] // relative to the configured target (Q-OIG-018)
 		} else {
-			r.Failf("user %s's self link %q is not under %s (Q-OIG-018)", id, link[id], oigAPIPrefix)
+			r.Broke(ex, "user %s's self link %q is not under %s (Q-OIG-018)", id, link[id], oigAPIPrefix)
 		}
-		got := r.sendAs(scenario.Request{Operation: oigGetUserOp, Path: path}, "then")
+		got := r.sendAs(scenario.Request{Operation: opid.OigGetUser, Path: path}, exchange.RoleThen)
 		r.Check(got, scenario.Expect{Status: scenario.Statuses{http.StatusOK}})
-		u, err := oigFields(got)
+		u, err := oiguser.Decode(got.RawBody())
 		if err != nil {
-			r.Failf("reading user %s back: %v", id, err)
+			r.Broke(got, "reading user %s back: %v", id, err)
 		}
 		for name, v := range want[id] {
-			if !ledger.SameOIGValue(name, v, u[name]) {
+			if !oiguser.Same(name, v, u[name]) {
 				problems = append(problems, fmt.Sprintf("user %s: %s is %s, the update sent %s", id, name, show(u[name]), show(v)))
 			}
 		}
 	}
 	if len(problems) > 0 {
-		r.Failf("the update answered SUCCESS, yet reading the users back shows:\n  - %s", strings.Join(problems, "\n  - "))
+		r.Broke(ex, "the update answered SUCCESS, yet reading the users back shows:\n  - %s", strings.Join(problems, "\n  - "))
 	}
-}
-
-// oigFields decodes a GET answer's fields list.
-func oigFields(ex *exchange.Exchange) (ledger.OIGUser, error) {
-	var doc struct {
-		Fields []struct {
-			Name  string `json:"name"`
-			Value any    `json:"value"`
-		} `json:"fields"`
-	}
-	if err := json.Unmarshal(ex.RawBody(), &doc); err != nil {
-		return nil, fmt.Errorf("the answer is not a user: %w", err)
-	}
-	u := ledger.OIGUser{}
-	for _, f := range doc.Fields {
-		u[f.Name] = f.Value
-	}
-	return u, nil
 }
 
 func selfHref(entry map[string]any) string {

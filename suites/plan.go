@@ -60,7 +60,7 @@ func (env *Env) Plan() []PlannedScenario {
 		}
 		ps.Requests = steps(r)
 		for _, pr := range ps.Requests {
-			if pr.Refused != "" && pr.Role != "undo" {
+			if pr.Refused != "" && pr.Role != string(exchange.RoleUndo) {
 				ps.Skip = pr.Refused
 				break
 			}
@@ -70,48 +70,37 @@ func (env *Env) Plan() []PlannedScenario {
 	return out
 }
 
-// defaultSteps are the row's own requests: setup, the request, then-steps,
-// cleanups.
+// defaultSteps are the row's own requests: setup, the request, then-steps.
 func defaultSteps(r *Run) []PlannedRequest {
 	var out []PlannedRequest
 	for _, q := range r.S.Setup {
-		out = append(out, r.plan(q, "setup"))
+		out = append(out, r.plan(q, exchange.RoleSetup))
 	}
-	out = append(out, r.plan(r.S.Request, "request"))
+	out = append(out, r.plan(r.S.Request, exchange.RoleRequest))
 	for _, st := range r.S.Then {
-		q := st.Request
-		if q.Operation == "" {
-			q.Operation = r.S.Request.Operation
-		}
-		out = append(out, r.plan(q, "then"))
-	}
-	for _, q := range r.S.Cleanup {
-		out = append(out, r.plan(q, "undo"))
+		out = append(out, r.plan(st.Request, exchange.RoleThen))
 	}
 	return out
 }
 
 // plan resolves one request as the road would.
-func (r *Run) plan(req scenario.Request, role string) PlannedRequest {
-	if req.Operation == "" {
-		req.Operation = r.S.Request.Operation
-	}
-	xr, client, err := r.build(req)
+func (r *Run) plan(req scenario.Request, role exchange.Role) PlannedRequest {
+	xr, client, err := r.build(req, role)
 	if err != nil {
-		return PlannedRequest{Role: role, Refused: "cannot be built: " + err.Error()}
+		return PlannedRequest{Role: string(role), Refused: "cannot be built: " + err.Error()}
 	}
 	method, full, op, tier, err := client.Resolve(xr)
 	if err != nil {
-		return PlannedRequest{Role: role, Refused: "cannot be built: " + err.Error()}
+		return PlannedRequest{Role: string(role), Refused: "cannot be built: " + err.Error()}
 	}
-	pr := PlannedRequest{Role: role, Method: method, URL: full, Tier: string(tier), FailedLogin: req.Auth == "wrong-password"}
+	pr := PlannedRequest{Role: string(role), Method: method, URL: full, Tier: string(tier), FailedLogin: req.Auth == "wrong-password"}
 	if op != nil {
 		pr.Operation = op.ID
-		if tier != exchange.TierRead && role != "undo" {
+		if tier != exchange.TierRead && role != exchange.RoleUndo {
 			pr.Undo = ledger.PlanFor(op.ID)
 		}
 	}
-	if role != "undo" && !client.Policy().Allows(tier) {
+	if role != exchange.RoleUndo && !client.Policy().Allows(tier) {
 		pr.Refused = fmt.Sprintf("%s %s (%s) would not be sent without --allow-%s", method, full, tier, map[exchange.Tier]string{exchange.TierRefusal: "refusals", exchange.TierMutation: "mutations"}[tier])
 	}
 	return pr

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -29,71 +27,26 @@ func requestFlow(r *Run) {
 	r.Then()
 }
 
-// Then sends the row's further requests, each with its own expectation.
+// Then sends the row's further requests, each with its own expectation
+// (their operation and target default to the row's: scenario.Parse).
 func (r *Run) Then() {
 	GinkgoHelper()
 	for _, st := range r.S.Then {
-		req := st.Request
-		if req.Operation == "" {
-			req.Operation = r.S.Request.Operation
-		}
-		if req.Target == "" {
-			req.Target = r.S.Request.Target
-		}
-		ex := r.sendAs(req, "then")
+		ex := r.sendAs(st.Request, exchange.RoleThen)
 		r.Check(ex, st.Expect)
 		r.Observe(ex, st.Observe)
 	}
 }
 
-// Prepare registers the row's cleanups, then runs its setup requests.
-// Cleanups are registered first: if the scenario creates something
-// unexpectedly (or a setup half-succeeds), it is still removed. The undo
-// ledger covers what the road can derive; a row's cleanup is for what it
-// cannot.
+// Prepare runs the row's setup requests, each of which must succeed. What
+// they create is undone by the ledger, like everything the row changes.
 func (r *Run) Prepare() {
 	GinkgoHelper()
-	for i := range r.S.Cleanup {
-		req := r.S.Cleanup[i]
-		if req.Operation == "" {
-			req.Operation = r.S.Request.Operation
-		}
-		// The spec's context ends with the It, before cleanups run: each
-		// cleanup gets the context Ginkgo gives it.
-		DeferCleanup(func(ctx SpecContext) {
-			rc := *r
-			rc.Ctx = ctx
-			rc.cleanup(req)
-		})
-	}
 	for i, req := range r.S.Setup {
-		if req.Operation == "" {
-			req.Operation = r.S.Request.Operation
-		}
-		ex := r.sendAs(req, "setup")
+		ex := r.sendAs(req, exchange.RoleSetup)
 		if ex.Status() < 200 || ex.Status() > 299 {
 			r.Failf("setup request %d of %d answered HTTP %d, so the scenario cannot run:\n%s", i+1, len(r.S.Setup), ex.Status(), ex.Response.Body)
 		}
-	}
-}
-
-// cleanup undoes what a scenario may have created; "not found" is done.
-func (r *Run) cleanup(req scenario.Request) {
-	GinkgoHelper()
-	req.Role = "undo"
-	ex, err := r.Exchange(req)
-	switch {
-	case err != nil:
-		r.Failf("cleanup cannot be sent: %v", err)
-	case ex.Err != nil && !r.rec.Answered():
-		// The target never answered this scenario: nothing it sent can
-		// have created anything.
-	case ex.Err != nil:
-		r.rec.Leftover(fmt.Sprintf("%s %s", ex.Request.Method, ex.Request.URL), ex.Err)
-	case ex.Status() == 404 || (ex.Status() >= 200 && ex.Status() <= 299):
-	default:
-		r.rec.Leftover(fmt.Sprintf("%s %s", ex.Request.Method, ex.Request.URL), fmt.Errorf("answered HTTP %d", ex.Status()))
-		r.Failf("cleanup %s %s answered HTTP %d: the target may still hold what this scenario created", ex.Request.Method, ex.Request.URL, ex.Status())
 	}
 }
 
@@ -105,13 +58,12 @@ func (r *Run) cleanup(req scenario.Request) {
 // row itself is wrong.
 func (r *Run) Send(req scenario.Request) *exchange.Exchange {
 	GinkgoHelper()
-	return r.sendAs(req, "request")
+	return r.sendAs(req, exchange.RoleRequest)
 }
 
-func (r *Run) sendAs(req scenario.Request, role string) *exchange.Exchange {
+func (r *Run) sendAs(req scenario.Request, role exchange.Role) *exchange.Exchange {
 	GinkgoHelper()
-	req.Role = role
-	ex, err := r.Exchange(req)
+	ex, err := r.Exchange(req, role)
 	if err != nil {
 		r.Failf("the scenario row cannot be sent: %v", err)
 	}
@@ -175,8 +127,8 @@ func (r *Run) send(ctx context.Context, c *exchange.Client, req exchange.Request
 
 // Exchange renders and sends a request and records it, judged by every
 // check that needs no expectation; the row's expectation is Check's.
-func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
-	xr, client, err := r.build(req)
+func (r *Run) Exchange(req scenario.Request, role exchange.Role) (*exchange.Exchange, error) {
+	xr, client, err := r.build(req, role)
 	if err != nil {
 		return nil, err
 	}
@@ -188,16 +140,17 @@ func (r *Run) Exchange(req scenario.Request) (*exchange.Exchange, error) {
 	return ex, nil
 }
 
-// record adds an exchange to the evidence and judges it. Exchanges the row
-// does not judge itself (setup, polls, reads, undos) fail the scenario
-// when they break a rule; the row's own are judged in Check with its
-// expectation.
+// record adds an exchange to the evidence and judges it: one road for
+// every exchange whatever its role (setup, a flow's upload and polls, the
+// ledger's reads and undos fail the scenario when they break a rule). Only
+// the row's own request and then-steps are judged in Check instead, with
+// the row's expectation (exchange.Role.RowJudged).
 func (r *Run) record(ex *exchange.Exchange, _ *scenario.Expect) {
 	i := r.rec.Exchange(ex)
 	// Ginkgo's timeline (--verbose) shows the same transcript as the reports.
 	AddReportEntry("exchange", report.Transcript(r.rec.At(i), report.BodyLimit), ReportEntryVisibilityFailureOrVerbose)
 	ex.Index = i
-	if ex.Err != nil || ex.Role == "request" || ex.Role == "then" || ex.Role == "" {
+	if ex.Err != nil || ex.Role.RowJudged() {
 		return
 	}
 	s := judge.New(ex, r.Env.Catalog, nil, r.Vars)
@@ -211,76 +164,21 @@ func (r *Run) record(ex *exchange.Exchange, _ *scenario.Expect) {
 	}
 }
 
-// build turns a row's request into the road's, and picks the client.
-func (r *Run) build(req scenario.Request) (exchange.Request, *exchange.Client, error) {
-	body, err := req.Render(r.Env.Fixtures, r.Vars)
-	if err != nil {
-		return exchange.Request{}, nil, err
-	}
-	path, err := r.path(req)
-	if err != nil {
-		return exchange.Request{}, nil, err
-	}
-	path, err = scenario.Render("path", path, r.Vars)
-	if err != nil {
-		return exchange.Request{}, nil, err
-	}
-	header := http.Header{}
-	for k, v := range req.Headers {
-		rv, err := scenario.Render("header "+k, v, r.Vars)
-		if err != nil {
-			return exchange.Request{}, nil, err
-		}
-		header.Set(k, rv)
-	}
-	query := url.Values{}
-	for k, v := range req.Query {
-		rv, err := scenario.Render("query "+k, v, r.Vars)
-		if err != nil {
-			return exchange.Request{}, nil, err
-		}
-		query.Set(k, rv)
-	}
+// build turns a row's request into the road's (BuildRequest), and picks
+// the client.
+func (r *Run) build(req scenario.Request, role exchange.Role) (exchange.Request, *exchange.Client, error) {
 	client := r.Product.Client
 	if req.Target != "" {
 		if client = r.Product.Alt[req.Target]; client == nil {
 			return exchange.Request{}, nil, fmt.Errorf("no target %q in the config's alt_targets", req.Target)
 		}
 	}
-	return exchange.Request{
-		Operation: req.Operation,
-		Method:    req.Method,
-		Path:      path,
-		Query:     query,
-		Header:    header,
-		Body:      body,
-		Auth:      r.credential(req.Auth),
-		Unchecked: req.Invalid,
-		Role:      req.Role,
-	}, client, nil
-}
-
-// path fills the operation's template from the row's params unless the row
-// gives a path of its own.
-func (r *Run) path(req scenario.Request) (string, error) {
-	if req.Path != "" {
-		return req.Path, nil
+	xr, err := BuildRequest(req, role, r.Env.Catalog, r.Env.Fixtures, r.Vars)
+	if err != nil {
+		return exchange.Request{}, nil, err
 	}
-	op, ok := r.Env.Catalog.Operation(req.Operation)
-	if !ok {
-		return "", nil
-	}
-	p := op.Path
-	for k, v := range req.Params {
-		// A param is a template ({{.Var.x}}): render it before escaping, or
-		// the escaped braces are no longer one.
-		rv, err := scenario.Render("param "+k, v, r.Vars)
-		if err != nil {
-			return "", err
-		}
-		p = strings.ReplaceAll(p, "{"+k+"}", url.PathEscape(rv))
-	}
-	return p, nil
+	xr.Auth = r.credential(req.Auth)
+	return xr, client, nil
 }
 
 // credential is the account a row's auth mode names, from its product's

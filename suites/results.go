@@ -91,12 +91,9 @@ func (r *Record) decide(o report.Outcome, reason string) {
 // Exchange adds one exchange to the evidence and returns its index.
 func (r *Record) Exchange(ex *exchange.Exchange) int {
 	e := report.Exchange{
-		Role: ex.Role, Operation: ex.Operation, Tier: string(ex.Tier), Method: ex.Request.Method, URL: ex.Request.URL,
+		Role: string(ex.Role), Operation: ex.Operation, Tier: string(ex.Tier), Method: ex.Request.Method, URL: ex.Request.URL,
 		RequestHeaders: ex.Request.Header, RequestBody: clip(ex.Request.Body), Status: ex.Response.Status,
 		ResponseHeaders: ex.Response.Header, ResponseBody: clip(ex.Response.Body), Millis: float64(ex.Duration.Microseconds()) / 1000,
-	}
-	if e.Role == "" {
-		e.Role = "request"
 	}
 	if ex.Err != nil {
 		e.Error = ex.Err.Error()
@@ -134,7 +131,7 @@ func (r *Record) Violations(i int, ps []judge.Problem) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, p := range ps {
-		r.s.Violations = append(r.s.Violations, report.Violation{Rule: p.Rule, Message: p.Message, Spec: p.Spec, Exchange: i})
+		r.s.Violations = append(r.s.Violations, report.Violation{Rule: string(p.Rule), Message: p.Message, Spec: p.Spec, Exchange: i})
 	}
 }
 

@@ -78,7 +78,13 @@ type Flow struct {
 	// Steps describe, for --plan, the requests the flow sends besides the
 	// row's own (setup, then); a flow that sends none has none.
 	Steps func(r *Run) []PlannedRequest
+	// Mutates says the flow changes data whatever its row sends (it
+	// uploads and submits on its own), for the shards' ownership of users.
+	Mutates bool
 }
+
+// FlowMutates reports whether the named flow declares that it changes data.
+func FlowMutates(name string) bool { return flows[name].Mutates }
 
 var flows = map[string]Flow{"": {Run: requestFlow}}
 

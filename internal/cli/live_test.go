@@ -6,11 +6,13 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,6 +96,9 @@ func TestOnlyReadsReachALiveTargetWithoutAllowMutations(t *testing.T) {
 	}
 	if skippedForTier < 100 {
 		t.Errorf("only %d scenarios skipped for the mutation tier", skippedForTier)
+	}
+	if !strings.Contains(r.stdout, "--allow-mutations") {
+		t.Errorf("the output does not say how to include the skipped scenarios")
 	}
 	t.Logf("%d requests, all reads; %d scenarios skipped for the tier", len(seen), skippedForTier)
 
@@ -372,14 +377,22 @@ func TestNoSecretReachesAnyOutput(t *testing.T) {
 	cfgFile := filepath.Join(t.TempDir(), "distinct.yaml")
 	writeFile(t, cfgFile, strings.NewReplacer("Welcome1", adminPass, "Viewer#2026", viewPass, "mock-admin-token", token).Replace(string(cfgText)))
 	dir := t.TempDir()
-	r := cliRun(t, 4*time.Minute, nil, "run", "--config", cfgFile, "--target", srv.URL, "--allow-mutations", "--rate", "0", "--report-dir", dir, "--verbose")
+	// The admin password comes from the environment too, which overrides
+	// the file: secrets from either source are masked.
+	r := cliRun(t, 4*time.Minute, []string{"CONFORMANCE_PASSWORD=" + adminPass}, "run", "--config", cfgFile, "--target", srv.URL, "--allow-mutations", "--rate", "0", "--report-dir", dir, "--verbose")
 	if r.report == nil || r.code != cli.ExitPass {
 		t.Fatalf("exit %d\n%s%s", r.code, tail(r.stdout, 30), r.stderr)
+	}
+	// A scan of no file finds no secret: every report must be there.
+	for _, f := range report.Files {
+		if _, err := os.Stat(filepath.Join(dir, f.Name)); err != nil {
+			t.Fatalf("no %s was written, so the scan below would prove nothing: %v", f.Name, err)
+		}
 	}
 	plan := cliRun(t, time.Minute, nil, "run", "--plan", "--config", cfgFile, "--target", srv.URL)
 	cfgOut := cliRun(t, time.Minute, nil, "config", "--config", cfgFile)
 	// The Essbase user passwords the payload fixtures carry count too.
-	secrets := []string{adminPass, viewPass, token, "tempPa55"}
+	secrets := []string{adminPass, url.QueryEscape(adminPass), base64.StdEncoding.EncodeToString([]byte("admin:" + adminPass)), viewPass, token, "tempPa55"}
 	streams := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "plan": plan.stdout + plan.stderr, "config": cfgOut.stdout + cfgOut.stderr}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	for _, f := range files {

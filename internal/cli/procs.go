@@ -8,7 +8,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -148,9 +147,11 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 	if err := os.MkdirAll(cfg.ReportDir, 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(cfg.ReportDir, "effective-config.yaml"), []byte(cfg.YAML()), 0o644)
 	}
-	if err := errors.Join(report.WriteAll(cfg.ReportDir, merged), runner.WriteSummary(cfg.ReportDir, merged)); err != nil {
+	code := report.ExitCode(merged.Verdict)
+	if err := report.WriteAll(cfg.ReportDir, merged); err != nil {
 		fmt.Fprintf(stderr, "conformance run: writing reports: %v\n", err)
+		code = ExitBadConfig
 	}
 	runner.PrintSummary(stdout, merged, cfg.ReportDir)
-	return report.ExitCode(merged.Verdict)
+	return code
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 )
 
@@ -203,27 +204,27 @@ func (c *Checker) judge(at time.Time, r *http.Request, body []byte, cw *capture)
 	}
 	c.contract(rec, op, violations)
 	switch op.ID {
-	case "epmUploadFile":
+	case opid.EpmUploadFile:
 		c.uploaded(op, path, body, cw)
-	case "epmDeleteFile":
+	case opid.EpmDeleteFile:
 		if params, ok := op.PathParams(path); ok && accepted(cw) {
 			if f := c.files[params["name"]]; f != nil {
 				f.deleted = true
 			}
 			c.deletedAfterJobs(params["name"])
 		}
-	case "updateUsersV1":
+	case opid.UpdateUsersV1:
 		c.submitted(rec, r, body, cw)
-	case "getUsersJobV1":
+	case opid.GetUsersJobV1:
 		c.pollOfJob(rec, r, cw)
-	case "updateUsersV2":
+	case opid.UpdateUsersV2:
 		c.seen[ObNoURLEncode.ID] = true
 		mt := strings.ToLower(r.Header.Get("Content-Type"))
 		t := bytes.TrimSpace(body)
 		if strings.Contains(mt, "x-www-form-urlencoded") || bytes.HasPrefix(t, []byte("%7B")) || bytes.HasPrefix(t, []byte("users=")) {
 			c.add(ObNoURLEncode, rec, fmt.Sprintf("the payload was sent URL-encoded (Content-Type %q)", r.Header.Get("Content-Type")))
 		}
-	case "oigUpdateUsers":
+	case opid.OigUpdateUsers:
 		c.seen[ObRequestedBy.ID] = true
 		if _, ok := r.Header[http.CanonicalHeaderKey("X-Requested-By")]; !ok {
 			c.add(ObRequestedBy, rec, "the PUT carries no X-Requested-By header")

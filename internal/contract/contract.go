@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"sort"
@@ -171,6 +172,33 @@ func (o *Operation) PathParams(reqPath string) (map[string]string, bool) {
 		out[name] = m[i+1]
 	}
 	return out, true
+}
+
+// Fill is the operation's path with its template parameters filled in,
+// each escaped as one path segment; parameters it does not name are
+// ignored, and those not given stay as written. It is the one place a path
+// template is filled: the rows, the ledger and the deviations all use it.
+func (o *Operation) Fill(params map[string]string) string { return FillPath(o.Path, params) }
+
+// FillPath fills a path template (see Operation.Fill).
+func FillPath(template string, params map[string]string) string {
+	return templateParam.ReplaceAllStringFunc(template, func(m string) string {
+		if v, ok := params[m[1:len(m)-1]]; ok {
+			return url.PathEscape(v)
+		}
+		return m
+	})
+}
+
+// APIRoot is a path template's first two segments with their slashes
+// (/iam/governance/ of /iam/governance/selfservice/api/v1/users): where a
+// product's API starts in a link that is not a URL.
+func APIRoot(template string) string {
+	parts := strings.SplitN(strings.TrimPrefix(template, "/"), "/", 3)
+	if len(parts) < 2 {
+		return template
+	}
+	return "/" + parts[0] + "/" + parts[1] + "/"
 }
 
 // Documented reports whether the operation documents that response status.

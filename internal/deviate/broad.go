@@ -39,7 +39,7 @@ func init() {
 		Name:     "epm1-any-client-error-as-500",
 		Scope:    "api:epm-v1",
 		Summary:  "every 4xx of the security and file resources (v1 submit, job status, upload, delete) becomes a 500",
-		Response: onPaths([]string{"/interop/rest/security/", epm1Snapshot}, clientErrorAs500),
+		Response: onPaths([]string{epm1Security, epm1Snapshot}, clientErrorAs500),
 		CaughtBy: []string{
 			"EPM1-AUTH-004", "EPM1-ERROR-001", "EPM1-ERROR-002", "EPM1-FILE-002", "EPM1-FILE-005",
 			"GEN-epmDeleteFile-noauth", "GEN-epmDeleteFile-badauth", "GEN-epmDeleteFile-method",

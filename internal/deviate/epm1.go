@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
 // EPM Cloud Update Users v1 (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html)): the CSV upload, the
@@ -132,5 +134,49 @@ func init() {
 				}
 			})
 		},
+	})
+}
+
+// epm1FileList is the List Files path (internal/opid, from the spec).
+var epm1FileList = opPath(opid.EpmListFiles, nil)
+
+func init() {
+	Register(Deviation{
+		Name:    "epm1-list-files-garbled",
+		Scope:   "api:epm-v1",
+		Summary: "List Files answers every refusal with 500, drops its links, and writes each item's size as a number of kilobytes",
+		Response: func(r *http.Response, body []byte) []byte {
+			if r.Request == nil || !strings.HasSuffix(r.Request.URL.Path, epm1FileList) {
+				return body
+			}
+			if r.StatusCode >= 400 && r.StatusCode < 500 {
+				return replaceStatus(r, http.StatusInternalServerError, map[string]any{"status": 1, "details": "internal error"})
+			}
+			return editJSON(body, func(m map[string]any) {
+				delete(m, "links")
+				items, _ := m["items"].([]any)
+				for _, it := range items {
+					if e, ok := it.(map[string]any); ok {
+						e["size"] = 1
+					}
+				}
+			})
+		},
+		CaughtBy: []string{"EPM1-LIST-001", "EPM1-LIST-002", "GEN-epmListFiles-valid", "GEN-epmListFiles-noauth", "GEN-epmListFiles-badauth", "GEN-epmListFiles-method"},
+	})
+}
+
+func init() {
+	Register(Deviation{
+		Name:    "epm1-upload-answer-without-details",
+		Scope:   "api:epm-v1",
+		Summary: "a successful upload answers without its details key (the file is stored all the same), so only the upload's answer breaks the spec",
+		Response: func(r *http.Response, body []byte) []byte {
+			if r.Request == nil || r.Request.Method != http.MethodPost || !strings.HasPrefix(r.Request.URL.Path, epm1Snapshot) || r.StatusCode != http.StatusOK {
+				return body
+			}
+			return dropKey("details")(r, body)
+		},
+		CaughtBy: []string{"EPM1-FLOW-001", "EPM1-FLOW-003", "EPM1-CSV-001", "EPM1-VOLUME-001"},
 	})
 }

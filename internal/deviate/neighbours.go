@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
 // Deviations of the neighbour operations real automation calls around the
@@ -11,9 +13,9 @@ import (
 // Users, OIG Get Users and the OIG token service.
 
 var (
-	essbaseList = opPath("essbaseListUsers", nil)
-	oigList     = opPath("oigListUsers", nil)
-	oigToken    = opPath("oigGetToken", nil)
+	essbaseList = opPath(opid.EssbaseListUsers, nil)
+	oigList     = opPath(opid.OigListUsers, nil)
+	oigToken    = opPath(opid.OigGetToken, nil)
 )
 
 // dropQuery removes query parameters from the requests of one method and

@@ -8,15 +8,21 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/oracle-users-conformance/conformance/internal/oiguser"
 )
 
 // Deviations of Oracle Identity Governance bulk Update Users
 // (Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html); decisions in fixtures/quirks/oig.yaml).
 
 // oigKnownFields are the spec's x-known-fields (specs/oig-users.yaml).
-var oigKnownFields = map[string]bool{"usr_key": true, "User Login": true, "First Name": true, "Middle Name": true,
-	"Last Name": true, "Display Name": true, "Email": true, "Organization Name": true, "Title": true, "Role": true,
-	"Telephone Number": true, "Status": true}
+var oigKnownFields = func() map[string]bool {
+	out := map[string]bool{}
+	for _, name := range oiguser.Known(catalog) {
+		out[name] = true
+	}
+	return out
+}()
 
 // oigEntries calls edit for every entry of an answer's users array.
 func oigEntries(body []byte, edit func(i int, e map[string]any)) []byte {

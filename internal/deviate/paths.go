@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
 // The paths the deviations act on come from the spec catalog by
@@ -13,12 +14,15 @@ import (
 var (
 	catalog = mustCatalog()
 
-	epm2Path     = opPath("updateUsersV2", nil)
-	epm1Submit   = opPath("updateUsersV1", map[string]string{"api_version": "v1"})
-	epm1JobsPart = opPrefix("getUsersJobV1", "{jobId}", map[string]string{"api_version": "v1"})
-	epm1Snapshot = opPrefix("epmUploadFile", "{name}", nil)
-	essbaseUsers = opPath("essbaseAddUsers", nil)
-	oigUsersPath = opPath("oigUpdateUsers", nil)
+	epm2Path     = opPath(opid.UpdateUsersV2, nil)
+	epm1Submit   = opPath(opid.UpdateUsersV1, map[string]string{"api_version": "v1"})
+	epm1JobsPart = opPrefix(opid.GetUsersJobV1, "{jobId}", map[string]string{"api_version": "v1"})
+	epm1Snapshot = opPrefix(opid.EpmUploadFile, "{name}", nil)
+	essbaseUsers = opPath(opid.EssbaseAddUsers, nil)
+	oigUsersPath = opPath(opid.OigUpdateUsers, nil)
+	// epm1Security is the v1 security resource's root: every path the
+	// v1 submit and job status share, up to their {api_version}.
+	epm1Security = opPrefix(opid.UpdateUsersV1, "{api_version}", nil)
 )
 
 func mustCatalog() *contract.Catalog {
@@ -35,11 +39,7 @@ func opPath(id string, params map[string]string) string {
 	if !ok {
 		panic(fmt.Sprintf("deviate: no operation %q in specs/", id))
 	}
-	p := op.Path
-	for k, v := range params {
-		p = strings.ReplaceAll(p, "{"+k+"}", v)
-	}
-	return p
+	return op.Fill(params)
 }
 
 // opPrefix is an operation's path up to one of its parameters.

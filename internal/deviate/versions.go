@@ -1,11 +1,15 @@
 package deviate
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/oracle-users-conformance/conformance/internal/opid"
+)
 
 // The two reads that tell which vendor release a target runs.
 var (
-	epmVersionsPath  = opPath("getMigrationAPIVersions", nil)
-	essbaseAboutPath = opPath("essbaseAbout", nil)
+	epmVersionsPath  = opPath(opid.GetMigrationAPIVersions, nil)
+	essbaseAboutPath = opPath(opid.EssbaseAbout, nil)
 )
 
 func init() {

@@ -52,13 +52,9 @@ type Request struct {
 	// Unchecked marks a request that breaks the spec on purpose (an error
 	// scenario): its request violations are recorded, not failures.
 	Unchecked bool
-	// Role says why the request is sent (setup, request, then, poll, undo,
-	// read-before), for the evidence.
-	Role string
-	// Undo marks a request sent by the ledger to put back what a scenario
-	// changed: it is never refused for its tier (what it undoes was sent
-	// under the same policy) and registers no undo of its own.
-	Undo bool
+	// Role says why the request is sent (role.go); RoleUndo marks a
+	// request the ledger sends to put back what a scenario changed.
+	Role Role
 }
 
 // Recorded is one side of an exchange as the transport saw it, redacted.
@@ -74,7 +70,7 @@ type Recorded struct {
 type Exchange struct {
 	Operation          string
 	Product            string
-	Role               string
+	Role               Role
 	Tier               Tier
 	Request            Recorded
 	Response           Recorded
@@ -338,7 +334,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		ex.Operation = op.ID
 	}
 	ex.Request = Recorded{Method: method, URL: c.opts.Redactor.Text(full)}
-	if reason := c.opts.Policy.refuses(tier, r.Undo); reason != "" {
+	if reason := c.opts.Policy.refuses(tier, r.Role == RoleUndo); reason != "" {
 		ex.Err = &Refused{Method: method, URL: ex.Request.URL, Tier: tier, Reason: reason}
 		return ex, nil
 	}
@@ -351,7 +347,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		ex.Err = &BreakerOpen{Sentence: s}
 		return ex, nil
 	}
-	if c.Before != nil && !r.Undo {
+	if c.Before != nil && r.Role != RoleUndo {
 		if err := c.Before(ctx, ex, r); err != nil {
 			if NoAnswer(err) {
 				// The read before the change got no usable answer (or was

@@ -41,7 +41,7 @@ func TestThePolicyDecidesAtTheRoad(t *testing.T) {
 		{exchange.Policy{AllowRefusals: true}, exchange.Request{Method: "PUT", Path: "/x", Auth: admin, Unchecked: true}, exchange.TierRefusal, true},
 		{exchange.Policy{AllowRefusals: true}, exchange.Request{Method: "PUT", Path: "/x", Auth: admin}, exchange.TierMutation, false},
 		{exchange.Policy{AllowMutations: true}, exchange.Request{Method: "PATCH", Path: "/x", Auth: admin}, exchange.TierMutation, true},
-		{exchange.Policy{}, exchange.Request{Method: "DELETE", Path: "/x", Auth: admin, Undo: true}, exchange.TierMutation, true},
+		{exchange.Policy{}, exchange.Request{Method: "DELETE", Path: "/x", Auth: admin, Role: exchange.RoleUndo}, exchange.TierMutation, true},
 	}
 	for i, c := range cases {
 		got = nil

@@ -46,11 +46,10 @@ type Hints struct {
 	// Unauthenticated is the answer without or with wrong credentials
 	// (default: status 401).
 	Unauthenticated scenario.Expect `yaml:"unauthenticated"`
-	// Setup and Cleanup are requests run around every generated scenario
-	// (see scenario.Scenario): an update needs a user to update, and what a
-	// generated request creates must not stay on the target.
-	Setup   []scenario.Request `yaml:"setup"`
-	Cleanup []scenario.Request `yaml:"cleanup"`
+	// Setup are requests run before every generated scenario (see
+	// scenario.Scenario): an update needs a user to update. What they and
+	// the row create is undone by the ledger.
+	Setup []scenario.Request `yaml:"setup"`
 	// Variants are other media types of the request body to generate rules
 	// for: a CSV import, the XML form of a JSON body.
 	Variants []Variant `yaml:"variants"`
@@ -341,7 +340,6 @@ func (g *gen) add(rule, path, title string, req scenario.Request, want scenario.
 		Request: req,
 		Expect:  want,
 		Setup:   g.h.Setup,
-		Cleanup: g.h.Cleanup,
 		API:     g.h.API,
 		File:    "specs/" + g.op.File,
 		Line:    line,

@@ -2,9 +2,8 @@ package invariant
 
 import "fmt"
 
-func init() {
-	Register("updateUsersV2", epmV2Envelope)
-}
+// EPM2Update are the invariants of EPM Update Users v2 (internal/ops/epm.go).
+var EPM2Update = []Rule{{Check: epmV2Envelope}}
 
 // epmV2Envelope: Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html), Examples 1-3. A request that ran
 // answers status 0 with details and no error, and its counts add up

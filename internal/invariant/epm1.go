@@ -10,12 +10,12 @@ import (
 // operations (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)). These hold for every answer that carries the
 // v1 envelope, whatever the scenario: a deviation in the arithmetic of a
 // finished job shows even in a row written for something else.
-func init() {
-	Register("updateUsersV1", epm1Submit)
-	Register("getUsersJobV1", epm1Job)
-	Register("epmUploadFile", epm1File)
-	Register("epmDeleteFile", epm1File)
-}
+// (internal/ops/epm.go installs them.)
+var (
+	EPM1Submit = []Rule{{Check: epm1Submit}}
+	EPM1Job    = []Rule{{Check: epm1Job}}
+	EPM1File   = []Rule{{Check: epm1File}}
+)
 
 // epm1Summary is the details of a finished job, Example 3:
 // "Processed - 3, Succeeded - 2, Failed - 1." (Q-EPM1-004).

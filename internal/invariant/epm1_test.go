@@ -1,9 +1,12 @@
-package invariant
+package invariant_test
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/oracle-users-conformance/conformance/internal/invariant"
+	_ "github.com/oracle-users-conformance/conformance/internal/ops" // installs the invariants
 )
 
 func TestEPM1Envelope(t *testing.T) {
@@ -60,7 +63,7 @@ func TestEPM1Envelope(t *testing.T) {
 			if err := dec.Decode(&body); err != nil {
 				t.Fatal(err)
 			}
-			got := Problems(c.op, c.http, body)
+			got := invariant.Problems(c.op, c.http, body)
 			if len(got) != len(c.want) {
 				t.Fatalf("problems %q, want %d matching %q", got, len(c.want), c.want)
 			}

@@ -6,17 +6,13 @@ import (
 	"strings"
 )
 
-func init() {
-	for _, op := range []string{"essbaseAddUsers", "essbaseUpdateUser", "essbaseGetUser", "essbaseDeleteUser"} {
-		Register(op, essbaseNoPassword)
-		Register(op, essbaseRefusalIsNoUser)
-	}
-	for _, op := range []string{"essbaseAddUsers", "essbaseUpdateUser", "essbaseGetUser"} {
-		Register(op, essbaseUsers)
-	}
-	RegisterWithRequest("essbaseAddUsers", essbaseAddEchoesRequest)
-	RegisterWithRequest("essbaseUpdateUser", essbaseUpdateEchoesRequest)
-}
+// The invariants of the Essbase users operations (internal/ops/essbase.go).
+var (
+	EssbaseAdd    = []Rule{{Check: essbaseNoPassword}, {Check: essbaseRefusalIsNoUser}, {Check: essbaseUsers}, {WithRequest: essbaseAddEchoesRequest}}
+	EssbaseUpdate = []Rule{{Check: essbaseNoPassword}, {Check: essbaseRefusalIsNoUser}, {Check: essbaseUsers}, {WithRequest: essbaseUpdateEchoesRequest}}
+	EssbaseGet    = []Rule{{Check: essbaseNoPassword}, {Check: essbaseRefusalIsNoUser}, {Check: essbaseUsers}}
+	EssbaseDelete = []Rule{{Check: essbaseNoPassword}, {Check: essbaseRefusalIsNoUser}}
+)
 
 // essbaseRoles are the documented spellings: "Valid roles: User, Power User,
 // and Service Administrator" (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html)); the sample sends
@@ -186,6 +182,11 @@ func essbaseEcho(where string, sent, got any, add bool) []string {
 	s, ok1 := sent.(map[string]any)
 	g, ok2 := got.(map[string]any)
 	if !ok1 || !ok2 {
+		return nil
+	}
+	if _, isUser := s["id"]; !isUser {
+		// Not a user as decoded (an XML <users> list decodes as its
+		// wrapper): nothing to echo, and the default role would be a guess.
 		return nil
 	}
 	var out []string

@@ -1,8 +1,11 @@
-package invariant
+package invariant_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/oracle-users-conformance/conformance/internal/invariant"
+	_ "github.com/oracle-users-conformance/conformance/internal/ops" // installs the invariants
 )
 
 // The document's update answer (Update User (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-id-put.html), Example of Response Body).
@@ -56,7 +59,7 @@ func TestEssbaseInvariants(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ProblemsWithRequest(tc.op, tc.status, tc.request, decode(t, tc.body))
+			got := invariant.ProblemsWithRequest(tc.op, tc.status, tc.request, decode(t, tc.body))
 			if len(got) != len(tc.problems) {
 				t.Fatalf("got %d problems, want %d:\n  %s", len(got), len(tc.problems), strings.Join(got, "\n  "))
 			}

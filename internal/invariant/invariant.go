@@ -23,12 +23,31 @@ type Check func(status int, body any) []string
 // what was asked, such as one answer entry per request entry.
 type RequestCheck func(status int, request, body any) []string
 
+// Rule is one invariant: a Check, or a RequestCheck when it needs the
+// request.
+type Rule struct {
+	Check       Check
+	WithRequest RequestCheck
+}
+
+// Install registers an operation's rules (internal/ops calls it, once per
+// operation).
+func Install(operationID string, rules []Rule) {
+	for _, r := range rules {
+		if r.WithRequest != nil {
+			RegisterWithRequest(operationID, r.WithRequest)
+		} else {
+			Register(operationID, r.Check)
+		}
+	}
+}
+
 // Register adds a check for an operationId to the judge's registry. Call
 // from init. The judge decodes the answer once, JSON, XML or CSV alike, so
 // an invariant holds for every media type the operation answers in.
 func Register(operationID string, c Check) {
 	registered = append(registered, operationID)
-	judge.Register(judge.Check{Name: "invariant", Operation: operationID, Run: func(s *judge.Subject) []string {
+	judge.Register(judge.Check{Name: judge.RuleInvariant, Operation: operationID, Run: func(s *judge.Subject) []string {
 		if s.Body == nil {
 			return nil
 		}
@@ -39,7 +58,7 @@ func Register(operationID string, c Check) {
 // RegisterWithRequest adds a check that needs the request. Call from init.
 func RegisterWithRequest(operationID string, c RequestCheck) {
 	registered = append(registered, operationID)
-	judge.Register(judge.Check{Name: "invariant", Operation: operationID, Run: func(s *judge.Subject) []string {
+	judge.Register(judge.Check{Name: judge.RuleInvariant, Operation: operationID, Run: func(s *judge.Subject) []string {
 		if s.Body == nil {
 			return nil
 		}
@@ -63,7 +82,7 @@ func ProblemsWithRequest(operationID string, status int, request string, body an
 	if err := dec.Decode(&req); err != nil {
 		req = nil
 	}
-	return judge.Only("invariant", operationID, &judge.Subject{Status: status, Body: body, Request: req})
+	return judge.Only(judge.RuleInvariant, operationID, &judge.Subject{Status: status, Body: body, Request: req})
 }
 
 // Operations lists the operationIds that have checks.

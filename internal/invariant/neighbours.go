@@ -7,12 +7,11 @@ import (
 
 // Rules of the neighbour operations (fixtures/quirks/neighbours.yaml): the
 // arithmetic of a list answer, whatever the scenario asked.
-func init() {
-	Register("essbaseListUsers", essbaseNoPassword)
-	Register("essbaseListUsers", essbaseListCounts)
-	Register("oigListUsers", oigListCounts)
-	Register("oigListUsers", oigListedIdentity)
-}
+// (internal/ops installs them.)
+var (
+	EssbaseList = []Rule{{Check: essbaseNoPassword}, {Check: essbaseListCounts}}
+	OIGList     = []Rule{{Check: oigListCounts}, {Check: oigListedIdentity}}
+)
 
 // essbaseListCounts: count is the number of items, totalResults at least
 // that, and a list that holds fewer than totalResults says hasMore

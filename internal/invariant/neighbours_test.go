@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/oracle-users-conformance/conformance/internal/invariant"
+	_ "github.com/oracle-users-conformance/conformance/internal/ops" // installs the invariants
 )
 
 func TestNeighbourListRules(t *testing.T) {

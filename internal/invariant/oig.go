@@ -4,17 +4,24 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
-func init() {
-	Register("oigUpdateUsers", oigUpdateEntries)
-	RegisterWithRequest("oigUpdateUsers", oigUpdateMatchesRequest)
-	Register("oigGetUser", oigGetUserFields)
-}
+// The invariants of the OIG users operations (internal/ops/oig.go).
+var (
+	OIGUpdate = []Rule{{Check: oigUpdateEntries}, {WithRequest: oigUpdateMatchesRequest}}
+	OIGGet    = []Rule{{Check: oigGetUserFields}}
+)
 
 // oigUsersPath is where every self link of Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html) points:
 // http://pseudo.com:PORT/iam/governance/selfservice/api/v1/users/<usr_key>.
-const oigUsersPath = "/iam/governance/selfservice/api/v1/users/"
+var oigUsersPath = strings.TrimSuffix(opid.Templates[opid.OigGetUser], "{id}")
+
+// oigAPIRoot is the root of every OIG API path (/iam/governance/), from
+// the spec: the first two segments of the users path.
+var oigAPIRoot = contract.APIRoot(opid.Templates[opid.OigGetUser])
 
 // oigUpdateEntries: Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html), Example of PUT Response Body. A
 // request that ran answers 200 with one entry per user; SUCCESS (tolerating
@@ -171,7 +178,7 @@ func oigLinkPath(href string) string {
 	if u, err := url.Parse(href); err == nil && u.Path != "" {
 		return u.EscapedPath()
 	}
-	if i := strings.Index(href, "/iam/governance/"); i >= 0 {
+	if i := strings.Index(href, oigAPIRoot); i >= 0 {
 		return href[i:]
 	}
 	return href

@@ -1,9 +1,12 @@
-package invariant
+package invariant_test
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/oracle-users-conformance/conformance/internal/invariant"
+	_ "github.com/oracle-users-conformance/conformance/internal/ops" // installs the invariants
 )
 
 func decode(t *testing.T, s string) any {
@@ -64,7 +67,7 @@ func TestOIGUpdateInvariants(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := ProblemsWithRequest("oigUpdateUsers", c.status, c.request, decode(t, c.body))
+			got := invariant.ProblemsWithRequest("oigUpdateUsers", c.status, c.request, decode(t, c.body))
 			if len(got) != len(c.problems) {
 				t.Fatalf("got %d problems, want %d: %q", len(got), len(c.problems), got)
 			}
@@ -88,7 +91,7 @@ func TestOIGGetUserInvariants(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := Problems("oigGetUser", 200, decode(t, c.body)); len(got) != c.problems {
+			if got := invariant.Problems("oigGetUser", 200, decode(t, c.body)); len(got) != c.problems {
 				t.Fatalf("got %q, want %d problems", got, c.problems)
 			}
 		})

@@ -50,8 +50,8 @@ type Subject struct {
 // Check is one rule over a subject; it returns broken rules, one sentence
 // each.
 type Check struct {
-	// Name is the rule's name in reports ("contract", "invariant", …).
-	Name string
+	// Name is the rule's name in reports (rules.go).
+	Name Rule
 	// Operation is the operationId the check applies to; "" is every
 	// exchange.
 	Operation string
@@ -92,7 +92,7 @@ func Validate(cat *contract.Catalog) error {
 
 // Problem is one broken rule, named.
 type Problem struct {
-	Rule    string
+	Rule    Rule
 	Message string
 	// Spec points at the operation in its spec file for contract problems.
 	Spec string
@@ -123,7 +123,7 @@ func (s *Subject) Judge() []Problem {
 		}
 		for _, m := range c.Run(s) {
 			p := Problem{Rule: c.Name, Message: s.Ex.Redact(m)}
-			if c.Name == "contract" && s.Op != nil {
+			if c.Name == RuleContract && s.Op != nil {
 				p.Spec = SpecPointer(s.Op)
 			}
 			out = append(out, p)
@@ -196,13 +196,13 @@ func decode(mt string, h http.Header, raw []byte, schema *openapi3.SchemaRef) (a
 
 // The checks that apply to every exchange.
 func init() {
-	Register(Check{Name: "no-5xx", Run: func(s *Subject) []string {
+	Register(Check{Name: RuleNo5xx, Run: func(s *Subject) []string {
 		if s.Ex.ClientError && s.Status >= 500 {
 			return []string{fmt.Sprintf("HTTP %d for a request that is wrong on purpose: a client error deserves a 4xx or the API's refusal, not a server error", s.Status)}
 		}
 		return nil
 	}})
-	Register(Check{Name: "contract", Run: func(s *Subject) []string {
+	Register(Check{Name: RuleContract, Run: func(s *Subject) []string {
 		if s.Want != nil && s.Want.NoContract {
 			return nil
 		}
@@ -212,7 +212,7 @@ func init() {
 		}
 		return out
 	}})
-	Register(Check{Name: "expect", Run: expectations})
+	Register(Check{Name: RuleExpect, Run: expectations})
 }
 
 // expectations is the row's own expectation: status, headers, JSON, with
@@ -278,7 +278,7 @@ func statuses(s scenario.Statuses) string {
 
 // Only runs the checks of one name and operation over a subject built by
 // hand, for unit tests of the rules themselves.
-func Only(name, operationID string, s *Subject) []string {
+func Only(name Rule, operationID string, s *Subject) []string {
 	mu.RLock()
 	defer mu.RUnlock()
 	var out []string

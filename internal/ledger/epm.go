@@ -13,39 +13,33 @@ import (
 	"fmt"
 
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
-const (
-	epmUpload   = "epmUploadFile"
-	epmDelete   = "epmDeleteFile"
-	epmSubmitV1 = "updateUsersV1"
-	epmUpdateV2 = "updateUsersV2"
-)
-
-func init() {
-	register(Rule{Operation: epmUpload, Plan: "delete the uploaded file", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-		name := params(c, epmUpload, r.Path)["name"]
-		if name == "" || l.wasCreated("epm-file:"+name) {
-			return nil
-		}
-		l.markCreated("epm-file:" + name)
-		l.RegisterFor(ex, "delete EPM file "+name, func(ctx context.Context) error {
-			if ex.Err == nil && ex.Status() >= 400 && ex.Status() < 500 || exchange.NotActedOn(ex) {
-				return nil // the upload was refused, or never arrived: no file
-			}
-			del, err := l.send(ctx, c, exchange.Request{Operation: epmDelete, Path: path(c, epmDelete, map[string]string{"name": name}), Role: "undo", Undo: true, Auth: l.admin})
-			return undoFailed(del, err, func(s int) bool { return ok2xx(s) || gone(s) })
-		})
+// EPMUpload deletes an uploaded file afterwards.
+var EPMUpload = Rule{Plan: "delete the uploaded file", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
+	name := params(c, opid.EpmUploadFile, r.Path)["name"]
+	if name == "" || l.wasCreated("epm-file:"+name) {
 		return nil
-	}})
-	irreversible := func(what string) func(context.Context, *Ledger, *exchange.Client, *exchange.Exchange, exchange.Request) error {
-		return func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-			if exchange.TierOf(r) == exchange.TierMutation {
-				l.Irreversible(fmt.Sprintf("%s %s: %s", r.Method, r.Path, what))
-			}
-			return nil
-		}
 	}
-	register(Rule{Operation: epmSubmitV1, Plan: "none possible: EPM has no API to read a user back (irreversible)", Apply: irreversible("the users the job changes keep their new values (EPM has no API to read a user back)")})
-	register(Rule{Operation: epmUpdateV2, Plan: "none possible: EPM has no API to read a user back (irreversible)", Apply: irreversible("the users this batch changes keep their new values (EPM has no API to read a user back)")})
+	l.markCreated("epm-file:" + name)
+	l.RegisterFor(ex, "delete EPM file "+name, func(ctx context.Context) error {
+		if ex.Err == nil && ex.Status() >= 400 && ex.Status() < 500 || exchange.NotActedOn(ex) {
+			return nil // the upload was refused, or never arrived: no file
+		}
+		del, err := l.send(ctx, c, exchange.Request{Operation: opid.EpmDeleteFile, Path: path(c, opid.EpmDeleteFile, map[string]string{"name": name}), Role: exchange.RoleUndo, Auth: l.admin})
+		return undoFailed(del, err, func(s int) bool { return ok2xx(s) || gone(s) })
+	})
+	return nil
+}}
+
+// Irreversible is the rule of a change no API can put back (why), each
+// change sent recorded as what stays changed, so the summary says so.
+func Irreversible(why, what string) Rule {
+	return Rule{Plan: "none possible: " + why + " (irreversible)", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
+		if exchange.TierOf(r) == exchange.TierMutation {
+			l.Irreversible(fmt.Sprintf("%s %s: %s", r.Method, r.Path, what))
+		}
+		return nil
+	}}
 }

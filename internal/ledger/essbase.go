@@ -16,32 +16,24 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
-const (
-	essAdd    = "essbaseAddUsers"
-	essGet    = "essbaseGetUser"
-	essUpdate = "essbaseUpdateUser"
-	essDelete = "essbaseDeleteUser"
+// The undos of the Essbase users operations (internal/ops/essbase.go).
+var (
+	EssbaseAdd    = Rule{Plan: "read each user id first; delete every user that did not exist", Apply: essbaseAdd}
+	EssbaseUpdate = Rule{Plan: "read the user first; write it back as read (delete it if it did not exist)", Apply: essbaseUpdate}
+	EssbaseDelete = Rule{Plan: "refused unless this scenario created the user (a deleted user's password cannot be restored)", Apply: essbaseDelete}
 )
-
-func escape(s string) string { return url.PathEscape(s) }
-
-func init() {
-	register(Rule{Operation: essAdd, Plan: "read each user id first; delete every user that did not exist", Apply: essbaseAdd})
-	register(Rule{Operation: essUpdate, Plan: "read the user first; write it back as read (delete it if it did not exist)", Apply: essbaseUpdate})
-	register(Rule{Operation: essDelete, Plan: "refused unless this scenario created the user (a deleted user's password cannot be restored)", Apply: essbaseDelete})
-}
 
 // essbaseRead GETs a user as JSON; found is false for 404.
 func essbaseRead(ctx context.Context, l *Ledger, c *exchange.Client, id string) (user map[string]any, found bool, err error) {
-	ex, err := l.send(ctx, c, exchange.Request{Operation: essGet, Path: path(c, essGet, map[string]string{"id": id}),
-		Header: http.Header{"Accept": {"application/json"}}, Role: "read-before", Auth: l.admin})
+	ex, err := l.send(ctx, c, exchange.Request{Operation: opid.EssbaseGetUser, Path: path(c, opid.EssbaseGetUser, map[string]string{"id": id}),
+		Header: http.Header{"Accept": {"application/json"}}, Role: exchange.RoleReadBefore, Auth: l.admin})
 	if err != nil {
 		return nil, false, err
 	}
@@ -71,7 +63,7 @@ func essbaseDeleteUndo(l *Ledger, c *exchange.Client, ex *exchange.Exchange, id 
 		if onlyIfAdded != nil && !ok2xx(onlyIfAdded.Status()) {
 			return nil
 		}
-		ex, err := l.send(ctx, c, exchange.Request{Operation: essDelete, Path: path(c, essDelete, map[string]string{"id": id}), Role: "undo", Undo: true, Auth: l.admin})
+		ex, err := l.send(ctx, c, exchange.Request{Operation: opid.EssbaseDeleteUser, Path: path(c, opid.EssbaseDeleteUser, map[string]string{"id": id}), Role: exchange.RoleUndo, Auth: l.admin})
 		return undoFailed(ex, err, func(s int) bool { return ok2xx(s) || gone(s) })
 	})
 }
@@ -100,7 +92,7 @@ func essbaseAdd(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange
 }
 
 func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-	id := params(c, essUpdate, r.Path)["id"]
+	id := params(c, opid.EssbaseUpdateUser, r.Path)["id"]
 	if id == "" || l.wasCreated(essKey(id)) {
 		return nil
 	}
@@ -129,15 +121,15 @@ func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *excha
 	}
 	b, _ := json.Marshal(body)
 	l.RegisterFor(ex, "write Essbase user "+id+" back as it was", func(ctx context.Context) error {
-		ex, err := l.send(ctx, c, exchange.Request{Operation: essUpdate, Path: path(c, essUpdate, map[string]string{"id": id}),
-			Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, Body: b, Role: "undo", Undo: true, Auth: l.admin})
+		ex, err := l.send(ctx, c, exchange.Request{Operation: opid.EssbaseUpdateUser, Path: path(c, opid.EssbaseUpdateUser, map[string]string{"id": id}),
+			Header: http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}, Body: b, Role: exchange.RoleUndo, Auth: l.admin})
 		return undoFailed(ex, err, ok2xx)
 	})
 	return nil
 }
 
 func essbaseDelete(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-	id := params(c, essDelete, r.Path)["id"]
+	id := params(c, opid.EssbaseDeleteUser, r.Path)["id"]
 	if id == "" || l.wasCreated(essKey(id)) {
 		return nil
 	}

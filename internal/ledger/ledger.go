@@ -134,6 +134,8 @@ func (l *Ledger) wasCreated(k string) bool {
 
 // Rule registers the undos of one request before it is sent. It may send
 // reads through the ledger first; an *exchange.Refused stops the request.
+// A rule without Apply declares that the operation's change cannot be
+// undone; Plan says why.
 type Rule struct {
 	Operation string
 	// Plan says in a few words what the rule registers, for --plan.
@@ -143,15 +145,29 @@ type Rule struct {
 
 var rules = map[string]Rule{}
 
-func register(r Rule) {
+// Register adds the rule of r.Operation; internal/ops calls it for every
+// operation that can change data, each declared once there.
+func Register(r Rule) {
 	if _, dup := rules[r.Operation]; dup {
 		panic("ledger: rule registered twice: " + r.Operation)
 	}
 	rules[r.Operation] = r
 }
 
+// NoUndo is the rule of an operation whose change cannot be undone, with
+// the reason.
+func NoUndo(reason string) Rule { return Rule{Plan: "none: " + reason} }
+
 // PlanFor says what undo a request of the operation registers, or "".
 func PlanFor(operation string) string { return rules[operation].Plan }
+
+// NoRule is the error of a request whose operation can change data but
+// has no rule: the ledger would undo nothing, so the request is not sent.
+type NoRule struct{ Operation string }
+
+func (e *NoRule) Error() string {
+	return fmt.Sprintf("operation %s can change data but the ledger has no undo for it: declare its undo, or why it has none, in internal/ops", e.Operation)
+}
 
 // Validate reports rules for operations the specs do not have.
 func Validate(cat *contract.Catalog) error {
@@ -169,7 +185,9 @@ func Validate(cat *contract.Catalog) error {
 }
 
 // Before is the road's hook: it finds the rule of the request's operation
-// and applies it with the ledger of the request's context.
+// and applies it with the ledger of the request's context. An operation
+// whose spec method can change data and that has no rule stops the
+// request (NoRule), never silently undoes nothing.
 func Before(ctx context.Context, ex *exchange.Exchange, c *exchange.Client, r exchange.Request) error {
 	l := From(ctx)
 	if l == nil || ex.Tier == exchange.TierRead {
@@ -177,9 +195,25 @@ func Before(ctx context.Context, ex *exchange.Exchange, c *exchange.Client, r ex
 	}
 	rule, ok := rules[ex.Operation]
 	if !ok {
+		if op, known := c.Catalog().Operation(ex.Operation); known && Changes(op.Method) {
+			return &NoRule{Operation: ex.Operation}
+		}
+		return nil
+	}
+	if rule.Apply == nil {
 		return nil
 	}
 	return rule.Apply(ctx, l, c, ex, r)
+}
+
+// Changes reports whether an operation of that method can change data
+// (anything but GET, HEAD and OPTIONS).
+func Changes(method string) bool {
+	switch strings.ToUpper(method) {
+	case "GET", "HEAD", "OPTIONS":
+		return false
+	}
+	return true
 }
 
 // path fills an operation's path template.
@@ -188,11 +222,7 @@ func path(c *exchange.Client, op string, params map[string]string) string {
 	if !ok {
 		panic("ledger: no operation " + op) // Validate runs at start
 	}
-	p := o.Path
-	for k, v := range params {
-		p = strings.ReplaceAll(p, "{"+k+"}", escape(v))
-	}
-	return p
+	return o.Fill(params)
 }
 
 // params reads the path parameters of a request of an operation.

@@ -192,7 +192,7 @@ func TestJUnitStructure(t *testing.T) {
 		"PUT " + epmURL + "/interop/rest/security/v2/users/update",
 		`"firstname": "No <Body> & Co"`,
 		"<-- 200 after 432 ms",
-		"invariant:epm2-summary-adds-up",
+		"invariant",
 		"spec: specs/epm-users-v2.yaml#/paths/",
 		"source: fixtures/scenarios/epm-v2.yaml:112",
 	} {

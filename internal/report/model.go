@@ -154,8 +154,9 @@ type Scenario struct {
 
 // Violation is one broken rule.
 type Violation struct {
-	// Rule names what was broken: "contract" (the OpenAPI operation),
-	// "status", "expect", "invariant:<name>", "no-5xx", "header".
+	// Rule names what was broken: one of internal/judge's rules
+	// (judge.Rules: contract, expect, invariant, no-5xx) or a flow's own
+	// check, "flow:<name>" (judge.FlowRule).
 	Rule    string `json:"rule"`
 	Message string `json:"message"`
 	// Spec points at the spec element when the rule is the contract

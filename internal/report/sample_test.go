@@ -68,7 +68,7 @@ func sampleRun() *Run {
 			Reason: "details.failed is 0, want 1: the unknown user cnfab12nobody was reported as updated",
 			Violations: []Violation{
 				{Rule: "expect", Message: "details.failed: got 0, want 1", Exchange: 0},
-				{Rule: "invariant:epm2-summary-adds-up", Message: "processed 2 is not succeeded 2 + failed 0 + 1 unknown", Exchange: 0,
+				{Rule: "invariant", Message: "processed 2 is not succeeded 2 + failed 0 + 1 unknown", Exchange: 0,
 					Spec: "specs/epm-users-v2.yaml#/paths/~1interop~1rest~1security~1v2~1users~1update/put/responses/200"},
 			},
 			Observations: []Observation{

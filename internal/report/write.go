@@ -18,6 +18,7 @@ var Files = []struct {
 	{"report.html", WriteHTML},
 	{"summary.md", WriteMarkdown},
 	{"ctrf.json", WriteCTRF},
+	{"summary.json", WriteSummaryJSON},
 }
 
 // WriteAll writes every report of the run into dir, creating it. Each file

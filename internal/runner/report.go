@@ -1,11 +1,8 @@
 package runner
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -139,7 +136,11 @@ func PrintSummary(w io.Writer, run *report.Run, dir string) {
 		fmt.Fprintf(w, "  inconclusive %d: %s\n    (%s%s)\n", len(byReason[r]), r, strings.Join(ids, ", "), more)
 	}
 	b := run.Counts.By
-	fmt.Fprintf(w, "reports written to %s (junit.xml, report.json, report.html, summary.md, ctrf.json, effective-config.yaml)\n", dir)
+	names := []string{}
+	for _, f := range report.Files {
+		names = append(names, f.Name)
+	}
+	fmt.Fprintf(w, "reports written to %s (%s, effective-config.yaml)\n", dir, strings.Join(names, ", "))
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", b[report.Passed], b[report.Failed], b[report.Skipped]+b[report.NotRun]+b[report.Inconclusive]+b[report.Known])
 }
 
@@ -149,48 +150,4 @@ func oneLine(s string, max int) string {
 		s = s[:max] + "…"
 	}
 	return s
-}
-
-// Summary is summary.json: the verdict and counts in a shape small enough
-// for a shell script (`jq .failed_ids`). report.json has everything.
-type Summary struct {
-	Verdict      string   `json:"verdict"`
-	Passed       int      `json:"passed"`
-	Failed       int      `json:"failed"`
-	Skipped      int      `json:"skipped"`
-	NotRun       int      `json:"not_run"`
-	Inconclusive int      `json:"inconclusive"`
-	Known        int      `json:"known"`
-	FailedIDs    []string `json:"failed_ids,omitempty"`
-	// InconclusiveIDs and NotRunIDs name the scenarios without a verdict.
-	InconclusiveIDs []string `json:"inconclusive_ids,omitempty"`
-	NotRunIDs       []string `json:"not_run_ids,omitempty"`
-	Interrupted     string   `json:"interrupted,omitempty"`
-}
-
-// Summarize is the summary of a finished run.
-func Summarize(run *report.Run) Summary {
-	b := run.Counts.By
-	s := Summary{Verdict: run.Verdict, Passed: b[report.Passed], Failed: b[report.Failed], Skipped: b[report.Skipped],
-		NotRun: b[report.NotRun], Inconclusive: b[report.Inconclusive], Known: b[report.Known], Interrupted: run.Interrupted}
-	for _, sc := range run.Scenarios {
-		switch sc.Outcome {
-		case report.Failed:
-			s.FailedIDs = append(s.FailedIDs, sc.ID)
-		case report.Inconclusive:
-			s.InconclusiveIDs = append(s.InconclusiveIDs, sc.ID)
-		case report.NotRun:
-			s.NotRunIDs = append(s.NotRunIDs, sc.ID)
-		}
-	}
-	return s
-}
-
-// WriteSummary writes summary.json.
-func WriteSummary(dir string, run *report.Run) error {
-	b, err := json.MarshalIndent(Summarize(run), "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "summary.json"), append(b, '\n'), 0o644)
 }

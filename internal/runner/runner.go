@@ -240,11 +240,15 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	}
 	run.Notes = append(notes, run.Notes...)
 	run.Finish()
-	if err := errors.Join(report.WriteAll(cfg.ReportDir, run), WriteSummary(cfg.ReportDir, run)); err != nil {
+	code := report.ExitCode(run.Verdict)
+	if err := report.WriteAll(cfg.ReportDir, run); err != nil {
+		// A verdict nobody can read is no verdict: CI must not go on
+		// trusting the last run's files.
 		fmt.Fprintf(out, "writing reports: %v\n", err)
+		code = report.ExitBadConfig
 	}
 	PrintSummary(out, run, cfg.ReportDir)
-	return &Outcome{Run: run, ExitCode: report.ExitCode(run.Verdict)}, nil
+	return &Outcome{Run: run, ExitCode: code}, nil
 }
 
 func describeSelection(filter, shardSpec string) string {
@@ -358,10 +362,10 @@ func selectScenarios(tables []*scenario.Table, cfg config.Config, shardSpec stri
 
 // Mutates derives from what a row sends whether it can change data: a
 // request that is not a read, sent with real credentials, meant to be
-// valid; and every run of a flow that uploads or submits.
+// valid; and every run of a flow that declares it changes data.
 func Mutates(cat *contract.Catalog) shard.Mutates {
 	return func(sc *scenario.Scenario) bool {
-		if sc.Flow == "epm1-job" {
+		if suites.FlowMutates(sc.Flow) {
 			return true
 		}
 		reqs := append([]scenario.Request(nil), sc.Setup...)

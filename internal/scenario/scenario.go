@@ -36,12 +36,10 @@ type Scenario struct {
 	With    map[string]string `yaml:"with"` // parameters of the flow
 	Request Request           `yaml:"request"`
 	Expect  Expect            `yaml:"expect"`
-	// Setup requests run first and must succeed (2xx); Cleanup requests run
-	// after the scenario, even when it failed, newest first, and "not found"
-	// counts as done (csi-sanity's rule). A row that creates something names
-	// its removal here, so nothing a run creates stays on the target.
-	Setup   []Request `yaml:"setup"`
-	Cleanup []Request `yaml:"cleanup"`
+	// Setup requests run first and must succeed (2xx). What they or the
+	// row create is removed by the undo ledger (internal/ledger), the one
+	// undo mechanism: a row names no cleanup of its own.
+	Setup []Request `yaml:"setup"`
 	// Then are further requests, each with its own expectation, sent after
 	// the main one passed: a read-back of an update, a second call.
 	Then []Step `yaml:"then"`
@@ -83,9 +81,6 @@ type Request struct {
 	Encoding string `yaml:"encoding"`
 	// Invalid marks a request that breaks the spec on purpose.
 	Invalid bool `yaml:"invalid"`
-	// Role is why the request is sent (setup, request, then, undo); set by
-	// the suites, never by a row.
-	Role string `yaml:"-"`
 }
 
 // Expect is what the answer must be.
@@ -174,6 +169,7 @@ func LoadDir(fsys fs.FS, dir string) ([]*Table, error) {
 func Check(t *Table) error {
 	var problems []string
 	for i := range t.Scenarios {
+		fillDefaults(&t.Scenarios[i])
 		for _, p := range check(t, &t.Scenarios[i]) {
 			problems = append(problems, t.Scenarios[i].ID+": "+p)
 		}
@@ -208,6 +204,7 @@ func Parse(name string, data []byte) (*Table, error) {
 		if s.Request.Operation == "" {
 			s.Request.Operation = t.Operation
 		}
+		fillDefaults(s)
 		for _, p := range check(t, s) {
 			problems = append(problems, fmt.Sprintf("%s:%d: %s", name, s.Line, p))
 		}
@@ -297,15 +294,34 @@ func (s *Scenario) AllLabels() []string {
 	return compact(labels)
 }
 
-// Requests are every request the row names: setup, the main one, its
-// then-steps and cleanups.
+// Requests are every request the row names: setup, the main one and its
+// then-steps.
 func (s *Scenario) Requests() []Request {
 	out := append([]Request(nil), s.Setup...)
 	out = append(out, s.Request)
 	for _, st := range s.Then {
 		out = append(out, st.Request)
 	}
-	return append(out, s.Cleanup...)
+	return out
+}
+
+// fillDefaults gives every request of a row what it leaves out, once, for
+// every reader (the suites, the plan, the coverage): setup and then-steps
+// default to the row's operation, then-steps to its target.
+func fillDefaults(s *Scenario) {
+	for i := range s.Setup {
+		if s.Setup[i].Operation == "" {
+			s.Setup[i].Operation = s.Request.Operation
+		}
+	}
+	for i := range s.Then {
+		if s.Then[i].Request.Operation == "" {
+			s.Then[i].Request.Operation = s.Request.Operation
+		}
+		if s.Then[i].Request.Target == "" {
+			s.Then[i].Request.Target = s.Request.Target
+		}
+	}
 }
 
 // HasLabel reports whether the row carries the label.

@@ -19,6 +19,7 @@ import (
 	"net/http"
 
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
 // Release is what one read found.
@@ -31,8 +32,8 @@ type Release struct {
 
 // Operations are the operationIds read per product.
 var Operations = map[string]string{
-	"epm":     "getMigrationAPIVersions",
-	"essbase": "essbaseAbout",
+	"epm":     opid.GetMigrationAPIVersions,
+	"essbase": opid.EssbaseAbout,
 }
 
 // Read asks one product for its release. A product without a documented

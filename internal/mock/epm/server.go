@@ -137,6 +137,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents", s.uploadFile)
 	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}", s.deleteFile)
 	s.registerVersions(mux)
+	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots", s.listFiles) // v1list.go
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,69 @@
+// Package ops holds one Go value per operation of the specs: what is code
+// about it, where the spec (specs/*.yaml) holds what is data. Each
+// product's operations are registered from one file (epm.go, essbase.go,
+// oig.go), and registering one installs its undo in the ledger and its
+// invariants in the judge, so nothing about an operation is wired
+// anywhere else. The completeness test (complete_test.go) fails, naming
+// the operation and the file to add, when an operation of the specs lacks
+// a value here, a mock route, an undo, a deviation or a scenario.
+package ops
+
+import (
+	"sort"
+
+	"github.com/oracle-users-conformance/conformance/internal/invariant"
+	"github.com/oracle-users-conformance/conformance/internal/ledger"
+)
+
+// Operation is what code knows of one spec operation.
+type Operation struct {
+	// ID is the operationId (internal/opid).
+	ID string
+	// Undo is how the ledger puts back what a request of the operation
+	// changes: ledger.NoUndo(reason) when nothing can, nil for an
+	// operation that changes nothing (GET).
+	Undo *ledger.Rule
+	// Invariants hold for every answer of the operation.
+	Invariants []invariant.Rule
+	// Deviations name deviations (internal/deviate) that break this
+	// operation's behaviour; each must be caught by one of its scenarios.
+	Deviations []string
+	// Flows name the suite flows (suites/) that drive the operation
+	// beyond one request, if any.
+	Flows []string
+}
+
+var registry = map[string]Operation{}
+
+// Register declares an operation and installs its undo and invariants.
+// Call from init, once per operation.
+func Register(o Operation) {
+	if _, dup := registry[o.ID]; dup {
+		panic("ops: registered twice: " + o.ID)
+	}
+	registry[o.ID] = o
+	if o.Undo != nil {
+		r := *o.Undo
+		r.Operation = o.ID
+		ledger.Register(r)
+	}
+	invariant.Install(o.ID, o.Invariants)
+}
+
+// Lookup finds an operation by operationId.
+func Lookup(id string) (Operation, bool) {
+	o, ok := registry[id]
+	return o, ok
+}
+
+// All lists every registered operation by ID.
+func All() []Operation {
+	out := make([]Operation, 0, len(registry))
+	for _, o := range registry {
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func undo(r ledger.Rule) *ledger.Rule { return &r }
