@@ -26,6 +26,7 @@ func requestFlow(r *Run) {
 	ex := r.Send(r.S.Request)
 	r.Check(ex, r.S.Expect)
 	r.Observe(ex, r.S.Observe)
+	r.notePending(ex)
 	r.Then()
 }
 
@@ -39,6 +40,9 @@ func (r *Run) Then() {
 		}
 		if req.Target == "" {
 			req.Target = r.S.Request.Target
+		}
+		if r.pendingReadBack(req) {
+			continue
 		}
 		ex := r.sendAs(req, "then")
 		r.Check(ex, st.Expect)
