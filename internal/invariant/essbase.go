@@ -153,6 +153,7 @@ func essbaseAddEchoesRequest(status int, request, body any) []string {
 	if status != 200 || request == nil {
 		return nil
 	}
+	request, body = essbaseXMLList(request), essbaseXMLList(body)
 	reqList, reqIsList := request.([]any)
 	ansList, ansIsList := body.([]any)
 	switch {
@@ -246,6 +247,22 @@ func essbaseUserList(body any) []map[string]any {
 		}
 	}
 	return out
+}
+
+// essbaseXMLList unwraps an XML <users> list, which reads as {"user":
+// [...]} (one <user> inside reads as {"user": {...}}, a list of one).
+func essbaseXMLList(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return v
+	}
+	switch u := m["user"].(type) {
+	case []any:
+		return u
+	case map[string]any:
+		return []any{u}
+	}
+	return v
 }
 
 // essbaseByID finds the user of a list answer with this id (IDs compare

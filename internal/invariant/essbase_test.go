@@ -55,6 +55,10 @@ func TestEssbaseInvariants(t *testing.T) {
 			`[{"id":"c","role":"Power User"},{"id":"a","role":"Power User"}]`, []string{`(id "b") was sent and no user`, `user "a": role "User"`}},
 		{"the default role", "essbaseAddUsers", 200, `{"id":"a","password":"p"}`, `{"id":"a","role":"Power User"}`, []string{`role "User" was sent (or is the default)`}},
 		{"a CSV import answers nothing", "essbaseAddUsers", 200, "", "", nil},
+		{"an XML <users> list, as decoded", "essbaseAddUsers", 200, `{"user":[{"id":"a","role":"power user"},{"id":"b"}]}`,
+			`{"user":[{"id":"b","role":"User"},{"id":"a","role":"Power User"}]}`, nil},
+		{"an XML <users> list answering another role", "essbaseAddUsers", 200, `{"user":[{"id":"a","role":"power user"},{"id":"b"}]}`,
+			`{"user":[{"id":"b","role":"User"},{"id":"a","role":"User"}]}`, []string{`user "a": role "power user"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
