@@ -1,6 +1,6 @@
 // Package config is the one way in: a YAML file, overridden by environment
 // variables, overridden by flags. Unknown keys and bad values are errors at
-// start, never silent defaults (GUIDE.md, "One way in").
+// start, never silent defaults.
 package config
 
 import (

@@ -12,8 +12,8 @@ import (
 )
 
 // WriteJUnit writes junit.xml. The file is valid under both the Apache Ant
-// JUnit schema and Jenkins' xUnit JUnit schema (/work/shared/junit-xsd), so
-// it must keep to what both accept:
+// JUnit schema and Jenkins' xUnit JUnit schema (as Apache Ant and the
+// Jenkins xunit plugin publish them), so it must keep to what both accept:
 //
 //   - <testsuites> has no attributes (Ant allows none); each <testsuite>
 //     carries name, package, id, timestamp (no time zone), hostname, tests,

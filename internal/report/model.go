@@ -25,7 +25,7 @@ const Version = 1
 
 // Outcome is what became of one scenario. The runner keeps these apart so
 // that "failed" only ever means the target answered and broke a documented
-// rule (DEVELOPERS.md, "Outcomes are honest").
+// rule.
 type Outcome string
 
 const (
