@@ -22,7 +22,9 @@ const pendingRows = "id:OIG-READBACK-001 || id:OIG-FIELD-001 || id:OIG-PAYLOAD-0
 
 // raisesRequests is an Identity Governance with approval workflows, played
 // on the mock: every change is answered SUCCESS carrying request:{id,
-// links}, as oig-update-users.txt shows it, and nothing is applied
+// links}, as the Identity Governance bulk Update Users page
+// (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html)
+// shows it, and nothing is applied
 // (oig-success-without-change does that part).
 func raisesRequests() deviate.Deviation {
 	var n atomic.Int64

@@ -83,7 +83,9 @@ func OIGMatch(request, answer []any) []OIGPair {
 }
 
 // OIGPending says whether an answer entry raised a request instead of
-// changing the user: oig-update-users.txt shows a SUCCESS entry carrying
+// changing the user: the Identity Governance bulk Update Users page
+// (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html)
+// shows a SUCCESS entry carrying
 // request:{id, links}; on a target with approval workflows the profile
 // changes only once the request is approved (Q-OIG-014). It returns the
 // request's id as text.
