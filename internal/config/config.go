@@ -214,7 +214,7 @@ var Products = []string{"epm", "essbase", "oig"}
 // versions are EPM Cloud's.
 func ProductOf(api string) string {
 	switch api {
-	case "epm-v1", "epm-v2":
+	case "epm-v1", "epm-v2", "epm-migration":
 		return "epm"
 	}
 	return api

@@ -221,8 +221,14 @@ func TestJUnitStructure(t *testing.T) {
 	if checkout, err := filepath.Abs(filepath.Join("..", "..")); err != nil || bytes.Contains(data, []byte(checkout)) {
 		t.Error("junit.xml holds the absolute path of the checkout")
 	}
-	if n := bytes.Count(data, []byte("<property ")); n != 3*len(doc.Suites) {
-		t.Errorf("%d properties, want verdict, run_id and seed per suite", n)
+	covered := 0
+	for _, p := range sampleRun().Products {
+		if p.Covered {
+			covered++
+		}
+	}
+	if n := bytes.Count(data, []byte("<property ")); n != (3+covered)*len(doc.Suites) {
+		t.Errorf("%d properties, want verdict, run_id, seed and a vendor_version per covered product per suite", n)
 	}
 }
 

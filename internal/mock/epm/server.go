@@ -37,6 +37,8 @@ type Options struct {
 	// progress (status -1) after it was submitted, so clients have to poll
 	// as on the service. 0 means the default, 300ms; negative means no wait.
 	JobDuration time.Duration
+	// Versions is the release Get REST API Versions reports (versions.go).
+	Versions Versions
 }
 
 // RoleIdentityDomainAdmin is the role both Update Users versions require,
@@ -134,6 +136,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("/interop/rest/security/{api_version}/jobs/{jobId}", s.getUsersJobV1)
 	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents", s.uploadFile)
 	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}", s.deleteFile)
+	s.registerVersions(mux)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

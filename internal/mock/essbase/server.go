@@ -34,6 +34,8 @@ type Options struct {
 	SharedServices bool
 	// MaxBody caps request bodies (413 beyond it); 1 MiB when zero.
 	MaxBody int64
+	// About is the release About Essbase reports (about.go).
+	About About
 }
 
 // Server serves the Essbase users API.
@@ -97,6 +99,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+usersPath+"/{id}", s.getUser)
 	mux.HandleFunc("PUT "+usersPath+"/{id}", s.updateUser)
 	mux.HandleFunc("DELETE "+usersPath+"/{id}", s.deleteUser)
+	s.registerAbout(mux)
 }
 
 // apiError is a refusal: the HTTP status and the Error body.
