@@ -8,7 +8,6 @@ package suites
 // check that a refusal changed nobody, and reading updates back.
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -44,14 +43,16 @@ func oigRestoreFlow(r *Run) {
 // oigReadbackFlow sends the update, then follows the self link of every
 // user the answer says SUCCESS for, relative to the configured target
 // (Q-OIG-018), and checks that each field sent has the value sent, the last
-// one when a user appears twice (Q-OIG-017). An entry that raised a request
-// (approval) is not read back; its request id is recorded (Q-OIG-014).
+// one when a user appears twice (Q-OIG-017). Entries are found by identity,
+// not position (Q-OIG-002). An entry that raised a request (approval) is not
+// read back: it is recorded as pending and the reason says so (Q-OIG-014).
 func oigReadbackFlow(r *Run) {
 	k := r.oigKeep()
 	r.Prepare()
 	ex := r.Send(r.S.Request)
 	r.Check(ex, r.S.Expect)
 	r.Observe(ex, r.S.Observe)
+	r.notePending(ex)
 	r.oigReadBack(ex)
 	r.Then()
 	k.checkUnchanged(r)
@@ -157,34 +158,35 @@ func (k *oigKept) checkUnchanged(r *Run) {
 }
 
 // oigReadBack checks the values of every SUCCESS entry on the user its self
-// link names.
+// link names; entries pending approval are not judged (notePending).
 func (r *Run) oigReadBack(ex *exchange.Exchange) {
 	GinkgoHelper()
 	sent, err := oiguser.DecodeUpdates(ex.RawRequestBody())
 	if err != nil {
 		r.Failf("oig-readback needs a JSON request: %v", err)
 	}
-	var ans struct {
-		Users []map[string]any `json:"users"`
-	}
-	if err := json.Unmarshal(ex.RawBody(), &ans); err != nil || len(ans.Users) != len(sent) {
+	pairs := oigPairs(ex)
+	if len(pairs) != len(sent) {
 		r.Broke(ex, "the answer does not list one entry per user of the request, so nothing can be read back")
 	}
 	want := map[string]map[string]any{}
 	link := map[string]string{}
 	var order []string
-	for i, u := range sent {
-		id, _ := u.ID.(string)
-		status, _ := ans.Users[i]["status"].(string)
+	for i, p := range pairs {
+		id, _ := p.Request["id"].(string)
+		if p.Answer == nil {
+			r.Broke(ex, "users[%d] (usr_key %s) has no answer entry carrying its requestId or linking to it, so it cannot be read back", i, id)
+		}
+		status, _ := p.Answer["status"].(string)
 		if id == "" || strings.TrimPrefix(status, " ") != "SUCCESS" {
 			continue
 		}
-		if rq, ok := ans.Users[i]["request"]; ok && rq != nil {
-			r.rec.Observe("users["+id+"].request", show(rq), "Q-OIG-014")
+		if rid, pending := r.oigPending[id]; pending {
+			r.notePendingSkipped(id, rid)
 			delete(want, id)
 			continue
 		}
-		href := selfHref(ans.Users[i])
+		href := selfHref(p.Answer)
 		if href == "" {
 			r.Broke(ex, "users[%d] is %q without a self link, so user %s cannot be read back (Q-OIG-018)", i, status, id)
 		}
@@ -193,13 +195,13 @@ func (r *Run) oigReadBack(ex *exchange.Exchange) {
 			order = append(order, id)
 		}
 		link[id] = href
-		for _, f := range u.Fields {
+		for _, f := range sent[i].Fields {
 			want[id][f.Name] = f.Value // the last value wins (Q-OIG-017)
 		}
 	}
 	var problems []string
 	for _, id := range order {
-		if want[id] == nil {
+		if want[id] == nil || r.oigPending[id] != "" {
 			continue
 		}
 		path := link[id]

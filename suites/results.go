@@ -41,6 +41,7 @@ type Record struct {
 	outcome      report.Outcome // set when the scenario decided it itself
 	leftovers    []report.Leftover
 	irreversible []string
+	notes        []string // what a passing scenario could not judge (Note)
 }
 
 // Declare makes the record of a selected scenario.
@@ -142,6 +143,14 @@ func (r *Record) Observe(key, value, quirk string) {
 	r.s.Observations = append(r.s.Observations, report.Observation{Key: key, Value: value, Quirk: quirk})
 }
 
+// Note records what a scenario could not judge although nothing failed (a
+// change pending approval, Q-OIG-014): a passed scenario's reason says it.
+func (r *Record) Note(s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.notes = append(r.notes, s)
+}
+
 // Leftover records an undo that failed.
 func (r *Record) Leftover(undo string, err error) {
 	r.mu.Lock()
@@ -178,7 +187,7 @@ func (rs *Results) Finish(sr SpecReport, console *Console) {
 		// breaker, inconclusive for want of an answer.
 		rec.s.Outcome = rec.outcome
 	case sr.State == types.SpecStatePassed:
-		rec.s.Outcome, rec.s.Reason = report.Passed, ""
+		rec.s.Outcome, rec.s.Reason = report.Passed, strings.Join(rec.notes, " ")
 	case sr.State == types.SpecStateTimedout:
 		rec.s.Outcome, rec.s.Reason = report.Failed, "the scenario's time ran out: "+sr.Failure.Message
 	case sr.State.Is(types.SpecStateFailureStates):
@@ -266,7 +275,7 @@ func (c *Console) line(s report.Scenario) string {
 		}
 	}
 	l := fmt.Sprintf("%-46s %-12s %6.2fs", s.ID, s.Outcome, s.Seconds)
-	if s.Outcome != report.Passed && reason != "" {
+	if reason != "" { // a passed scenario's reason is a note (Record.Note)
 		l += "  " + reason
 	}
 	return l

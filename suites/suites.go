@@ -246,6 +246,10 @@ type Run struct {
 	Vars   scenario.Vars
 	rec    *Record
 	ledger *ledger.Ledger
+	// oigPending are the usr_keys whose update raised a request, with its
+	// id; oigNoted those already said unjudged (oig_pending.go).
+	oigPending map[string]string
+	oigNoted   map[string]bool
 }
 
 func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, where string) *Run {

@@ -115,7 +115,7 @@ func init() {
 	Register(Deviation{
 		Name:     "essbase-xml-as-json",
 		Scope:    "api:essbase",
-		CaughtBy: []string{"ESS-ADD-003", "ESS-ADD-005", "ESS-UPDATE-002", "ESS-CONTRACT-002", "ESS-ERROR-002"},
+		CaughtBy: []string{"ESS-ADD-003", "ESS-ADD-005", "ESS-UPDATE-002", "ESS-CONTRACT-002"},
 		Summary:  "Essbase answers JSON to a caller that asked for XML",
 		Request: func(r *http.Request) {
 			if strings.Contains(r.URL.Path, essbaseUsers) && strings.Contains(r.Header.Get("Accept"), "xml") {

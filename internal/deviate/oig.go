@@ -74,20 +74,6 @@ func init() {
 		}),
 	})
 	Register(Deviation{
-		Name:     "oig-answers-reordered",
-		Scope:    "api:oig",
-		CaughtBy: []string{"OIG-PAYLOAD-002", "OIG-PAYLOAD-003", "OIG-USER-008"},
-		Summary:  "answer entries come in reverse request order",
-		Response: onPath("PUT", oigUsersPath, func(r *http.Response, body []byte) []byte {
-			return editJSON(body, func(m map[string]any) {
-				users, _ := m["users"].([]any)
-				for i, j := 0, len(users)-1; i < j; i, j = i+1, j-1 {
-					users[i], users[j] = users[j], users[i]
-				}
-			})
-		}),
-	})
-	Register(Deviation{
 		Name:     "oig-unknown-user-404",
 		Scope:    "api:oig",
 		CaughtBy: []string{"OIG-PAYLOAD-003", "OIG-DOC-001", "OIG-QUIRK-002"},

@@ -109,8 +109,8 @@ func setContentType(rewrite func(mt string, params map[string]string) string) fu
 
 // unorderedLists are the lists whose order no document states: links of an
 // answer, failed entries and failed rows, a user's fields, listed users.
-// OIG's users of an update answer are not among them: the spec keeps them
-// in request order.
+// Per-user results (OIG's users of an update answer among them) are
+// reordered by per-user-order (tolerate_identity.go).
 var unorderedLists = []string{"links", "items", "faileditems", "fields"}
 
 // slowJobs answers a v1 job's first polls as still in progress.

@@ -23,6 +23,8 @@ var answers = map[string]string{
 		`"details":{"processed":2,"succeeded":0,"failed":2,"faileditems":[{"userlogin":"a","errorcode":"EPMCSS-21143","errormessage":"m"},{"userlogin":"b","errorcode":"EPMCSS-21143","errormessage":"m"}]}}`,
 	"/interop/rest/security/v1/jobs/1001": `{"links":[{"rel":"self","href":"http://t/interop/rest/security/v1/jobs/1001","data":null,"action":"GET"}],` +
 		`"status":0,"details":"Processed - 1, Succeeded - 1, Failed - 0.","items":null}`,
+	// An Essbase refusal (answered 400 by the target below).
+	"/essbase/rest/v1/users/a%20b": `{"errorCode":"INVALID_ID","errorMessage":"The user ID \"a b\" holds a space / é."}`,
 }
 
 type seen struct {
@@ -53,7 +55,10 @@ func fetch(t *testing.T, base, path string) seen {
 func TestEveryToleranceChangesSomething(t *testing.T) {
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, answers[r.URL.Path])
+		if strings.HasPrefix(r.URL.Path, "/essbase/") {
+			w.WriteHeader(http.StatusBadRequest)
+		}
+		fmt.Fprint(w, answers[r.URL.EscapedPath()])
 	}))
 	defer target.Close()
 	u, _ := url.Parse(target.URL)

@@ -5,7 +5,11 @@
 //
 // Paths: `details.processed`, `details.faileditems[0].userlogin`,
 // `details.faileditems[userlogin=jdoe].errorcode` (the first element whose
-// field equals the value), `users[*].status` (every element must match).
+// field equals the value), `users[requestId$=-2].reason` (whose field ends
+// with the value), `users[links[rel=self].href$=/users/24].status` (a path
+// inside the element selects it), `users[*].status` (every element must
+// match). Per-user results are found by identity this way, never by
+// position: no document orders them.
 // A path of "." means the whole body.
 //
 // Values: a scalar compares equal (numbers numerically); a map whose keys
@@ -319,12 +323,13 @@ func show(v any) string {
 
 // segment is one step of a path.
 type segment struct {
-	key      string // object key
-	index    int    // array index when isIndex
-	isIndex  bool
-	all      bool   // [*]
-	selKey   string // [key=value]
-	selValue string
+	key       string // object key
+	index     int    // array index when isIndex
+	isIndex   bool
+	all       bool      // [*]
+	sel       []segment // [path=value]: the path inside each element
+	selValue  string
+	selSuffix bool // [path$=value]: the value ends with selValue
 }
 
 func parse(path string) ([]segment, error) {
@@ -338,18 +343,22 @@ func parse(path string) ([]segment, error) {
 		case rest[0] == '.':
 			rest = rest[1:]
 		case rest[0] == '[':
-			end := strings.IndexByte(rest, ']')
+			end := closing(rest)
 			if end < 0 {
 				return nil, fmt.Errorf("path %q: unclosed [", path)
 			}
 			inner := rest[1:end]
 			rest = rest[end+1:]
-			switch {
+			switch eq := topLevelEquals(inner); {
 			case inner == "*":
 				segs = append(segs, segment{all: true})
-			case strings.Contains(inner, "="):
-				k, v, _ := strings.Cut(inner, "=")
-				segs = append(segs, segment{selKey: k, selValue: v})
+			case eq > 0:
+				k, suffix := strings.CutSuffix(inner[:eq], "$")
+				sub, err := parse(k)
+				if err != nil || len(sub) == 0 {
+					return nil, fmt.Errorf("path %q: [%s] selects by an empty or bad path", path, inner)
+				}
+				segs = append(segs, segment{sel: sub, selValue: inner[eq+1:], selSuffix: suffix})
 			default:
 				n, err := strconv.Atoi(inner)
 				if err != nil {
@@ -386,19 +395,17 @@ func walk(vals []any, segs []segment) ([]any, bool) {
 					return nil, false
 				}
 				next = append(next, arr[s.index])
-			case s.selKey != "":
+			case s.sel != nil:
 				arr, ok := v.([]any)
 				if !ok {
 					return nil, false
 				}
 				hit := false
 				for _, e := range arr {
-					if obj, ok := e.(map[string]any); ok {
-						if f, ok := obj[s.selKey]; ok && fmt.Sprint(f) == s.selValue {
-							next = append(next, e)
-							hit = true
-							break
-						}
+					if s.selects(e) {
+						next = append(next, e)
+						hit = true
+						break
 					}
 				}
 				if !hit {
@@ -419,4 +426,58 @@ func walk(vals []any, segs []segment) ([]any, bool) {
 		vals = next
 	}
 	return vals, true
+}
+
+// selects reports whether an element is the one a [path=value] or
+// [path$=value] selector names: a value at path inside it equals (or ends
+// with) the selector's.
+func (s segment) selects(e any) bool {
+	vals, ok := walk([]any{e}, s.sel)
+	if !ok {
+		return false
+	}
+	for _, f := range vals {
+		got := fmt.Sprint(f)
+		if got == s.selValue || s.selSuffix && strings.HasSuffix(got, s.selValue) {
+			return true
+		}
+	}
+	return false
+}
+
+// closing is the index of the "]" that closes the "[" at the start of p,
+// brackets nested inside counted; -1 when there is none.
+func closing(p string) int {
+	depth := 0
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// topLevelEquals is the index of the first "=" of a selector outside any
+// nested brackets; -1 when there is none.
+func topLevelEquals(inner string) int {
+	depth := 0
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '=':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }

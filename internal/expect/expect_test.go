@@ -67,3 +67,43 @@ func FuzzLookup(f *testing.F) {
 		_, _, _ = Lookup(doc, path)
 	})
 }
+
+// Per-user results are found by identity: a requestId's suffix, a self link
+// inside the element, whatever the order of the list.
+func TestSelectByIdentity(t *testing.T) {
+	const oig = `{"users":[
+	  {"requestId":"cnf-x1-2","status":"FAIL","links":[{"rel":"self","href":"http://h/iam/governance/selfservice/api/v1/users/9999"}]},
+	  {"requestId":"cnf-x1-1","status":"SUCCESS","links":[{"rel":"edit","href":"http://h/x"},{"rel":"self","href":"http://h/iam/governance/selfservice/api/v1/users/24"}]}]}`
+	var doc any
+	if err := json.Unmarshal([]byte(oig), &doc); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		want map[string]any
+		fail string
+	}{
+		{"by requestId", map[string]any{"users[requestId=cnf-x1-1].status": "SUCCESS"}, ""},
+		{"by requestId suffix", map[string]any{"users[requestId$=-2].status": "FAIL"}, ""},
+		{"by self link", map[string]any{"users[links[rel=self].href$=/users/24].status": "SUCCESS"}, ""},
+		{"by self link, wrong", map[string]any{"users[links[rel=self].href$=/users/24].status": "FAIL"}, `want "FAIL"`},
+		{"no such link", map[string]any{"users[links[rel=self].href$=/users/25].status": "SUCCESS"}, "does not exist"},
+		{"a suffix is not an equality", map[string]any{"users[requestId=-2].status": "FAIL"}, "does not exist"},
+		{"empty selector path", map[string]any{"users[=x]": 1}, "is not an index"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var all []string
+			for _, m := range Match(doc, tc.want) {
+				all = append(all, m.String())
+			}
+			got := strings.Join(all, "\n")
+			if tc.fail == "" && got != "" {
+				t.Fatalf("unexpected mismatch: %s", got)
+			}
+			if tc.fail != "" && !strings.Contains(got, tc.fail) {
+				t.Fatalf("want mismatch containing %q, got %q", tc.fail, got)
+			}
+		})
+	}
+}

@@ -142,13 +142,14 @@ func essbaseHrefNames(href, rel, id string) bool {
 
 // essbaseAddEchoesRequest: "User added successfully. ... the users are
 // returned in the response body." The answer mirrors the request's shape
-// (Q-ESS-012): one object for one, a list of the same length in the same
-// order for a list, each user with the ID, name and email sent and the role
+// (Q-ESS-012): one object for one, a list of the same length for a list,
+// each answer found by its id, each user with the ID, name and email sent and the role
 // sent in its documented spelling (User when none was sent, Q-ESS-013).
 func essbaseAddEchoesRequest(status int, request, body any) []string {
 	if status != 200 || request == nil {
 		return nil
 	}
+	request, body = essbaseXMLList(request), essbaseXMLList(body)
 	reqList, reqIsList := request.([]any)
 	ansList, ansIsList := body.([]any)
 	switch {
@@ -160,9 +161,18 @@ func essbaseAddEchoesRequest(status int, request, body any) []string {
 		if len(reqList) != len(ansList) {
 			return []string{fmt.Sprintf("%d users were sent and %d answered", len(reqList), len(ansList))}
 		}
+		// Matched by id, not by position: no document orders the answer
+		// (Q-ESS-012).
 		var out []string
-		for i := range reqList {
-			out = append(out, essbaseEcho(fmt.Sprintf("user [%d]", i), reqList[i], ansList[i], true)...)
+		for i, sent := range reqList {
+			s, _ := sent.(map[string]any)
+			id, _ := s["id"].(string)
+			got := essbaseByID(ansList, id)
+			if got == nil {
+				out = append(out, fmt.Sprintf("user [%d] (id %q) was sent and no user of the answer has that id", i, id))
+				continue
+			}
+			out = append(out, essbaseEcho(fmt.Sprintf("user %q", id), sent, got, true)...)
 		}
 		return out
 	}
@@ -238,6 +248,35 @@ func essbaseUserList(body any) []map[string]any {
 		}
 	}
 	return out
+}
+
+// essbaseXMLList unwraps an XML <users> list, which reads as {"user":
+// [...]} (one <user> inside reads as {"user": {...}}, a list of one).
+func essbaseXMLList(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return v
+	}
+	switch u := m["user"].(type) {
+	case []any:
+		return u
+	case map[string]any:
+		return []any{u}
+	}
+	return v
+}
+
+// essbaseByID finds the user of a list answer with this id (IDs compare
+// without case, Q-ESS-007).
+func essbaseByID(list []any, id string) any {
+	for _, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			if got, _ := m["id"].(string); strings.EqualFold(got, id) {
+				return m
+			}
+		}
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {

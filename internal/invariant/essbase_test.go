@@ -52,10 +52,16 @@ func TestEssbaseInvariants(t *testing.T) {
 		{"a list answered as one", "essbaseAddUsers", 200, `[{"id":"a","password":"p"}]`, `{"id":"a","role":"User"}`, []string{"mirrors the request's shape"}},
 		{"one answered as a list", "essbaseAddUsers", 200, `{"id":"a","password":"p"}`, `[{"id":"a","role":"User"}]`, []string{"mirrors the request's shape"}},
 		{"a list, one short", "essbaseAddUsers", 200, `[{"id":"a"},{"id":"b"}]`, `[{"id":"a","role":"User"}]`, []string{"2 users were sent and 1 answered"}},
-		{"a list out of order", "essbaseAddUsers", 200, `[{"id":"a"},{"id":"b","role":"power user"}]`,
-			`[{"id":"b","role":"Power User"},{"id":"a","role":"User"}]`, []string{`user [0]: id "a"`, `user [0]: role "User"`, `user [1]: id "b"`, `user [1]: role "power user"`}},
+		{"a list in another order, matched by id", "essbaseAddUsers", 200, `[{"id":"a"},{"id":"b","role":"power user"}]`,
+			`[{"id":"B","role":"Power User"},{"id":"a","role":"User"}]`, nil},
+		{"a list answering another user", "essbaseAddUsers", 200, `[{"id":"a"},{"id":"b","role":"power user"}]`,
+			`[{"id":"c","role":"Power User"},{"id":"a","role":"Power User"}]`, []string{`(id "b") was sent and no user`, `user "a": role "User"`}},
 		{"the default role", "essbaseAddUsers", 200, `{"id":"a","password":"p"}`, `{"id":"a","role":"Power User"}`, []string{`role "User" was sent (or is the default)`}},
 		{"a CSV import answers nothing", "essbaseAddUsers", 200, "", "", nil},
+		{"an XML <users> list, as decoded", "essbaseAddUsers", 200, `{"user":[{"id":"a","role":"power user"},{"id":"b"}]}`,
+			`{"user":[{"id":"b","role":"User"},{"id":"a","role":"Power User"}]}`, nil},
+		{"an XML <users> list answering another role", "essbaseAddUsers", 200, `{"user":[{"id":"a","role":"power user"},{"id":"b"}]}`,
+			`{"user":[{"id":"b","role":"User"},{"id":"a","role":"User"}]}`, []string{`user "a": role "power user"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

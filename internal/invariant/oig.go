@@ -69,10 +69,10 @@ func oigUpdateEntries(httpStatus int, body any) []string {
 }
 
 // oigUpdateMatchesRequest ties the answer to the request: one entry per
-// request entry, in request order (Q-OIG-002: the suite matches answers by
-// position); the requestId sent comes back, as requestId or, in versions
-// that name it so, id; a SUCCESS entry links to the user it changed; an
-// entry without id cannot succeed (Q-OIG-004).
+// request entry, each found by identity (OIGMatch; Q-OIG-002: no document
+// orders the answer); the requestId sent comes back, as requestId or, in
+// versions that name it so, id; a SUCCESS entry links to the user it
+// changed; an entry without id cannot succeed (Q-OIG-004).
 func oigUpdateMatchesRequest(httpStatus int, request, body any) []string {
 	if httpStatus != 200 {
 		return nil
@@ -91,24 +91,30 @@ func oigUpdateMatchesRequest(httpStatus int, request, body any) []string {
 		return []string{fmt.Sprintf("the request has %d users but the answer %d entries: every user of the request gets one entry", len(reqList), len(ansList))}
 	}
 	var out []string
-	for i := range reqList {
-		req, _ := reqList[i].(map[string]any)
-		ans, _ := ansList[i].(map[string]any)
-		if req == nil || ans == nil {
+	for _, p := range OIGMatch(reqList, ansList) {
+		req, ans := p.Request, p.Answer
+		if req == nil {
 			continue
 		}
-		if rid, ok := req["requestId"].(string); ok {
-			if ans["requestId"] != rid && ans["id"] != rid {
-				out = append(out, fmt.Sprintf("users[%d] answers requestId %s for the request's %q: requestIds come back, in request order", i, showJSON(ans["requestId"]), rid))
+		rid, hasRID := req["requestId"].(string)
+		rawID := req["id"]
+		id, isString := rawID.(string)
+		if ans == nil {
+			if hasRID && rid != "" {
+				out = append(out, fmt.Sprintf("users[%d] sent requestId %q and no answer entry carries it: requestIds come back", p.Index, rid))
+			} else if isString && id != "" {
+				out = append(out, fmt.Sprintf("users[%d] (usr_key %q, no requestId) has no answer entry whose self link names it", p.Index, id))
 			}
+			continue
+		}
+		if hasRID && ans["requestId"] != rid && ans["id"] != rid {
+			out = append(out, fmt.Sprintf("users[%d] answers requestId %s for the request's %q: requestIds come back", p.Index, showJSON(ans["requestId"]), rid))
 		}
 		status, _ := ans["status"].(string)
 		success := strings.TrimPrefix(status, " ") == "SUCCESS"
-		rawID := req["id"]
-		id, isString := rawID.(string)
 		if rawID == nil || (isString && id == "") {
 			if success {
-				out = append(out, fmt.Sprintf("users[%d] has no id in the request yet answers %q: id is mandatory", i, status))
+				out = append(out, fmt.Sprintf("users[%d] has no id in the request yet answers %q: id is mandatory", p.Index, status))
 			}
 			continue
 		}
@@ -118,9 +124,9 @@ func oigUpdateMatchesRequest(httpStatus int, request, body any) []string {
 		href, hasLink := oigSelfHref(ans)
 		switch {
 		case hasLink && !strings.HasSuffix(oigLinkPath(href), oigUsersPath+url.PathEscape(id)):
-			out = append(out, fmt.Sprintf("users[%d]: the self link %q does not end with the usr_key %q the request named", i, href, id))
+			out = append(out, fmt.Sprintf("users[%d]: the self link %q of its answer entry does not end with the usr_key %q the request named", p.Index, href, id))
 		case !hasLink && success:
-			out = append(out, fmt.Sprintf("users[%d] answers %q without a self link to user %q", i, status, id))
+			out = append(out, fmt.Sprintf("users[%d] answers %q without a self link to user %q", p.Index, status, id))
 		}
 	}
 	return out

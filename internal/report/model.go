@@ -141,7 +141,8 @@ type Scenario struct {
 	Source  string  `json:"source"`
 	Outcome Outcome `json:"outcome"`
 	// Reason says why a scenario failed, was skipped, not run or
-	// inconclusive, in one or a few sentences.
+	// inconclusive, in one or a few sentences; on a passed scenario, what
+	// it could not judge (a change pending approval, Q-OIG-014).
 	Reason string `json:"reason,omitempty"`
 	// Seconds is volatile.
 	Seconds      float64       `json:"seconds"`
