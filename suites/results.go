@@ -41,6 +41,8 @@ type Record struct {
 	outcome      report.Outcome // set when the scenario decided it itself
 	leftovers    []report.Leftover
 	irreversible []string
+	// grouped: skipped for a reason the console says once for many rows.
+	grouped bool
 }
 
 // Declare makes the record of a selected scenario.
@@ -190,7 +192,7 @@ func (rs *Results) Finish(sr SpecReport, console *Console) {
 		rec.s.Outcome, rec.s.Reason = report.Skipped, sr.Failure.Message
 	}
 	line := console.line(rec.s)
-	quiet := rec.s.Outcome == report.NotRun && !console.verbose
+	quiet := (rec.s.Outcome == report.NotRun || rec.grouped && rec.s.Outcome == report.Skipped) && !console.verbose
 	rec.mu.Unlock()
 	// Scenarios not run past a breaker or an interrupt were said once, by
 	// the sentence that stopped them; the summary counts them.

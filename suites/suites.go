@@ -23,6 +23,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/ledger"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
+	"github.com/oracle-users-conformance/conformance/internal/varscat"
 )
 
 // Env is what every spec of a run shares. It is read-only once Build ran,
@@ -49,6 +50,8 @@ type Env struct {
 	ShardOwners map[string]int
 	// OwnUsers are the vars every shard has its own user for.
 	OwnUsers []string
+	// VarsCatalogue describes the vars keys in skip reasons (vars.go).
+	VarsCatalogue varscat.Catalogue
 }
 
 // OwnUsersOf names this shard's own users.
@@ -78,6 +81,9 @@ type Flow struct {
 	// Steps describe, for --plan, the requests the flow sends besides the
 	// row's own (setup, then); a flow that sends none has none.
 	Steps func(r *Run) []PlannedRequest
+	// Vars are the vars the flow itself reads for a row's with: (beyond
+	// those the row's templates name), so a row lacking them is skipped.
+	Vars func(with map[string]string) []string
 }
 
 var flows = map[string]Flow{"": {Run: requestFlow}}
@@ -173,6 +179,10 @@ func (env *Env) declare(sc *scenario.Scenario) {
 		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line))
 		rec.Start()
 		if reason := env.SkipReason(sc); reason != "" {
+			// Missing vars are said once per key (vars.go), not per row.
+			if strings.HasPrefix(reason, missingVarsPrefix) {
+				rec.group()
+			}
 			r.skip(reason)
 		}
 		if s := r.Product.Client.Breaker(); s != "" {
@@ -213,6 +223,9 @@ func (env *Env) SkipReason(sc *scenario.Scenario) string {
 	}
 	if len(missing) > 0 {
 		return fmt.Sprintf("the %s config lacks what this scenario needs (%s)", p.Name, strings.Join(missing, ", "))
+	}
+	if vars := env.MissingVars(sc); len(vars) > 0 {
+		return env.missingVarsReason(vars)
 	}
 	return ""
 }
