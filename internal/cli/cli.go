@@ -40,6 +40,9 @@ const usage = `conformance: conformance suite for Oracle user-management REST AP
 
 Usage:
   conformance run    [flags]   run every suite (against the embedded mock unless a target is given)
+  conformance doctor [flags]   check a target before a run, read-only: network, TLS, accounts, roles, vars, version
+  conformance init   [flags]   write a commented starter config for a target, proposing vars
+  conformance version          print the version and commit of this binary
   conformance config [flags]   print the effective configuration per product, secrets masked
   conformance mock   [flags]   serve the simulator of all five operations
   conformance proxy  [flags]   serve a proxy that makes a target deviate, to test the suite
@@ -60,6 +63,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runCmd(args[1:], stdout, stderr)
 	case "config":
 		return configCmd(args[1:], stdout, stderr)
+	case "doctor":
+		return doctorCmd(args[1:], stdout, stderr)
+	case "init":
+		return initCmd(args[1:], stdout, stderr)
+	case "version", "--version":
+		return versionCmd(args[1:], stdout, stderr)
 	case "mock":
 		return mockCmd(args[1:], stdout, stderr)
 	case "proxy":

@@ -66,6 +66,9 @@ type Options struct {
 	Embedded string
 	// Today is the date the baseline's review dates are compared with.
 	Today time.Time
+	// PlanTo, with Plan, receives the plan instead of the console
+	// (conformance doctor summarises it).
+	PlanTo func(env *suites.Env, plan []suites.PlannedScenario)
 }
 
 // Outcome is what a run did.
@@ -161,6 +164,10 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 				env.OwnUsers = append(env.OwnUsers, k)
 			}
 			sort.Strings(env.OwnUsers)
+		}
+		if opts.PlanTo != nil {
+			opts.PlanTo(env, env.Plan())
+			return &Outcome{ExitCode: report.ExitConformant}, nil
 		}
 		suites.PrintPlan(out, env, env.Plan())
 		return &Outcome{ExitCode: report.ExitConformant}, nil
