@@ -97,7 +97,7 @@ func (d *Doctor) Check(ctx context.Context, product string) []Finding {
 	if !c.network(ctx) {
 		return c.out
 	}
-	client, err := d.client(r)
+	client, err := Client(d.Config, r, d.Catalog, d.Timeout)
 	if err != nil {
 		c.add("client", Fail, err.Error())
 		return c.out
@@ -386,8 +386,10 @@ func (c *checker) version(ctx context.Context) {
 	c.add("version", Info, fmt.Sprintf("unknown (GET %s named no version)", path))
 }
 
-func (c *checker) adminCredential() *exchange.Credential {
-	cr := c.r.Credentials
+func (c *checker) adminCredential() *exchange.Credential { return AdminCredential(c.r.Credentials) }
+
+// AdminCredential is how the product's admin account authenticates.
+func AdminCredential(cr config.Credentials) *exchange.Credential {
 	switch {
 	case cr.Admin.User != "":
 		return &exchange.Credential{Basic: true, User: cr.Admin.User, Password: cr.Admin.Password}
@@ -409,10 +411,11 @@ func (c *checker) get(ctx context.Context, path string, cred *exchange.Credentia
 	return ex, nil
 }
 
-// client is the run's road for this product, read tier only.
-func (d *Doctor) client(r config.Resolved) (*exchange.Client, error) {
-	red := exchange.NewRedactor(d.Config.Secrets(), d.Config.BasicPairs())
-	return exchange.New(r.URL, d.Catalog, exchange.Options{Product: r.Name, Timeout: d.Timeout, Redactor: red,
+// Client is the run's road for one product, read tier only (the policy's
+// zero value), never stopped by its breaker: every check is asked once.
+func Client(cfg config.Config, r config.Resolved, cat *contract.Catalog, timeout time.Duration) (*exchange.Client, error) {
+	red := exchange.NewRedactor(cfg.Secrets(), cfg.BasicPairs())
+	return exchange.New(r.URL, cat, exchange.Options{Product: r.Name, Timeout: timeout, Redactor: red,
 		Breaker: 1 << 20, Throttle: &exchange.Throttle{MaxWait: 5 * time.Second, Budget: 30 * time.Second},
 		CAFile: r.TLS.CAFile, Insecure: r.TLS.Insecure, AllowPlainHTTP: r.AllowPlainHTTP})
 }
