@@ -24,6 +24,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
+	"github.com/oracle-users-conformance/conformance/internal/shard"
 )
 
 // Exit codes of `conformance run`: the verdict's (report.ExitCode), or 2
@@ -134,7 +135,7 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	breaker := fs.Int("breaker", 0, "consecutive transport failures or non-API answers after which a product's remaining scenarios are not run (default 5)")
 	baseline := fs.String("baseline", "", "YAML list of accepted vendor deviations (see fixtures/baseline.example.yaml)")
 	fs.BoolVar(&rf.opts.Plan, "plan", false, "print every scenario, request (method, URL, tier) and undo the run would make; send nothing")
-	fs.StringVar(&rf.opts.Shard, "shard", "", "run the K-th of N deterministic parts, K/N (CI matrices; merge with conformance report merge)")
+	fs.StringVar(&rf.opts.Shard, "shard", "", "run the K-th of N deterministic parts, K/N (CI matrices; merge with conformance report merge); auto reads the CI's own index and total (GitLab CI_NODE_INDEX/CI_NODE_TOTAL, CircleCI, Buildkite, a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with CONFORMANCE_SHARD_TOTAL or auto/N)")
 	fs.IntVar(&rf.procs, "procs", 1, "run the shards as this many processes of this binary and merge their reports")
 	fs.BoolVar(&rf.opts.Verbose, "verbose", false, "show every scenario's full timeline")
 	fs.StringVar(&rf.opts.Embedded, "embedded-mock", "", "(used by --procs) the URL of an embedded mock another process serves")
@@ -198,7 +199,12 @@ func (rf *runFlags) load(args []string, stdout, stderr io.Writer) (cfg config.Co
 		fmt.Fprintf(stderr, "conformance %s: unexpected arguments %q\n", rf.fs.Name(), rf.fs.Args())
 		return cfg, ExitBadConfig, true
 	}
-	cfg, err := config.Load(rf.config)
+	var err error
+	if rf.opts.Shard, err = shard.Auto(rf.opts.Shard, os.LookupEnv); err != nil {
+		fmt.Fprintf(stderr, "conformance %s: %v\n", rf.fs.Name(), err)
+		return cfg, ExitBadConfig, true
+	}
+	cfg, err = config.Load(rf.config)
 	if err == nil {
 		err = cfg.ApplyEnv(os.LookupEnv)
 	}
