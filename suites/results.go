@@ -196,9 +196,7 @@ func (rs *Results) Finish(sr SpecReport, console *Console) {
 	rec.mu.Unlock()
 	// Scenarios not run past a breaker or an interrupt were said once, by
 	// the sentence that stopped them; the summary counts them.
-	if !quiet {
-		console.println(line)
-	}
+	console.finished(line, !quiet)
 }
 
 // Scenarios are the records as the model, in declaration order.
@@ -255,11 +253,14 @@ type Console struct {
 	w       io.Writer
 	verbose bool
 	said    map[string]bool
+	// tty: w is a terminal, which gets a status line (progress.go).
+	tty      bool
+	progress progress
 }
 
 // NewConsole writes to w; verbose adds each failure's reason in full.
 func NewConsole(w io.Writer, verbose bool) *Console {
-	return &Console{w: w, verbose: verbose, said: map[string]bool{}}
+	return &Console{w: w, verbose: verbose, said: map[string]bool{}, tty: isTerminal(w)}
 }
 
 func (c *Console) line(s report.Scenario) string {
@@ -283,7 +284,11 @@ func (c *Console) println(s string) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.tty && c.progress.total > 0 {
+		fmt.Fprint(c.w, clearLine)
+	}
 	fmt.Fprintln(c.w, s)
+	c.drawStatus()
 }
 
 // Once prints a sentence the first time it is said (a breaker opening).
@@ -295,7 +300,11 @@ func (c *Console) Once(s string) {
 	defer c.mu.Unlock()
 	if !c.said[s] {
 		c.said[s] = true
+		if c.tty && c.progress.total > 0 {
+			fmt.Fprint(c.w, clearLine)
+		}
 		fmt.Fprintln(c.w, "!! "+s)
+		c.drawStatus()
 	}
 }
 

@@ -148,6 +148,8 @@ func Build(env *Env) int {
 		env.declare(sc)
 	}
 	ReportAfterEach(func(sr SpecReport) { env.Results.Finish(sr, env.Console) })
+	env.Console.Start(len(env.Selected))
+	ReportAfterSuite("progress", func(Report) { env.Console.Stop() })
 	return len(env.Selected)
 }
 
