@@ -42,9 +42,9 @@ type Options struct {
 	Binaries map[string]string
 	// CAFile is the CA bundle copied into the image; empty leaves it out
 	// (then TLS needs a ca_file mounted into the container).
-	CAFile           string
-	Version, Commit  string
-	Created          time.Time
+	CAFile          string
+	Version, Commit string
+	Created         time.Time
 }
 
 // Build writes the image index as an OCI layout into dir.
