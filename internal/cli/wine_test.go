@@ -43,6 +43,13 @@ func TestWindowsBinaryUnderWine(t *testing.T) {
 	v := exec.CommandContext(ctx, wine, exe, "version")
 	v.Env = env
 	out, err := v.CombinedOutput()
+	if strings.Contains(string(out), "bcryptprimitives.dll not found") {
+		// Go's Windows runtime draws its random numbers from ProcessPrng
+		// in bcryptprimitives.dll (Windows 10 and later), which older Wine
+		// releases (Debian 12's 8.0) do not provide: this Wine cannot start
+		// any current Go program, ours or another.
+		t.Skipf("!! SKIPPED: %s cannot start a Go program: it lacks bcryptprimitives.dll, which Go's Windows runtime needs; a newer Wine has it", wine)
+	}
 	if err != nil || !strings.Contains(string(out), "conformance 9.8.7-wine") || !strings.Contains(string(out), "windows/amd64") {
 		t.Fatalf("wine conformance.exe version: %v\n%s", err, out)
 	}
