@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/conformance
 
-.PHONY: run test build vet fmt-check unit bench clean sensitivity
+.PHONY: run test build vet fmt-check unit bench clean sensitivity release
 
 run:
 	$(GO) run ./cmd/conformance run --report-dir reports
@@ -34,5 +34,18 @@ sensitivity:
 bench:
 	GO=$(GO) sh bench/run.sh
 
+# Release tools, pinned; `go run` fetches and builds them through the Go
+# module proxy, so a machine with Go needs nothing else.
+GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
+
+# The four binaries (linux/amd64, linux/arm64, darwin/arm64, windows/amd64),
+# archives and checksums.txt into dist/ (.goreleaser.yaml), then the
+# container image, non-root and static, as an OCI layout in dist/image.
+# Without a release tag on HEAD it is a snapshot named after the commit.
+release:
+	$(GORELEASER) release --clean $$(git describe --exact-match --tags HEAD >/dev/null 2>&1 && echo --skip=publish || echo --snapshot)
+	$(GO) run ./internal/ociimage/build --dist dist --out dist/image
+	@cat dist/checksums.txt
+
 clean:
-	rm -rf bin reports/*.xml reports/*.json reports/*.yaml reports/*.html reports/*.md
+	rm -rf bin dist reports/*.xml reports/*.json reports/*.yaml reports/*.html reports/*.md

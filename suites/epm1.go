@@ -55,7 +55,7 @@ func init() {
 		with = append(with, k)
 	}
 	sort.Strings(with)
-	RegisterFlow("epm1-job", Flow{Run: epm1JobFlow, With: with, Steps: epm1Steps, Mutates: true})
+	RegisterFlow("epm1-job", Flow{Run: epm1JobFlow, With: with, Steps: epm1Steps, Mutates: true, Vars: epm1Vars})
 }
 
 const (
@@ -168,6 +168,14 @@ func (r *Run) epm1UploadRequest() (scenario.Request, bool) {
 	}
 	req.Invalid = req.Invalid || with["upload_invalid"] == "true"
 	return req, true
+}
+
+// epm1Vars: generated rows (with.rows) name the five EPM users.
+func epm1Vars(with map[string]string) []string {
+	if with["rows"] == "" {
+		return nil
+	}
+	return []string{"epm_user_1", "epm_user_2", "epm_user_3", "epm_user_4", "epm_user_5"}
 }
 
 // epm1Rows writes n rows cycling over the target's five EPM users (vars

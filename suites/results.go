@@ -42,6 +42,8 @@ type Record struct {
 	leftovers    []report.Leftover
 	irreversible []string
 	notes        []string // what a passing scenario could not judge (Note)
+	// grouped: skipped for a reason the console says once for many rows.
+	grouped bool
 }
 
 // Declare makes the record of a selected scenario.
@@ -196,13 +198,11 @@ func (rs *Results) Finish(sr SpecReport, console *Console) {
 		rec.s.Outcome, rec.s.Reason = report.Skipped, sr.Failure.Message
 	}
 	line := console.line(rec.s)
-	quiet := rec.s.Outcome == report.NotRun && !console.verbose
+	quiet := (rec.s.Outcome == report.NotRun || rec.grouped && rec.s.Outcome == report.Skipped) && !console.verbose
 	rec.mu.Unlock()
 	// Scenarios not run past a breaker or an interrupt were said once, by
 	// the sentence that stopped them; the summary counts them.
-	if !quiet {
-		console.println(line)
-	}
+	console.finished(line, !quiet)
 }
 
 // Scenarios are the records as the model, in declaration order.
@@ -259,11 +259,14 @@ type Console struct {
 	w       io.Writer
 	verbose bool
 	said    map[string]bool
+	// tty: w is a terminal, which gets a status line (progress.go).
+	tty      bool
+	progress progress
 }
 
 // NewConsole writes to w; verbose adds each failure's reason in full.
 func NewConsole(w io.Writer, verbose bool) *Console {
-	return &Console{w: w, verbose: verbose, said: map[string]bool{}}
+	return &Console{w: w, verbose: verbose, said: map[string]bool{}, tty: isTerminal(w)}
 }
 
 func (c *Console) line(s report.Scenario) string {
@@ -287,7 +290,11 @@ func (c *Console) println(s string) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.tty && c.progress.total > 0 {
+		fmt.Fprint(c.w, clearLine)
+	}
 	fmt.Fprintln(c.w, s)
+	c.drawStatus()
 }
 
 // Once prints a sentence the first time it is said (a breaker opening).
@@ -299,7 +306,11 @@ func (c *Console) Once(s string) {
 	defer c.mu.Unlock()
 	if !c.said[s] {
 		c.said[s] = true
+		if c.tty && c.progress.total > 0 {
+			fmt.Fprint(c.w, clearLine)
+		}
 		fmt.Fprintln(c.w, "!! "+s)
+		c.drawStatus()
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/ledger"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
+	"github.com/oracle-users-conformance/conformance/internal/varscat"
 )
 
 // Env is what every spec of a run shares. It is read-only once Build ran,
@@ -49,6 +50,8 @@ type Env struct {
 	ShardOwners map[string]int
 	// OwnUsers are the vars every shard has its own user for.
 	OwnUsers []string
+	// VarsCatalogue describes the vars keys in skip reasons (vars.go).
+	VarsCatalogue varscat.Catalogue
 }
 
 // OwnUsersOf names this shard's own users.
@@ -81,6 +84,9 @@ type Flow struct {
 	// Mutates says the flow changes data whatever its row sends (it
 	// uploads and submits on its own), for the shards' ownership of users.
 	Mutates bool
+	// Vars are the vars the flow itself reads for a row's with: (beyond
+	// those the row's templates name), so a row lacking them is skipped.
+	Vars func(with map[string]string) []string
 }
 
 // FlowMutates reports whether the named flow declares that it changes data.
@@ -148,6 +154,8 @@ func Build(env *Env) int {
 		env.declare(sc)
 	}
 	ReportAfterEach(func(sr SpecReport) { env.Results.Finish(sr, env.Console) })
+	env.Console.Start(len(env.Selected))
+	ReportAfterSuite("progress", func(Report) { env.Console.Stop() })
 	return len(env.Selected)
 }
 
@@ -179,6 +187,10 @@ func (env *Env) declare(sc *scenario.Scenario) {
 		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line))
 		rec.Start()
 		if reason := env.SkipReason(sc); reason != "" {
+			// Missing vars are said once per key (vars.go), not per row.
+			if strings.HasPrefix(reason, missingVarsPrefix) {
+				rec.group()
+			}
 			r.skip(reason)
 		}
 		if s := r.Product.Client.Breaker(); s != "" {
@@ -219,6 +231,9 @@ func (env *Env) SkipReason(sc *scenario.Scenario) string {
 	}
 	if len(missing) > 0 {
 		return fmt.Sprintf("the %s config lacks what this scenario needs (%s)", p.Name, strings.Join(missing, ", "))
+	}
+	if vars := env.MissingVars(sc); len(vars) > 0 {
+		return env.missingVarsReason(vars)
 	}
 	return ""
 }

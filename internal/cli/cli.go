@@ -25,6 +25,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock/essbase"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
+	"github.com/oracle-users-conformance/conformance/internal/shard"
 )
 
 // Exit codes of `conformance run`: the verdict's (report.ExitCode), or 2
@@ -41,6 +42,9 @@ const usage = `conformance: conformance suite for Oracle user-management REST AP
 
 Usage:
   conformance run    [flags]   run every suite (against the embedded mock unless a target is given)
+  conformance doctor [flags]   check a target before a run, read-only: network, TLS, accounts, roles, vars, version
+  conformance init   [flags]   write a commented starter config for a target, proposing vars
+  conformance version          print the version and commit of this binary
   conformance config [flags]   print the effective configuration per product, secrets masked
   conformance mock   [flags]   serve the simulator of all five operations
   conformance proxy  [flags]   serve a proxy that makes a target deviate, to test the suite
@@ -66,6 +70,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runCmd(args[1:], stdout, stderr)
 	case "config":
 		return configCmd(args[1:], stdout, stderr)
+	case "doctor":
+		return doctorCmd(args[1:], stdout, stderr)
+	case "init":
+		return initCmd(args[1:], stdout, stderr)
+	case "version", "--version":
+		return versionCmd(args[1:], stdout, stderr)
 	case "mock":
 		return mockCmd(args[1:], stdout, stderr)
 	case "proxy":
@@ -133,7 +143,7 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	breaker := fs.Int("breaker", 0, "consecutive transport failures or non-API answers after which a product's remaining scenarios are not run (default 5)")
 	baseline := fs.String("baseline", "", "YAML list of accepted vendor deviations (see fixtures/baseline.example.yaml)")
 	fs.BoolVar(&rf.opts.Plan, "plan", false, "print every scenario, request (method, URL, tier) and undo the run would make; send nothing")
-	fs.StringVar(&rf.opts.Shard, "shard", "", "run the K-th of N deterministic parts, K/N (CI matrices; merge with conformance report merge)")
+	fs.StringVar(&rf.opts.Shard, "shard", "", "run the K-th of N deterministic parts, K/N (CI matrices; merge with conformance report merge); auto reads the CI's own index and total (GitLab CI_NODE_INDEX/CI_NODE_TOTAL, CircleCI, Buildkite, a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with CONFORMANCE_SHARD_TOTAL or auto/N)")
 	fs.IntVar(&rf.procs, "procs", 1, "run the shards as this many processes of this binary and merge their reports")
 	fs.BoolVar(&rf.opts.Verbose, "verbose", false, "show every scenario's full timeline")
 	fs.StringVar(&rf.opts.Embedded, "embedded-mock", "", "(used by --procs) the URL of an embedded mock another process serves")
@@ -197,7 +207,12 @@ func (rf *runFlags) load(args []string, stdout, stderr io.Writer) (cfg config.Co
 		fmt.Fprintf(stderr, "conformance %s: unexpected arguments %q\n", rf.fs.Name(), rf.fs.Args())
 		return cfg, ExitBadConfig, true
 	}
-	cfg, err := config.Load(rf.config)
+	var err error
+	if rf.opts.Shard, err = shard.Auto(rf.opts.Shard, os.LookupEnv); err != nil {
+		fmt.Fprintf(stderr, "conformance %s: %v\n", rf.fs.Name(), err)
+		return cfg, ExitBadConfig, true
+	}
+	cfg, err = config.Load(rf.config)
 	if err == nil {
 		err = cfg.ApplyEnv(os.LookupEnv)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
@@ -45,7 +44,7 @@ func (s *TokenSource) Token() (string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		var stderr bytes.Buffer
-		cmd := exec.CommandContext(ctx, "sh", "-c", s.Command)
+		cmd := shellCommand(ctx, s.Command)
 		cmd.Stderr = &stderr
 		raw, err = cmd.Output()
 		if err != nil {

@@ -66,6 +66,9 @@ type Options struct {
 	Embedded string
 	// Today is the date the baseline's review dates are compared with.
 	Today time.Time
+	// PlanTo, with Plan, receives the plan instead of the console
+	// (conformance doctor summarises it).
+	PlanTo func(env *suites.Env, plan []suites.PlannedScenario)
 }
 
 // Outcome is what a run did.
@@ -128,7 +131,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 		k, n, _ := shard.Parse(opts.Shard)
 		cfg.Vars = cfg.ShardVarsFor(k, n)
 	}
-	if err := checkVars(fx, tables, selected, cfg.Vars); err != nil {
+	if err := checkVars(fx, tables, cfg.Vars); err != nil {
 		return nil, ConfigError{err}
 	}
 	redactor := exchange.NewRedactor(cfg.Secrets(), cfg.BasicPairs())
@@ -144,7 +147,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	env := &suites.Env{
 		Config: cfg, Catalog: catalog, Products: products, Fixtures: fx, FixturesDir: fixturesDir,
 		Tables: tables, Selected: selected, Results: results, Console: console,
-		Vars: scenario.Vars{Run: runID, Var: cfg.Vars},
+		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(fx),
 	}
 	if opts.Plan {
 		if opts.Shard != "" {
@@ -162,12 +165,18 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 			}
 			sort.Strings(env.OwnUsers)
 		}
+		if opts.PlanTo != nil {
+			opts.PlanTo(env, env.Plan())
+			return &Outcome{ExitCode: report.ExitConformant}, nil
+		}
 		suites.PrintPlan(out, env, env.Plan())
 		return &Outcome{ExitCode: report.ExitConformant}, nil
 	}
 	for _, n := range notes {
 		fmt.Fprintln(out, "!! "+n)
 	}
+	// Said once per key, in the summary's notes and every report.
+	notes = append(notes, env.MissingVarsSummary()...)
 	declared := suites.Build(env)
 	if err := os.MkdirAll(cfg.ReportDir, 0o755); err != nil {
 		return nil, ConfigError{fmt.Errorf("report dir: %w", err)}
@@ -416,9 +425,10 @@ func learnSecrets(red *exchange.Redactor, fx fs.FS, selected []*scenario.Scenari
 	}
 }
 
-// checkVars stops a run whose config lacks a var a selected scenario
-// needs, or names one no scenario uses (a typo), naming both.
-func checkVars(fx fs.FS, tables []*scenario.Table, selected []*scenario.Scenario, vars map[string]string) error {
+// checkVars stops a run whose config names a var no scenario uses (a
+// typo). A var a selected scenario needs and the config lacks skips that
+// scenario with the reason (suites.Env.MissingVars), said once per key.
+func checkVars(fx fs.FS, tables []*scenario.Table, vars map[string]string) error {
 	used := map[string]bool{}
 	for _, t := range tables {
 		for i := range t.Scenarios {
@@ -428,13 +438,6 @@ func checkVars(fx fs.FS, tables []*scenario.Table, selected []*scenario.Scenario
 		}
 	}
 	var problems []string
-	for _, sc := range selected {
-		for _, v := range sc.VarsUsed(fx) {
-			if _, ok := vars[v]; !ok {
-				problems = append(problems, fmt.Sprintf("%s (%s:%d) needs vars.%s, which the config lacks", sc.ID, sc.File, sc.Line, v))
-			}
-		}
-	}
 	var unused []string
 	for k := range vars {
 		if !used[k] {
