@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"net"
 	"net/http"
 	"net/url"
@@ -28,6 +27,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"github.com/oracle-users-conformance/conformance/internal/varscat"
 )
 

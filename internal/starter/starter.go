@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"net/http"
 	"net/url"
 	"sort"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"github.com/oracle-users-conformance/conformance/internal/varscat"
 )
 
