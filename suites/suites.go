@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
@@ -169,7 +168,12 @@ func (env *Env) declare(sc *scenario.Scenario) {
 	where.FileName, where.LineNumber = file, sc.Line
 	flow := flows[sc.Flow]
 	rec := env.Results.Declare(sc, env.Source(sc))
-	It(sc.Name(), Label(sc.AllLabels()...), where, NodeTimeout(env.specTimeout()), func(ctx SpecContext) {
+	// No NodeTimeout: a scenario's own time limit would fire while the road
+	// honours Retry-After, a poll interval or a slow answer, and call the
+	// target's time the vendor's failure. Every wait is bounded at the road
+	// instead (exchange's silence clock, the throttle budget, the poll
+	// limit), and the run's suite timeout is the backstop.
+	It(sc.Name(), Label(sc.AllLabels()...), where, func(ctx SpecContext) {
 		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line))
 		rec.Start()
 		if reason := env.SkipReason(sc); reason != "" {
@@ -190,13 +194,6 @@ func (env *Env) declare(sc *scenario.Scenario) {
 		})
 		flow.Run(r)
 	})
-}
-
-// specTimeout bounds a whole scenario: its requests and its polling. Each
-// request has its own timeout; this is the backstop that keeps a run from
-// hanging on a target that trickles bytes forever.
-func (env *Env) specTimeout() time.Duration {
-	return 2*env.Config.Poll.Limit.D() + 10*env.Config.Timeout.D()
 }
 
 // SkipReason says why a row cannot run on this target, or "".

@@ -213,12 +213,13 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 	if opts.Rate > 0 {
 		limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
 	}
-	rt := &recordingTransport{next: next, redact: opts.Redactor, limiter: limiter}
+	rt := &recordingTransport{next: next, redact: opts.Redactor, limiter: limiter, stall: opts.Timeout, host: u.Host}
 	return &Client{
 		base: u,
 		http: &http.Client{
+			// No Client.Timeout: it would count the harness's own work and
+			// a large body's transfer as the target's time (stall.go).
 			Transport: rt,
-			Timeout:   opts.Timeout,
 			// Redirects are answers to check, not to follow: credentials
 			// never go to another host, whatever Location says.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -390,6 +391,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		ex.body = rec.responseBody
 		ex.raw = rec.raw
 		ex.decoded, ex.json, ex.jerr = false, nil, nil
+		var silent *Silent
+		if errors.As(rec.readErr, &silent) {
+			ex.Err = &Transport{Err: silent}
+			c.breaker.failed(fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.opts.Timeout))
+			return ex, nil
+		}
 		if rec.readErr != nil {
 			ex.Err = &Transport{Err: fmt.Errorf("the target at %s broke off its answer: %w", c.base.Host, rec.readErr)}
 			c.breaker.failed(fmt.Sprintf("broke off %d answers in a row", c.breaker.count()+1))
@@ -461,8 +468,12 @@ func (c *Client) describe(err error) error {
 	var oe *net.OpError
 	dial := errors.As(err, &oe) && oe.Op == "dial"
 	if errors.As(err, &ue) {
+		var silent *Silent
+		if errors.As(err, &silent) {
+			return &Transport{Err: silent, Dial: dial}
+		}
 		if ue.Timeout() {
-			return &Transport{Err: fmt.Errorf("the target at %s did not answer within %s", c.base.Host, c.http.Timeout), Dial: dial}
+			return &Transport{Err: fmt.Errorf("the target at %s did not answer within %s", c.base.Host, c.opts.Timeout), Dial: dial}
 		}
 		return &Transport{Err: fmt.Errorf("the target at %s could not be reached: %v", c.base.Host, ue.Err), Dial: dial}
 	}
@@ -476,7 +487,7 @@ func (c *Client) describeFor(err error) string {
 	if errors.As(err, &ue) {
 		msg = ue.Err.Error()
 		if ue.Timeout() {
-			return fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.http.Timeout)
+			return fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.opts.Timeout)
 		}
 	}
 	switch {
@@ -523,6 +534,8 @@ type recordingTransport struct {
 	next    http.RoundTripper
 	redact  *Redactor
 	limiter *rate.Limiter
+	stall   time.Duration // Options.Timeout: the longest silence
+	host    string
 }
 
 // maxResponse caps how much of a response is read: a misbehaving target
@@ -552,11 +565,20 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 			return nil, err
 		}
 	}
+	// The clock starts here, after the harness's own work.
+	ctx, w := startWatch(req.Context(), t.host, t.stall, trickleAllowance(t.stall, len(reqBody)))
+	defer w.stop()
+	req = req.WithContext(ctx)
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body = progressBody{progressReader{req.Body, w}, req.Body}
+	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
-		return nil, err
+		return nil, w.explain(err)
 	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	w.progress() // the answer began
+	body, rerr := io.ReadAll(io.LimitReader(progressReader{resp.Body, w}, maxResponse))
+	rerr = w.explain(rerr)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(nil))
 	rec.readErr = rerr
