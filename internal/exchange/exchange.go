@@ -21,8 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 )
 
@@ -182,6 +180,7 @@ type Client struct {
 	catalog *contract.Catalog
 	opts    Options
 	breaker *breaker
+	polite  *politeness
 	// Before is called for every request the policy lets through, before
 	// it is sent; an error stops it (the undo ledger registers here).
 	Before func(ctx context.Context, ex *Exchange, r Request) error
@@ -209,12 +208,10 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 		}
 		next = t
 	}
-	var limiter *rate.Limiter
-	if opts.Rate > 0 {
-		limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
-	}
-	rt := &recordingTransport{next: next, redact: opts.Redactor, limiter: limiter, stall: opts.Timeout, host: u.Host}
+	polite := newPoliteness(opts.Rate)
+	rt := &recordingTransport{next: next, redact: opts.Redactor, polite: polite, stall: opts.Timeout, host: u.Host}
 	return &Client{
+		polite: polite,
 		base: u,
 		http: &http.Client{
 			// No Client.Timeout: it would count the harness's own work and
@@ -352,6 +349,10 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		ex.Err = &BreakerOpen{Sentence: s}
 		return ex, nil
 	}
+	if s := c.opts.Throttle.spent(); s != "" {
+		ex.Err = &Throttled{Budget: s, NotSent: true}
+		return ex, nil
+	}
 	if c.Before != nil && !r.Undo {
 		if err := c.Before(ctx, ex, r); err != nil {
 			if NoAnswer(err) {
@@ -409,19 +410,20 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 				continue
 			}
 		}
-		if wait, ok := c.opts.Throttle.wait(resp); ok {
-			ex.Waits = append(ex.Waits, wait)
-			select {
-			case <-time.After(wait):
-				continue
-			case <-ctx.Done():
-				ex.Err = fmt.Errorf("interrupted while waiting %s for Retry-After: %w", wait, ctx.Err())
+		if throttled(resp.StatusCode, resp.Header) {
+			wait, ok := c.opts.Throttle.wait(resp)
+			c.polite.throttled(c.opts.Throttle.capped(resp))
+			c.breaker.failed(fmt.Sprintf("answered %d to %d requests in a row, though each Retry-After was honoured", resp.StatusCode, c.breaker.count()+1))
+			if s := c.breaker.sentence(); s != "" || !ok {
+				ex.Err = &Throttled{Status: resp.StatusCode, Waits: len(ex.Waits), Budget: c.opts.Throttle.budgetText()}
 				return ex, nil
 			}
-		} else if throttled(resp.StatusCode, resp.Header) {
-			ex.Err = &Throttled{Status: resp.StatusCode, Waits: len(ex.Waits), Budget: c.opts.Throttle.budgetText()}
-			return ex, nil
+			// The wait itself is the product's: the next request of any
+			// scenario waits for it at the road (polite.go).
+			ex.Waits = append(ex.Waits, wait)
+			continue
 		}
+		c.polite.answered()
 		if na := notAPI(op, resp, ex.raw); na != nil {
 			ex.Err = na
 			c.breaker.failed("answered with a page that is not the API (" + na.ContentType + ")")
@@ -533,7 +535,7 @@ func withRecord(ctx context.Context, r *record) context.Context {
 type recordingTransport struct {
 	next    http.RoundTripper
 	redact  *Redactor
-	limiter *rate.Limiter
+	polite  *politeness
 	stall   time.Duration // Options.Timeout: the longest silence
 	host    string
 }
@@ -560,10 +562,8 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		Header: t.redact.Header(req.Header),
 		Body:   printable(t.redact.Body(req.Header.Get("Content-Type"), reqBody)),
 	}
-	if t.limiter != nil {
-		if err := t.limiter.Wait(req.Context()); err != nil {
-			return nil, err
-		}
+	if err := t.polite.await(req.Context()); err != nil {
+		return nil, err
 	}
 	// The clock starts here, after the harness's own work.
 	ctx, w := startWatch(req.Context(), t.host, t.stall, trickleAllowance(t.stall, len(reqBody)))
