@@ -212,7 +212,7 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 	rt := &recordingTransport{next: next, redact: opts.Redactor, polite: polite, stall: opts.Timeout, host: u.Host}
 	return &Client{
 		polite: polite,
-		base: u,
+		base:   u,
 		http: &http.Client{
 			// No Client.Timeout: it would count the harness's own work and
 			// a large body's transfer as the target's time (stall.go).
@@ -533,11 +533,11 @@ func withRecord(ctx context.Context, r *record) context.Context {
 // as sent and the response exactly as received, and stores masked copies
 // for everything that is shown; the raw answer is kept for checks only.
 type recordingTransport struct {
-	next    http.RoundTripper
-	redact  *Redactor
-	polite  *politeness
-	stall   time.Duration // Options.Timeout: the longest silence
-	host    string
+	next   http.RoundTripper
+	redact *Redactor
+	polite *politeness
+	stall  time.Duration // Options.Timeout: the longest silence
+	host   string
 }
 
 // maxResponse caps how much of a response is read: a misbehaving target
