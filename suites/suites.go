@@ -66,6 +66,7 @@ type Product struct {
 	Client *exchange.Client
 	Alt    map[string]*exchange.Client
 	Tokens *exchange.TokenSource
+	jobs   jobBreaker // jobbreaker.go
 }
 
 // Flow runs one scenario row.

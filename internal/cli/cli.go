@@ -121,6 +121,7 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	timeout := fs.Duration("timeout", 0, "timeout of one request (default 30s)")
 	pollInterval := fs.Duration("poll-interval", 0, "interval between job status polls (default 1s)")
 	pollLimit := fs.Duration("poll-limit", 0, "how long a job may stay in progress (default 5m)")
+	jobBreaker := fs.Int("job-breaker", -1, "jobs of a product in a row past the poll limit after which its remaining job scenarios are not run, 0 for never (default 2)")
 	rate := fs.Float64("rate", -1, "requests per second at most per product, 0 for no limit (default 5 on a live target, no limit on the embedded mock)")
 	breaker := fs.Int("breaker", 0, "consecutive transport failures or non-API answers after which a product's remaining scenarios are not run (default 5)")
 	baseline := fs.String("baseline", "", "YAML list of accepted vendor deviations (see fixtures/baseline.example.yaml)")
@@ -155,6 +156,8 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 				cfg.Poll.Interval = config.Duration(*pollInterval)
 			case "poll-limit":
 				cfg.Poll.Limit = config.Duration(*pollLimit)
+			case "job-breaker":
+				cfg.Poll.Breaker = *jobBreaker
 			case "rate":
 				cfg.Rate = *rate
 			case "breaker":
