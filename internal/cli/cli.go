@@ -130,6 +130,7 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	fs.IntVar(&rf.procs, "procs", 1, "run the shards as this many processes of this binary and merge their reports")
 	fs.BoolVar(&rf.opts.Verbose, "verbose", false, "show every scenario's full timeline")
 	fs.StringVar(&rf.opts.Embedded, "embedded-mock", "", "(used by --procs) the URL of an embedded mock another process serves")
+	fs.StringVar(&rf.opts.Pace, "pace", "", "(used by --procs) the URL where the parent process keeps each product's rate")
 	rf.set = func(cfg *config.Config) {
 		fs.Visit(func(f *flag.Flag) {
 			cfg.SetExplicit(f.Name)

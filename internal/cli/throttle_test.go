@@ -31,7 +31,7 @@ func TestAnAlwaysThrottlingTargetIsAskedOncePerRetryAfter(t *testing.T) {
 	})(t)
 	dir := t.TempDir()
 	// No --rate: the default a live target gets.
-	r := cliRun(t, 5*time.Minute, nil, "run", "--config", mockConfig, "--target", url, "--allow-mutations", "--report-dir", dir)
+	r := cliRun(t, 5*time.Minute, defaultRate, "run", "--config", mockConfig, "--target", url, "--allow-mutations", "--report-dir", dir)
 	if r.code != cli.ExitInconclusive {
 		t.Fatalf("exit %d, want %d (inconclusive)\n%s\n%s", r.code, cli.ExitInconclusive, tail(r.stdout, 20), r.stderr)
 	}

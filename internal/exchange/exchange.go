@@ -180,7 +180,7 @@ type Client struct {
 	catalog *contract.Catalog
 	opts    Options
 	breaker *breaker
-	polite  *politeness
+	polite  Pace
 	// Before is called for every request the policy lets through, before
 	// it is sent; an error stops it (the undo ledger registers here).
 	Before func(ctx context.Context, ex *Exchange, r Request) error
@@ -535,7 +535,7 @@ func withRecord(ctx context.Context, r *record) context.Context {
 type recordingTransport struct {
 	next   http.RoundTripper
 	redact *Redactor
-	polite *politeness
+	polite Pace
 	stall  time.Duration // Options.Timeout: the longest silence
 	host   string
 }

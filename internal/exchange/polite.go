@@ -93,9 +93,11 @@ func (p *politeness) answered() {
 
 // Rate is the product's present rate in requests per second (0: no limit),
 // as politeness adapted it.
+// A pace kept by another process reports 0.
 func (c *Client) Rate() float64 {
-	if c.polite.limiter == nil {
+	p, ok := c.polite.(*politeness)
+	if !ok || p.limiter == nil {
 		return 0
 	}
-	return float64(c.polite.limiter.Limit())
+	return float64(p.limiter.Limit())
 }

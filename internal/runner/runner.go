@@ -64,6 +64,9 @@ type Options struct {
 	// Embedded, when set, is the URL of an embedded mock another process
 	// started (conformance run --procs): it is treated as the embedded mock.
 	Embedded string
+	// Pace, when set, is the URL where the parent of --procs keeps each
+	// product's pace, shared by its processes (pace.go).
+	Pace string
 	// Today is the date the baseline's review dates are compared with.
 	Today time.Time
 }
@@ -133,10 +136,12 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	}
 	redactor := exchange.NewRedactor(cfg.Secrets(), cfg.BasicPairs())
 	throttle := &exchange.Throttle{MaxWait: cfg.Throttle.MaxWait.D(), Budget: cfg.Throttle.Budget.D()}
+	cfg.Rate = shardRate(cfg, opts, embedded)
 	products, notes, err := buildProducts(cfg, catalog, redactor, throttle, embedded)
 	if err != nil {
 		return nil, ConfigError{err}
 	}
+	sharePace(products, opts)
 	runID := runID()
 	learnSecrets(redactor, fx, selected, scenario.Vars{Run: runID, Var: cfg.Vars})
 	results := suites.NewResults()
