@@ -161,7 +161,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 				}
 			}
 			own := cfg.OwnUsers(n)
-			env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, fx, Mutates(catalog), own)
+			env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, shard.Users(fx, cfg.Vars), Mutates(catalog), own)
 			for k := range own {
 				env.OwnUsers = append(env.OwnUsers, k)
 			}
@@ -350,7 +350,7 @@ func selectScenarios(tables []*scenario.Table, cfg config.Config, shardSpec stri
 	if err != nil {
 		return nil, err
 	}
-	owner := shard.Assign(all, n, fx, mutates, cfg.OwnUsers(n))
+	owner := shard.Assign(all, n, shard.Users(fx, cfg.Vars), mutates, cfg.OwnUsers(n))
 	var out []*scenario.Scenario
 	for _, sc := range all {
 		if owner[sc.ID] == k {
