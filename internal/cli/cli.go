@@ -312,11 +312,13 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitBadConfig
 	}
 	var handler slog.Handler
+	logs := newLogBuffer(stderr) // logbuf.go: logging off the hot path
+	defer logs.Close()
 	switch *logFormat {
 	case "text":
-		handler = slog.NewTextHandler(stderr, nil)
+		handler = slog.NewTextHandler(logs, nil)
 	case "json":
-		handler = slog.NewJSONHandler(stderr, nil)
+		handler = slog.NewJSONHandler(logs, nil)
 	default:
 		fmt.Fprintf(stderr, "conformance mock: --log-format %q is not text or json\n", *logFormat)
 		return ExitBadConfig
