@@ -249,6 +249,7 @@ func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, 
 	vars.Admin, vars.NonAdmin = p.Credentials.Admin.User, p.Credentials.NonAdmin.User
 	r := &Run{Env: env, S: sc, Where: where, Product: p, Vars: vars, rec: rec}
 	r.ledger = ledger.New(r.send, r.credential(""))
+	r.ledger.SetEPMUsers(ledger.DeclaredEPMUsers(vars.Var)) // put back at the end (epmrestore.go)
 	r.Ctx = ledger.With(ctx, r.ledger)
 	return r
 }

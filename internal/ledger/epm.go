@@ -11,6 +11,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 )
@@ -40,8 +41,23 @@ func init() {
 	}})
 	irreversible := func(what string) func(context.Context, *Ledger, *exchange.Client, *exchange.Exchange, exchange.Request) error {
 		return func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-			if exchange.TierOf(r) == exchange.TierMutation {
+			if exchange.TierOf(r) != exchange.TierMutation {
+				return nil
+			}
+			l.mu.Lock()
+			declared := len(l.epmUsers) > 0
+			l.mu.Unlock()
+			if !declared {
 				l.Irreversible(fmt.Sprintf("%s %s: %s", r.Method, r.Path, what))
+				return nil
+			}
+			// The config declares the test users: they are put back
+			// (epmrestore.go); only the others keep their new values.
+			if rest := epmRestore(l, c, ex, r); len(rest) > 0 {
+				if len(rest) > 5 {
+					rest = append(rest[:5:5], fmt.Sprintf("and %d more", len(rest)-5))
+				}
+				l.Irreversible(fmt.Sprintf("%s %s: %s; not declared in vars, so not restored: %s", r.Method, r.Path, what, strings.Join(rest, ", ")))
 			}
 			return nil
 		}

@@ -437,7 +437,7 @@ func checkVars(fx fs.FS, tables []*scenario.Table, selected []*scenario.Scenario
 	}
 	var unused []string
 	for k := range vars {
-		if !used[k] {
+		if !used[k] && !ledger.IsEPMAttribute(k, vars) {
 			unused = append(unused, k)
 		}
 	}
