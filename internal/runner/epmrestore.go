@@ -33,3 +33,24 @@ func epmRestoredNote(env *suites.Env, leftovers []report.Leftover) string {
 	}
 	return fmt.Sprintf("EPM test users declared in vars (%s): restored to their declared attributes after every scenario that changed them, each by a v2 update judged like any other exchange", strings.Join(logins, ", "))
 }
+
+// keepOwnAttributes drops the declared attributes of an EPM test user that
+// a shard replaced by its own user (shard_vars) without declaring the new
+// user's: jdoe2 must never be "restored" to jdoe's name and email.
+func keepOwnAttributes(base, shard map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range shard {
+		out[k] = v
+	}
+	for k := range shard {
+		if !ledger.IsEPMAttribute(k, shard) {
+			continue
+		}
+		for _, suffix := range []string{"_first_name", "_last_name", "_email"} {
+			if user, ok := strings.CutSuffix(k, suffix); ok && shard[user] != base[user] && shard[k] == base[k] {
+				delete(out, k)
+			}
+		}
+	}
+	return out
+}

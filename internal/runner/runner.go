@@ -129,7 +129,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	}
 	if opts.Shard != "" {
 		k, n, _ := shard.Parse(opts.Shard)
-		cfg.Vars = cfg.ShardVarsFor(k, n)
+		cfg.Vars = keepOwnAttributes(cfg.Vars, cfg.ShardVarsFor(k, n))
 	}
 	if err := checkVars(fx, tables, selected, cfg.Vars); err != nil {
 		return nil, ConfigError{err}

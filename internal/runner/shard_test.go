@@ -101,3 +101,22 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// A shard with users of its own never restores them to the first shard's
+// declared attributes.
+func TestAShardNeverRestoresItsUsersToAnotherUsersAttributes(t *testing.T) {
+	base := map[string]string{"epm_user_1": "jdoe", "epm_user_1_first_name": "John", "epm_user_1_last_name": "Doe", "epm_user_1_email": "jdoe@example.com",
+		"epm_user_2": "chris", "epm_user_2_first_name": "Chris", "epm_user_2_last_name": "Newton", "epm_user_2_email": "chris@example.com"}
+	shard := map[string]string{}
+	for k, v := range base {
+		shard[k] = v
+	}
+	shard["epm_user_1"] = "jdoe2"
+	got := keepOwnAttributes(base, shard)
+	if _, ok := got["epm_user_1_email"]; ok {
+		t.Errorf("jdoe2 would be restored to jdoe's attributes: %v", got)
+	}
+	if got["epm_user_2_email"] != "chris@example.com" {
+		t.Errorf("chris's declared attributes were dropped: %v", got)
+	}
+}
