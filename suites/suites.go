@@ -187,7 +187,11 @@ func (env *Env) declare(sc *scenario.Scenario) {
 		// every cleanup the row or flow registers (DeferCleanup is LIFO).
 		DeferCleanup(func(cctx SpecContext) {
 			rc := *r
-			rc.Ctx = ledger.With(cctx, r.ledger)
+			// An interrupt arriving while the undos run must not cut them
+			// off half-way (Ginkgo cancels the running node's context on
+			// SIGINT): each undo request is bounded by the road's silence
+			// clock, and a second interrupt still ends the process.
+			rc.Ctx = ledger.With(context.WithoutCancel(cctx), r.ledger)
 			for _, f := range r.ledger.Unwind(rc.Ctx) {
 				rec.Leftover(f.Undo, f.Err)
 			}
