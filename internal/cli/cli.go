@@ -51,6 +51,9 @@ Run "conformance <command> -h" for a command's flags.
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if _, ok := os.LookupEnv(MockAddrEnv); ok && len(args) == 0 {
+		args = []string{"mock"}
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return ExitBadConfig
@@ -292,8 +295,17 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	maxFiles := fs.Int("epm-max-files", 0, fmt.Sprintf("EPM v1 uploaded files kept; an upload beyond it is refused with status 1 until files are deleted (default %d)", epm.DefaultMaxFiles))
 	maxStored := fs.Int64("epm-max-stored-bytes", 0, fmt.Sprintf("bytes of EPM v1 uploaded files kept, all files together; as --epm-max-files (default %d, 4 GiB)", int64(epm.DefaultMaxStoredBytes)))
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
+	cf := addMockControlFlags(fs)
+	if err := mockEnv(fs, os.LookupEnv); err != nil {
+		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
+		return ExitBadConfig
+	}
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
+	}
+	if *cf.listPlays {
+		listPlays(stdout)
+		return ExitPass
 	}
 	var seedData []byte
 	var err error
@@ -335,20 +347,7 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	opts.Essbase.MaxBody = *maxBody
 	opts.OIG.MaxBody = *maxBody
 	opts.Essbase.SharedServices = *sharedServices
-	srv, err := mock.New(opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
-		return ExitBadConfig
-	}
-	defer srv.Close()
-	l, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "conformance mock: %v\n", err)
-		return ExitBadConfig
-	}
-	fmt.Fprintf(stdout, "mock listening on http://%s\n", l.Addr())
-	printAccounts(stdout, srv)
-	return serveUntilSignal(l, srv.Serve, stderr)
+	return serveMockStack(opts, cf, *addr, stdout, stderr)
 }
 
 // printAccounts shows who can log in. A password given on the command line

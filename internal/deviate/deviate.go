@@ -2,6 +2,12 @@
 // from the documents in one named way. The suite must fail through it: that
 // is how we show a scenario can fail. `conformance proxy` serves it, so users
 // can check their own pipelines the same way.
+//
+// The same deviations and harmless changes, and the incidents a conforming
+// service has (incident.go), also play in front of a handler in the same
+// process (Wrap, and Player for faults chosen while serving, scoped to a
+// product, an operation or the next N requests): `conformance mock --play`.
+// Each is written once, as hooks both roads run (inprocess.go).
 package deviate
 
 import (
@@ -68,23 +74,13 @@ func Proxy(target *url.URL, ds ...Deviation) http.Handler { return Serve(target,
 // tolerances (tolerate.go) in order: a harmless change played on top of a
 // deviation must not hide it.
 func Serve(target *url.URL, ds []Deviation, ts []Tolerance) http.Handler {
-	var requests []func(*http.Request)
-	var responses []func(*http.Response, []byte) []byte
-	for _, d := range ds {
-		requests, responses = appendHooks(requests, responses, d.Request, d.Response)
-	}
-	chunked, closing := false, false
-	for _, t := range ts {
-		requests, responses = appendHooks(requests, responses, t.Request, t.Response)
-		chunked = chunked || t.Chunked
-		closing = closing || t.CloseConnection
-	}
+	hk := compose(ds, ts, nil)
 	rp := httputil.NewSingleHostReverseProxy(target)
 	base := rp.Director
 	rp.Director = func(r *http.Request) {
 		base(r)
 		r.Host = target.Host
-		for _, f := range requests {
+		for _, f := range hk.requests {
 			f(r)
 		}
 	}
@@ -94,11 +90,11 @@ func Serve(target *url.URL, ds []Deviation, ts []Tolerance) http.Handler {
 		if err != nil {
 			return err
 		}
-		for _, f := range responses {
+		for _, f := range hk.responses {
 			body = f(resp, body)
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(body))
-		if chunked {
+		if hk.chunked {
 			// Without a length the reverse proxy flushes as it copies, so
 			// the answer goes out chunked.
 			resp.ContentLength = -1
@@ -109,7 +105,7 @@ func Serve(target *url.URL, ds []Deviation, ts []Tolerance) http.Handler {
 		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 		return nil
 	}
-	if !closing {
+	if !hk.closing {
 		return rp
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
