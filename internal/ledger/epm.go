@@ -41,12 +41,13 @@ func init() {
 	}})
 	irreversible := func(what string) func(context.Context, *Ledger, *exchange.Client, *exchange.Exchange, exchange.Request) error {
 		return func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-			if exchange.TierOf(r) != exchange.TierMutation {
-				return nil
-			}
+			tier := exchange.TierOf(r)
 			l.mu.Lock()
 			declared := len(l.epmUsers) > 0
 			l.mu.Unlock()
+			if tier == exchange.TierRead || !declared && tier != exchange.TierMutation {
+				return nil
+			}
 			if !declared {
 				l.Irreversible(fmt.Sprintf("%s %s: %s", r.Method, r.Path, what))
 				return nil

@@ -136,7 +136,10 @@ func epmRestore(l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange
 	}
 	body, _ := json.Marshal(map[string]any{"users": users})
 	l.RegisterFor(ex, "restore EPM users "+strings.Join(names, ", ")+" to their declared attributes", func(ctx context.Context) error {
-		if exchange.NotActedOn(ex) {
+		// A request meant to be refused (a body broken on purpose) is put
+		// right too when the target acted on it anyway; one it refused
+		// or never saw changed nothing.
+		if exchange.NotActedOn(ex) || ex.Err == nil && ex.Status() >= 400 {
 			return nil
 		}
 		up, err := l.send(ctx, c, exchange.Request{Operation: epmUpdateV2, Body: body, Header: jsonHeader(), Role: "undo", Undo: true, Auth: l.admin})
