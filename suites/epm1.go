@@ -18,7 +18,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
-// The EPM Cloud Update Users v1 flow (epm-update-users-v1.txt): upload the
+// The EPM Cloud Update Users v1 flow (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html)): upload the
 // CSV file, submit the job (PUT, a form naming the file), follow the "Job
 // Status" link while status is -1, judge the finished job, delete the file.
 //
@@ -149,7 +149,7 @@ func (r *Run) epm1UploadRequest() (scenario.Request, bool) {
 	with := r.S.With
 	ct := with["content_type"]
 	if ct == "" {
-		ct = "application/octet-stream" // vendor-facts A, Upload
+		ct = "application/octet-stream" // REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/), Upload
 	}
 	req := scenario.Request{Operation: opEPM1Upload, Headers: map[string]string{"Content-Type": ct}}
 	switch {

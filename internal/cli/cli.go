@@ -22,6 +22,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
 	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
+	"github.com/oracle-users-conformance/conformance/internal/mock/essbase"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
@@ -44,7 +45,9 @@ Usage:
   conformance mock   [flags]   serve the simulator of all five operations
   conformance proxy  [flags]   serve a proxy that makes a target deviate, to test the suite
   conformance report diff|merge|render   compare two runs, merge shards, render reports from report.json
+  conformance report bundle|verify       an archive for an auditor, signed; check one offline
   conformance coverage [flags]           what the scenarios exercise: operations, statuses, quirks, gaps
+  conformance compare --a A.yaml --b B.yaml   the same scenarios against two environments, side by side
 
 Run "conformance <command> -h" for a command's flags.
 `
@@ -71,6 +74,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return reportCmd(args[1:], stdout, stderr)
 	case "coverage":
 		return coverageCmd(args[1:], stdout, stderr)
+	case "compare":
+		return compareCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitPass
@@ -294,6 +299,8 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	maxJobs := fs.Int("epm-max-jobs", 0, fmt.Sprintf("EPM v1 jobs kept; beyond it the oldest finished is forgotten, and when all run a new one is refused with status 1 (default %d)", epm.DefaultMaxJobs))
 	maxFiles := fs.Int("epm-max-files", 0, fmt.Sprintf("EPM v1 uploaded files kept; an upload beyond it is refused with status 1 until files are deleted (default %d)", epm.DefaultMaxFiles))
 	maxStored := fs.Int64("epm-max-stored-bytes", 0, fmt.Sprintf("bytes of EPM v1 uploaded files kept, all files together; as --epm-max-files (default %d, 4 GiB)", int64(epm.DefaultMaxStoredBytes)))
+	epmVersion := fs.String("epm-version", "", fmt.Sprintf("the EPM Cloud release Get REST API Versions for Migration reports as serverVersion (default %s)", epm.DefaultVersions.ServerVersion))
+	essbaseVersion := fs.String("essbase-version", "", fmt.Sprintf("the Essbase release About Essbase reports (default %s)", essbase.DefaultAbout.Version))
 	sharedServices := fs.Bool("essbase-shared-services", false, "serve Essbase in EPM Shared Services security mode, where users operations are unavailable (always so under /shared-services)")
 	cf := addMockControlFlags(fs)
 	if err := mockEnv(fs, os.LookupEnv); err != nil {
@@ -347,6 +354,12 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 	opts.Essbase.MaxBody = *maxBody
 	opts.OIG.MaxBody = *maxBody
 	opts.Essbase.SharedServices = *sharedServices
+	if *epmVersion != "" {
+		opts.EPM.Versions = epm.Versions{ServerVersion: *epmVersion, BuildVersion: *epmVersion}
+	}
+	if *essbaseVersion != "" {
+		opts.Essbase.About = essbase.About{Version: *essbaseVersion, Build: *essbaseVersion}
+	}
 	return serveMockStack(opts, cf, *addr, stdout, stderr)
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
@@ -28,8 +29,10 @@ const reportUsage = `Usage:
       one report from the report.json of each shard of a run; writes junit.xml,
       report.json, report.html and summary.md into OUT. The same scenario in two
       shards is an error unless one copy was not run.
-  conformance report render --report-dir OUT [--baseline FILE] report.json
-      every format again from one report.json (after applying a baseline).
+  conformance report render --report-dir OUT [--baseline FILE] [--previous OLD.json] report.json
+      every format again from one report.json (after applying a baseline);
+      with --previous, report.html's first screen also shows what changed
+      since that run (merge takes --previous too).
   merge and render exit with the verdict's code: 0 conformant or partial,
   1 not conformant, 3 inconclusive or nothing ran, 4 interrupted; 2 when an
   input or the baseline is unusable. Stale or expired baseline entries are
@@ -47,8 +50,12 @@ func reportCmd(args []string, stdout, stderr io.Writer) int {
 		return reportDiff(args[1:], stdout, stderr)
 	case "merge", "render":
 		return reportMerge(args[0], args[1:], stdout, stderr)
+	case "bundle":
+		return reportBundle(args[1:], stdout, stderr)
+	case "verify":
+		return reportVerify(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, reportUsage)
+		fmt.Fprint(stdout, reportUsage+bundleUsage)
 		return report.ExitConformant
 	}
 	fmt.Fprintf(stderr, "conformance report: unknown command %q\n\n%s", args[0], reportUsage)
@@ -94,6 +101,7 @@ func reportMerge(name string, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("report "+name, reportUsage, stderr)
 	dir := fs.String("report-dir", "", "where junit.xml, report.json, report.html and summary.md go (required)")
 	baseline := fs.String("baseline", "", "apply this baseline of accepted deviations (see fixtures/baseline.example.yaml)")
+	previous := fs.String("previous", "", "the report.json of a previous run: report.html's first screen shows what changed since it")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return parseExit(err)
@@ -119,6 +127,9 @@ func reportMerge(name string, args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		err = report.WriteAll(*dir, r)
+	}
+	if err == nil && *previous != "" {
+		err = writeSincePrevious(*dir, *previous, r)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance report %s: %v\n", name, err)
@@ -238,4 +249,23 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		rest = append(rest, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+}
+
+// writeSincePrevious rewrites report.html with the drift since a previous
+// run on its first screen.
+func writeSincePrevious(dir, previous string, r *report.Run) error {
+	prev, err := report.LoadJSON(previous)
+	if err != nil {
+		return err
+	}
+	d := report.Diff(prev, r)
+	f, err := os.Create(filepath.Join(dir, "report.html"))
+	if err != nil {
+		return err
+	}
+	if err := report.WriteHTMLWith(f, r, report.HTMLExtras{Drift: &d}); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -251,6 +251,12 @@ func (c *Checker) contract(rec *record, op *contract.Operation, violations []con
 // method on a documented path, or a path under a product's APIs that no
 // document names (a typo the mock answers 404 or 405).
 func (c *Checker) undocumented(rec *record, method, path string, pathKnown bool) {
+	// The operation whose path shares the longest prefix with the request
+	// names its API: /interop/rest/ (the Migration API versions) lies
+	// above every EPM path, and must not claim a typo under the security
+	// APIs.
+	var best *contract.Operation
+	longest := -1
 	for _, op := range c.catalog.Operations() {
 		prefix, _, _ := strings.Cut(op.Path, "{")
 		if !pathKnown && !strings.HasPrefix(path, strings.TrimSuffix(prefix, "/")+"/") {
@@ -259,18 +265,23 @@ func (c *Checker) undocumented(rec *record, method, path string, pathKnown bool)
 		if _, ok := op.PathParams(path); pathKnown && !ok {
 			continue
 		}
-		ob, ok := contractObligation(apiOf(op))
-		if !ok {
-			return
+		if len(prefix) > longest {
+			best, longest = op, len(prefix)
 		}
-		c.seen[ob.ID] = true
-		what := "no operation of specs/ has this path (it lies under the paths of specs/" + op.File + ")"
-		if pathKnown {
-			what = method + " is not documented for this path (specs/" + op.File + ")"
-		}
-		c.add(ob, rec, what)
+	}
+	if best == nil {
 		return
 	}
+	ob, ok := contractObligation(apiOf(best))
+	if !ok {
+		return
+	}
+	c.seen[ob.ID] = true
+	what := "no operation of specs/ has this path (it lies under the paths of specs/" + best.File + ")"
+	if pathKnown {
+		what = method + " is not documented for this path (specs/" + best.File + ")"
+	}
+	c.add(ob, rec, what)
 }
 
 // apiOf names an operation's API from its spec file: epm-users-v1.yaml is

@@ -1,6 +1,6 @@
 // Package config is the one way in: a YAML file, overridden by environment
 // variables, overridden by flags. Unknown keys and bad values are errors at
-// start, never silent defaults (GUIDE.md, "One way in").
+// start, never silent defaults.
 package config
 
 import (
@@ -218,7 +218,7 @@ var Products = []string{"epm", "essbase", "oig"}
 // versions are EPM Cloud's.
 func ProductOf(api string) string {
 	switch api {
-	case "epm-v1", "epm-v2":
+	case "epm-v1", "epm-v2", "epm-migration":
 		return "epm"
 	}
 	return api

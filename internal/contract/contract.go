@@ -1,7 +1,7 @@
 // Package contract loads the OpenAPI specs and checks requests and responses
 // against one operation. Operations are found by operationId or by method and
 // path template, never through the spec's servers: a target can live at any
-// URL (see GUIDE.md, kin-openapi).
+// URL (kin-openapi).
 package contract
 
 import (

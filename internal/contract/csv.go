@@ -15,7 +15,7 @@ import (
 
 // kin-openapi decodes a text/csv body into one string, so a schema that
 // describes the rows (specs/epm-users-v1.yaml, UserFile) could never be
-// checked (GUIDE.md, kin-openapi). Registering this decoder makes a CSV body
+// checked (kin-openapi). Registering this decoder makes a CSV body
 // an array of rows before validation.
 func init() {
 	openapi3filter.RegisterBodyDecoder("text/csv", CSVBodyDecoder)

@@ -16,7 +16,7 @@ import (
 )
 
 // kin-openapi has no application/xml body decoder, so every XML exchange
-// (Essbase takes and answers XML, essbase-add-import-users.txt) was reported
+// (Essbase takes and answers XML, Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html)) was reported
 // as "unsupported content type" and never checked. Registering this decoder
 // turns the XML into the value the schema describes, so an XML request or
 // answer is checked against the same schema as its JSON twin.

@@ -2,7 +2,7 @@
 // specs and per response status the operation documents, the scenarios that
 // exercise it; per entry of the quirks register, the scenarios that record
 // it; and what nothing exercises. Kubernetes tracks its conformance the same
-// way, per OpenAPI operation (GUIDE.md).
+// way, per OpenAPI operation.
 //
 // It is derived from the scenario rows, not from a run: a scenario
 // exercises operation O with status S when its main request, or one of its

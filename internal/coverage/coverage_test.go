@@ -73,13 +73,13 @@ scenarios:
 const miniQuirks = `quirks:
   - id: Q-OIG-001
     api: oig
-    doc: oig-update-users.txt
+    doc: Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html)
     says: s
     decision: d
     scenarios: [OIG-A-001, OIG-A-404]
   - id: Q-OIG-002
     api: oig
-    doc: oig-update-users.txt
+    doc: Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html)
     says: s
     decision: d
 `

@@ -1,5 +1,5 @@
 // Package csvfile reads the CSV files that EPM Cloud Update Users v1 takes
-// (epm-update-users-v1.txt: "an ANSI or UTF-8 encoded comma-separated value
+// (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html): "an ANSI or UTF-8 encoded comma-separated value
 // (CSV) file"), one record at a time, the way a user who prepared the file in
 // a spreadsheet would expect it to be read.
 //

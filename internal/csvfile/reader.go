@@ -21,14 +21,14 @@ const (
 )
 
 // Header is the header as the sibling pages and the vendor CLI write it
-// (vendor-facts A); Write and the fixtures use it.
+// (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)); Write and the fixtures use it.
 var Header = []string{"First Name", "Last Name", "Email", "User Login"}
 
 func (c Column) String() string { return Header[c] }
 
 // headerNames maps a normalised header cell (see normaliseHeader) to its
 // column. "firt name" is the v1 page's own misprint ("Firt Name, Last
-// Name,Email, User Login", vendor-facts D3): a user who copies the header from
+// Name,Email, User Login", Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html)): a user who copies the header from
 // the page must not be refused for it (Q-EPM1-002).
 var headerNames = map[string]Column{
 	"first name": FirstName,

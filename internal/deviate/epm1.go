@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// EPM Cloud Update Users v1 (epm-update-users-v1.txt): the CSV upload, the
+// EPM Cloud Update Users v1 (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html)): the CSV upload, the
 // asynchronous job, its status resource.
 
 // onEPM1Jobs limits a response change to GETs of a v1 job's status.

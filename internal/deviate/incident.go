@@ -104,7 +104,7 @@ func init() {
 	RegisterIncident(Incident{
 		Name:    "epm1-job-fails",
 		Summary: "a finished v1 job reports status 1 (failed) with details and no items",
-		Source:  `epm-update-users-v1.txt: "Any non-zero status except -1 indicates failure" (Example 2)`,
+		Source:  `Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html): "Any non-zero status except -1 indicates failure" (Example 2)`,
 		Response: onEPM1Jobs(func(r *http.Response, body []byte) []byte {
 			return editJSON(body, func(m map[string]any) {
 				if s, ok := asInt(m["status"]); !ok || s == -1 {
@@ -118,13 +118,13 @@ func init() {
 	RegisterIncident(Incident{
 		Name:    "epm2-half-failed",
 		Summary: "every second user of a v2 batch carries an invalid email on its way in, so the batch answers status 0 with those users failed",
-		Source:  "epm-update-users-v2.txt, Example 3: REST API Completes with Partial Errors",
+		Source:  "Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html), Example 3: REST API Completes with Partial Errors",
 		Request: onRequest(http.MethodPut, epm2Path, everyOther("users", func(u map[string]any) { u["email"] = invalidEmail })),
 	})
 	RegisterIncident(Incident{
 		Name:    "oig-half-failed",
 		Summary: "every second user of an OIG bulk update carries an invalid Email on its way in, so it answers FAIL for those users",
-		Source:  "oig-update-users.txt: the example answer holds a SUCCESS and a FAIL",
+		Source:  "Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html): the example answer holds a SUCCESS and a FAIL",
 		Request: onRequest(http.MethodPut, oigUsersPath, everyOther("users", func(u map[string]any) {
 			fields, _ := u["fields"].([]any)
 			u["fields"] = append(fields, map[string]any{"name": "Email", "value": invalidEmail})

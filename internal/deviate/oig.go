@@ -11,7 +11,7 @@ import (
 )
 
 // Deviations of Oracle Identity Governance bulk Update Users
-// (oig-update-users.txt; decisions in fixtures/quirks/oig.yaml).
+// (Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html); decisions in fixtures/quirks/oig.yaml).
 
 // oigKnownFields are the spec's x-known-fields (specs/oig-users.yaml).
 var oigKnownFields = map[string]bool{"usr_key": true, "User Login": true, "First Name": true, "Middle Name": true,

@@ -308,21 +308,21 @@ func init() {
 	RegisterTolerance(Tolerance{
 		Name:     "epm1-job-slower",
 		Summary:  fmt.Sprintf("a v1 job answers its first %d status polls still in progress (status -1)", extraPolls),
-		Leeway:   "epm-update-users-v1.txt: poll while status is -1; no document says how long a job runs",
+		Leeway:   "Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html): poll while status is -1; no document says how long a job runs",
 		Response: onEPM1Jobs(slow.response),
 	})
 	jobs := &renumberedJobs{toOld: map[string]string{}}
 	RegisterTolerance(Tolerance{
 		Name:     "epm1-job-ids",
 		Summary:  "v1 jobs have other IDs than the target gave (the Job Status link names them; the proxy maps them back)",
-		Leeway:   "epm-update-users-v1.txt: the job ID is whatever the Job Status link names",
+		Leeway:   "Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html): the job ID is whatever the Job Status link names",
 		Request:  jobs.request,
 		Response: jobs.response,
 	})
 	RegisterTolerance(Tolerance{
 		Name:    "error-messages",
 		Summary: "error messages are worded differently where a code says what failed (EPM v2 errormessage, OIG reason text)",
-		Leeway:  "epm-update-users-v2.txt gives errorcode beside errormessage; oig-update-users.txt reasons begin with an IAM code",
+		Leeway:  "Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html) gives errorcode beside errormessage; Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html) reasons begin with an IAM code",
 		Response: restyled(jsonStyle{}, func(v any) any {
 			return walk(v, func(m map[string]any) {
 				if _, ok := m["errorcode"]; ok {

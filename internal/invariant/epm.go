@@ -6,7 +6,7 @@ func init() {
 	Register("updateUsersV2", epmV2Envelope)
 }
 
-// epmV2Envelope: epm-update-users-v2.txt, Examples 1-3. A request that ran
+// epmV2Envelope: Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html), Examples 1-3. A request that ran
 // answers status 0 with details and no error, and its counts add up
 // (Q-EPM2-003); a request that failed as a whole answers status 1 with an
 // error and no details (Example 2).

@@ -6,8 +6,8 @@ import (
 	"strconv"
 )
 
-// EPM Cloud Update Users v1 (epm-update-users-v1.txt) and its two file
-// operations (vendor-facts A). These hold for every answer that carries the
+// EPM Cloud Update Users v1 (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html)) and its two file
+// operations (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)). These hold for every answer that carries the
 // v1 envelope, whatever the scenario: a deviation in the arithmetic of a
 // finished job shows even in a row written for something else.
 func init() {
@@ -106,7 +106,7 @@ func epm1Counts(details, items any) []string {
 }
 
 // epm1File: the upload and delete answers carry links too, and a refusal
-// says why (vendor-facts A; Q-EPM1-009).
+// says why (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/); Q-EPM1-009).
 func epm1File(_ int, body any) []string {
 	m, ok := body.(map[string]any)
 	if !ok {
@@ -121,7 +121,7 @@ func epm1File(_ int, body any) []string {
 	return out
 }
 
-// epm1Links: links is an ARRAY in v1 (one object in v2, vendor-facts A) of
+// epm1Links: links is an ARRAY in v1 (one object in v2, REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)) of
 // {rel, href, data, action}; the file operations' links may leave data out.
 func epm1Links(m map[string]any, needData bool) []string {
 	raw, ok := m["links"]

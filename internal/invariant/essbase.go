@@ -19,11 +19,11 @@ func init() {
 }
 
 // essbaseRoles are the documented spellings: "Valid roles: User, Power User,
-// and Service Administrator" (essbase-add-import-users.txt); the sample sends
+// and Service Administrator" (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html)); the sample sends
 // "user" and is answered "User" (Q-ESS-002).
 var essbaseRoles = []string{"User", "Power User", "Service Administrator"}
 
-// essbaseLinkMethods are the four links of essbase-update-user.txt, Example
+// essbaseLinkMethods are the four links of Update User (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-id-put.html), Example
 // of Response Body, with their methods.
 var essbaseLinkMethods = map[string]string{"get": "GET", "edit": "PUT", "delete": "DELETE", "provisionReport": "GET"}
 
@@ -70,7 +70,7 @@ func essbaseRefusalIsNoUser(status int, body any) []string {
 
 // essbaseUsers: every user of a 200 answer has an id, a role in one of the
 // documented spellings exactly, and, when it has links (links=none removes
-// them, vendor-facts B; the rule cannot see the query, so a scenario asserts
+// them, REST API for Oracle Essbase 21 (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/); the rule cannot see the query, so a scenario asserts
 // their presence), the four documented ones, each with rel, href and method,
 // the method documented for its rel and the href naming the user.
 func essbaseUsers(status int, body any) []string {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The document's update answer (essbase-update-user.txt, Example of Response Body).
+// The document's update answer (Update User (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-id-put.html), Example of Response Body).
 const essbaseDocAnswer = `{"id":"jenp","name":"Jen Power","email":"jen.x.power@example.com","role":"Power User","links":[
  {"rel":"get","href":"https://myserver.example.com:9001/essbase/rest/v1/users/jenp","method":"GET"},
  {"rel":"edit","href":"https://myserver.example.com:9001/essbase/rest/v1/users/jenp","method":"PUT"},

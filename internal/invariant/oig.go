@@ -12,11 +12,11 @@ func init() {
 	Register("oigGetUser", oigGetUserFields)
 }
 
-// oigUsersPath is where every self link of oig-update-users.txt points:
+// oigUsersPath is where every self link of Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html) points:
 // http://pseudo.com:PORT/iam/governance/selfservice/api/v1/users/<usr_key>.
 const oigUsersPath = "/iam/governance/selfservice/api/v1/users/"
 
-// oigUpdateEntries: oig-update-users.txt, Example of PUT Response Body. A
+// oigUpdateEntries: Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html), Example of PUT Response Body. A
 // request that ran answers 200 with one entry per user; SUCCESS (tolerating
 // the leading space of Q-OIG-003) carries no reason, FAIL says why in
 // reason; a self link names one user. Whole-request refusals (4xx) list no
@@ -119,8 +119,8 @@ func oigUpdateMatchesRequest(httpStatus int, request, body any) []string {
 	return out
 }
 
-// oigGetUserFields: a user is a list of fields by display name (vendor-facts
-// C), each name once; its self link names the user's own usr_key.
+// oigGetUserFields: a user is a list of fields by display name (REST API for Oracle Identity Governance Self Service,
+// https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-id-get.html), each name once; its self link names the user's own usr_key.
 func oigGetUserFields(httpStatus int, body any) []string {
 	if httpStatus != 200 {
 		return nil

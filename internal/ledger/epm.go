@@ -1,6 +1,6 @@
 package ledger
 
-// EPM Cloud (epm-update-users-v1.txt, epm-update-users-v2.txt). A file a
+// EPM Cloud (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html), Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html)). A file a
 // request uploads is deleted afterwards (the v1 document says the file
 // "should be deleted after the API executes" without saying by whom,
 // Q-EPM1-001). Neither document names an API that reads a user, so the

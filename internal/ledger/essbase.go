@@ -1,7 +1,7 @@
 package ledger
 
-// Essbase users (essbase-add-import-users.txt, essbase-update-user.txt and
-// the Get/Delete User operations of vendor-facts B). A user a request adds
+// Essbase users (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html), Update User (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-id-put.html) and
+// the Get/Delete User operations of REST API for Oracle Essbase 21 (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/)). A user a request adds
 // is deleted afterwards, unless it existed before (then the add must fail,
 // and deleting it would destroy a user the run did not make). A user an
 // update changes is written back as it was read. A user the run did not

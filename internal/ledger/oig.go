@@ -1,6 +1,6 @@
 package ledger
 
-// Oracle Identity Governance bulk Update Users (oig-update-users.txt). OIG
+// Oracle Identity Governance bulk Update Users (Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html)). OIG
 // has no way to undo an update but another update: every user a request
 // names is read first (GET users/{usr_key}) and, after the scenario, each
 // modifiable field that changed is written back in one update, and the

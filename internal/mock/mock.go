@@ -6,7 +6,6 @@ package mock
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -122,9 +121,9 @@ func New(opts Options) (*Server, error) {
 	s.essbaseSS = essbase.New(s.dir, opts.Seed.Essbase, ssOpts, opts.Logger)
 	ssMux := http.NewServeMux()
 	s.essbaseSS.Register(ssMux)
-	ssMux.HandleFunc("/", notFound)
+	ssMux.HandleFunc(catchAll, unserved(ssMux))
 	s.mux.Handle(SharedServicesPrefix+"/", http.StripPrefix(SharedServicesPrefix, ssMux))
-	s.mux.HandleFunc("/", notFound)
+	s.mux.HandleFunc(catchAll, unserved(s.mux))
 	return s, nil
 }
 
@@ -155,7 +154,7 @@ func administrators(accounts []auth.Account, opts Options) ([]int, error) {
 const adminRoles = "EPM " + epm.RoleIdentityDomainAdmin + ", Essbase " + essbase.RoleServiceAdmin + " or an OIG role that may modify users"
 
 // Administrator reports whether an account administers any product: it
-// holds EPM Identity Domain Administrator (epm-update-users-v1.txt and v2,
+// holds EPM Identity Domain Administrator (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html) and v2,
 // Required Roles), Essbase Service Administrator, or an OIG role that may
 // modify users (oig.Options.ModifyRoles).
 func Administrator(a *auth.Account, o oig.Options) bool {
@@ -225,12 +224,6 @@ func (s *Server) delay(r *http.Request) bool {
 func (s *Server) Serve(l net.Listener) error {
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	return srv.Serve(l)
-}
-
-func notFound(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusNotFound)
-	_ = json.NewEncoder(w).Encode(map[string]any{"status": 1, "details": "No resource at " + r.URL.Path})
 }
 
 type statusRecorder struct {

@@ -226,3 +226,18 @@ func TestAdminPassword(t *testing.T) {
 		t.Error("a password for an administrator the seed lacks was accepted")
 	}
 }
+
+// The approval option of a seed (internal/mock/oig/approval.go) reads as the
+// README documents it.
+func TestSeedApprovalOption(t *testing.T) {
+	seed, err := mock.ParseSeed([]byte("accounts: [{login: a, password: b}]\noig:\n  approval: {users: [\"24\"], after: 1500ms}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := seed.OIG.Approval; a.All || len(a.Users) != 1 || a.Users[0] != "24" || a.After.Milliseconds() != 1500 {
+		t.Errorf("approval %+v", a)
+	}
+	if def := loadSeed(t, "mock/seed.yaml").OIG.Approval; def.All || len(def.Users) != 0 {
+		t.Errorf("the shipped seed routes modifies through approval: %+v", def)
+	}
+}

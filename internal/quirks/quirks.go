@@ -24,7 +24,10 @@ type Quirk struct {
 	Problem   string   `yaml:"problem"`
 	Decision  string   `yaml:"decision"`
 	Scenarios []string `yaml:"scenarios"`
-	File      string   `yaml:"-"`
+	// Reconciliation, when present, compares a spec element by element
+	// with a vendor artefact (reconcile.go).
+	Reconciliation *Reconciliation `yaml:"reconciliation"`
+	File           string          `yaml:"-"`
 }
 
 var idForm = regexp.MustCompile(`^Q-(EPM1|EPM2|ESS|OIG|GEN)-[0-9]{3}$`)

@@ -20,7 +20,8 @@ import (
 type Baseline []BaselineEntry
 
 // LoadBaseline reads a baseline file strictly: a YAML list of {id, reason,
-// review}; an unknown key, a missing id or reason, a review that is not a
+// review} with optional product, seen_in, fixed_in and versions; an unknown
+// key, a release that is not dotted numbers, a range that does not parse, a missing id or reason, a review that is not a
 // YYYY-MM-DD date, or an ID listed twice is an error. An empty file is an
 // empty baseline.
 func LoadBaseline(path string) (Baseline, error) {
@@ -55,6 +56,18 @@ func ParseBaseline(data []byte) (Baseline, error) {
 		}
 		if _, err := time.Parse(time.DateOnly, e.Review); err != nil {
 			return nil, fmt.Errorf("%s: review %q is not a date (YYYY-MM-DD)", e.ID, e.Review)
+		}
+		for _, v := range []struct{ name, value string }{{"seen_in", e.SeenIn}, {"fixed_in", e.FixedIn}} {
+			if v.value != "" {
+				if _, err := parseRelease(v.value); err != nil {
+					return nil, fmt.Errorf("%s: %s %q is not a release (dotted numbers, e.g. 24.10 or 21.4.0.0.0)", e.ID, v.name, v.value)
+				}
+			}
+		}
+		if e.Versions != "" {
+			if _, _, err := inRange("0", e.Versions); err != nil {
+				return nil, fmt.Errorf("%s: versions %q is not a range (e.g. \">= 24.10, < 25.01\"): %v", e.ID, e.Versions, err)
+			}
 		}
 		seen[e.ID] = true
 		// A folded YAML block (reason: >) ends in a newline.
@@ -101,11 +114,30 @@ func (r *Run) ApplyBaseline(b Baseline, file string, today time.Time) {
 	res := &BaselineResult{File: file}
 	for _, e := range b {
 		i, present := index[e.ID]
+		release := Unknown
+		if product := e.Product; product != "" {
+			release = r.VendorVersion(product)
+		} else if present {
+			release = r.VendorVersion(r.Scenarios[i].Product)
+		}
+		// The range decides whether the entry applies; a release the run
+		// could not read is given the benefit of the doubt.
+		if e.Versions != "" {
+			if in, ok, _ := inRange(release, e.Versions); ok && !in {
+				res.OutOfRange = append(res.OutOfRange, e.ID)
+				continue
+			}
+		}
 		switch {
 		case present && r.Scenarios[i].Outcome == Failed:
 			entry := e
 			r.Scenarios[i].Outcome, r.Scenarios[i].Known = Known, &entry
 			res.Known = append(res.Known, e.ID)
+			if e.FixedIn != "" {
+				if late, ok := atOrAfter(release, e.FixedIn); ok && late {
+					res.Overdue = append(res.Overdue, e.ID)
+				}
+			}
 		case present && r.Scenarios[i].Outcome == Passed, !present && whole:
 			res.Stale = append(res.Stale, e.ID)
 		}
@@ -123,6 +155,14 @@ func (res *BaselineResult) notes() []string {
 	if len(res.Stale) > 0 {
 		out = append(out, fmt.Sprintf("%s%s: stale, their scenarios pass or no longer exist (remove them): %s",
 			baselineNote, res.File, strings.Join(res.Stale, ", ")))
+	}
+	if len(res.Overdue) > 0 {
+		out = append(out, fmt.Sprintf("%s%s: OVERDUE, still failing at or after the release said to fix them (chase the vendor): %s",
+			baselineNote, res.File, strings.Join(res.Overdue, ", ")))
+	}
+	if len(res.OutOfRange) > 0 {
+		out = append(out, fmt.Sprintf("%s%s: not applied, the release seen is outside their versions range: %s",
+			baselineNote, res.File, strings.Join(res.OutOfRange, ", ")))
 	}
 	if len(res.Expired) > 0 {
 		out = append(out, fmt.Sprintf("%s%s: past their review date (review them): %s",

@@ -14,6 +14,9 @@ import (
 type Drift struct {
 	Before string `json:"before"` // run ids, for the reader
 	After  string `json:"after"`
+	// Versions are the vendor releases of the products in both runs: the
+	// headline ("essbase 21.4 → 21.5").
+	Versions []VersionChange `json:"versions,omitempty"`
 	// Regressions: passed before, failed, inconclusive or known after.
 	Regressions []OutcomeChange `json:"regressions"`
 	// Fixes: failed, inconclusive or known before, passed after.
@@ -65,12 +68,13 @@ func (d Drift) Empty() bool {
 // first (on copies), each with its own run suffix and product URLs, so
 // only what the target did is compared. Changes are in scenario ID order.
 func Diff(before, after *Run) Drift {
+	jobsB, jobsA := jobDurations(before), jobDurations(after)
 	b, a := clone(before), clone(after)
 	Normalize(b)
 	Normalize(a)
 	b.Finish()
 	a.Finish()
-	d := Drift{Before: before.RunID, After: after.RunID}
+	d := Drift{Before: before.RunID, After: after.RunID, Versions: VersionChanges(before, after)}
 	old := map[string]*Scenario{}
 	for i := range b.Scenarios {
 		old[b.Scenarios[i].ID] = &b.Scenarios[i]
@@ -95,7 +99,7 @@ func Diff(before, after *Run) Drift {
 				d.Changed = append(d.Changed, c)
 			}
 		}
-		d.Observations = append(d.Observations, observationChanges(s.ID, recorded(p), recorded(s))...)
+		d.Observations = append(d.Observations, observationChanges(s.ID, recorded(p, jobsB[s.ID]), recorded(s, jobsA[s.ID]))...)
 	}
 	for _, s := range b.Scenarios {
 		if !seen[s.ID] {
@@ -113,10 +117,11 @@ func bad(o Outcome) bool { return o == Failed || o == Inconclusive || o == Known
 type recordedValue struct{ key, value string }
 
 // recorded lists what drift compares for one scenario: its observations,
-// and the status of every answer by role ("status of request", "status of
+// the order of magnitude of a polled job's duration, and the status of
+// every answer by role ("status of request", "status of
 // then #2"), since a status that changes is drift even where no row asked
 // to observe it. A key recorded twice gets " #2".
-func recorded(s *Scenario) []recordedValue {
+func recorded(s *Scenario, jobDuration string) []recordedValue {
 	var out []recordedValue
 	count := map[string]int{}
 	add := func(k, v string) {
@@ -140,7 +145,47 @@ func recorded(s *Scenario) []recordedValue {
 		}
 		add("status of "+e.Role, v)
 	}
+	if jobDuration != "" {
+		add("job duration", jobDuration)
+	}
 	return out
+}
+
+// jobDurations are the duration classes of the scenarios that followed a
+// job, read before Normalize blanks the seconds.
+func jobDurations(r *Run) map[string]string {
+	m := map[string]string{}
+	for i := range r.Scenarios {
+		if s := &r.Scenarios[i]; polled(s) {
+			m[s.ID] = durationClass(s.Seconds)
+		}
+	}
+	return m
+}
+
+// polled reports whether the scenario followed a job by polling.
+func polled(s *Scenario) bool {
+	for _, e := range s.Exchanges {
+		if e.Role == "poll" {
+			return true
+		}
+	}
+	return false
+}
+
+// durationClass is a job's duration as an order of magnitude: the seconds
+// themselves differ on every run, a job that took minutes instead of
+// under a second is drift.
+func durationClass(secs float64) string {
+	switch {
+	case secs < 1:
+		return "under 1 s"
+	case secs < 10:
+		return "1 to 10 s"
+	case secs < 60:
+		return "10 to 60 s"
+	}
+	return "over 60 s"
 }
 
 func observationChanges(id string, before, after []recordedValue) []ObservationChange {
@@ -177,6 +222,9 @@ func (d Drift) WriteJSON(w io.Writer) error {
 // WriteText writes the diff as aligned tables for a person at a terminal.
 func (d Drift) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	if h := VersionsHeadline(d.Versions); h != "" {
+		fmt.Fprintf(tw, "vendor releases: %s\n", h)
+	}
 	if d.Empty() {
 		fmt.Fprintf(tw, "no change between %s and %s\n", orDash(d.Before), orDash(d.After))
 		return tw.Flush()
@@ -208,6 +256,9 @@ func (d Drift) WriteMarkdown(w io.Writer) error {
 		verdict = fmt.Sprintf("%d regressed", len(d.Regressions))
 	}
 	fmt.Fprintf(&b, "## Conformance drift: %s\n\n`%s` → `%s`\n\n", verdict, orDash(d.Before), orDash(d.After))
+	if h := VersionsHeadline(d.Versions); h != "" {
+		fmt.Fprintf(&b, "Vendor releases: %s\n\n", h)
+	}
 	if d.Empty() {
 		b.WriteString("Nothing changed.\n")
 	}

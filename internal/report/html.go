@@ -18,8 +18,24 @@ import (
 // BodyLimit). When its script has run, <body> carries data-ready="1": the
 // browser test waits for that, and a reader whose browser blocks scripts
 // still sees every scenario.
-func WriteHTML(w io.Writer, r *Run) error {
-	if err := htmlPage.Execute(w, newHTMLView(r)); err != nil {
+func WriteHTML(w io.Writer, r *Run) error { return WriteHTMLWith(w, r, HTMLExtras{}) }
+
+// HTMLExtras are what report.html shows on its first screen besides the
+// run itself: the drift since a previous run, or a comparison of two
+// environments (of which r is side B).
+type HTMLExtras struct {
+	Drift      *Drift
+	Comparison *Comparison
+}
+
+// WriteHTMLWith writes report.html whose first screen says what matters
+// before the list of everything: what failed, what changed since the
+// baseline or the previous run (or between the two environments), what is
+// overdue.
+func WriteHTMLWith(w io.Writer, r *Run, x HTMLExtras) error {
+	v := newHTMLView(r)
+	v.HTMLExtras = x
+	if err := htmlPage.Execute(w, v); err != nil {
 		return fmt.Errorf("report.html: %w", err)
 	}
 	return nil
@@ -32,6 +48,10 @@ var htmlPage = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	// class turns an outcome or verdict ("not run") into a CSS class name.
 	"class": func(v any) string { return strings.ReplaceAll(fmt.Sprint(v), " ", "-") },
 	"inc":   func(i int) int { return i + 1 },
+	"sub":   func(a, b int) int { return a - b },
+	// short keeps a reason to one line on the first screen.
+	"short":    func(s string) string { return oneLineMax(s, 160) },
+	"versions": VersionsHeadline,
 }).Parse(htmlSource))
 
 // htmlOpenLimit: failed and inconclusive scenarios start expanded when
@@ -41,12 +61,22 @@ const htmlOpenLimit = 20
 
 type htmlView struct {
 	*Run
+	HTMLExtras
+	// Failures are the failed and inconclusive scenarios, for the first
+	// screen; Overdue the baseline entries past their fixed_in, with the
+	// release seen.
+	Failures  []Scenario
+	Overdue   []htmlOverdue
 	ExitCode  int
 	Outcomes  []Outcome
 	Rows      []htmlCountRow
 	Kinds     []string
 	Matrix    []htmlMatrixRow
 	Scenarios []htmlScenario
+}
+
+type htmlOverdue struct {
+	ID, FixedIn, Seen, Reason string
 }
 
 type htmlCountRow struct {
@@ -128,6 +158,20 @@ func newHTMLView(r *Run) htmlView {
 		}
 		v.Matrix = append(v.Matrix, row)
 	}
+	overdue := map[string]bool{}
+	if r.Baseline != nil {
+		for _, id := range r.Baseline.Overdue {
+			overdue[id] = true
+		}
+	}
+	for _, s := range r.Scenarios {
+		switch {
+		case s.Outcome == Failed || s.Outcome == Inconclusive:
+			v.Failures = append(v.Failures, s)
+		case overdue[s.ID] && s.Known != nil:
+			v.Overdue = append(v.Overdue, htmlOverdue{ID: s.ID, FixedIn: s.Known.FixedIn, Seen: r.VendorVersion(s.Product), Reason: s.Known.Reason})
+		}
+	}
 	for _, s := range r.Scenarios {
 		hs := htmlScenario{Scenario: s, Open: bad <= htmlOpenLimit && (s.Outcome == Failed || s.Outcome == Inconclusive)}
 		hs.Kind = kindOf(s)
@@ -146,4 +190,13 @@ func kindOf(s Scenario) string {
 		return "other"
 	}
 	return s.Kind
+}
+
+// oneLineMax is s on one line, cut at max runes with an ellipsis.
+func oneLineMax(s string, max int) string {
+	s = oneLine(s)
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
 }

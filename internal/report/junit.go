@@ -12,8 +12,8 @@ import (
 )
 
 // WriteJUnit writes junit.xml. The file is valid under both the Apache Ant
-// JUnit schema and Jenkins' xUnit JUnit schema (/work/shared/junit-xsd), so
-// it must keep to what both accept:
+// JUnit schema and Jenkins' xUnit JUnit schema (as Apache Ant and the
+// Jenkins xunit plugin publish them), so it must keep to what both accept:
 //
 //   - <testsuites> has no attributes (Ant allows none); each <testsuite>
 //     carries name, package, id, timestamp (no time zone), hostname, tests,
@@ -38,7 +38,7 @@ import (
 //	known         <skipped message="known deviation: <baseline reason> (review <date>)">violations</skipped>
 //
 // so failures counts failed, errors counts inconclusive, and skipped counts
-// skipped, not run and known. Properties are only verdict, run_id and seed.
+// skipped, not run and known. Properties are verdict, run_id, seed and vendor_version.<product>.
 // The hostname is "localhost": the schema requires one and the machine's
 // name is of no use to a reader and differs between runs.
 func WriteJUnit(w io.Writer, r *Run) error {
@@ -52,6 +52,11 @@ func WriteJUnit(w io.Writer, r *Run) error {
 				{Name: "run_id", Value: r.RunID},
 				{Name: "seed", Value: strconv.FormatInt(r.Seed, 10)},
 			},
+		}
+		for _, p := range r.Products {
+			if p.Covered {
+				s.Properties = append(s.Properties, junitProperty{Name: "vendor_version." + p.Name, Value: r.VendorVersion(p.Name)})
+			}
 		}
 		var secs float64
 		for _, sc := range r.Scenarios {

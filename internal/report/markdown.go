@@ -36,6 +36,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		facts = append(facts, "shards "+strings.Join(r.Shards, ", "))
 	}
 	fmt.Fprintf(&b, "%s. Exit code %d.\n\n", strings.Join(facts, " · "), ExitCode(r.Verdict))
+	if v := r.VersionsLine(); v != "" {
+		fmt.Fprintf(&b, "Vendor releases: %s\n\n", v)
+	}
 	if r.Interrupted != "" {
 		fmt.Fprintf(&b, "**Interrupted:** %s\n\n", mdText(r.Interrupted))
 	}

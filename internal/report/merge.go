@@ -75,6 +75,11 @@ func Merge(runs ...*Run) (*Run, error) {
 			if q.URL == "" {
 				q.URL = p.URL
 			}
+			// Shards of one run read the release each; the first one
+			// read is the run's.
+			if q.Version == "" && p.Version != "" {
+				q.Version, q.Build, q.VersionNote = p.Version, p.Build, ""
+			}
 			if p.Breaker != "" && !strings.Contains(q.Breaker, p.Breaker) {
 				q.Breaker = strings.TrimPrefix(q.Breaker+"; "+p.Breaker, "; ")
 			}

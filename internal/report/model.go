@@ -25,7 +25,7 @@ const Version = 1
 
 // Outcome is what became of one scenario. The runner keeps these apart so
 // that "failed" only ever means the target answered and broke a documented
-// rule (DEVELOPERS.md, "Outcomes are honest").
+// rule.
 type Outcome string
 
 const (
@@ -96,6 +96,13 @@ type Product struct {
 	Covered bool   `json:"covered"`
 	// Breaker is the sentence said when the product stopped answering.
 	Breaker string `json:"breaker,omitempty"`
+	// Version and Build are the vendor's release the run saw, read once
+	// per run with a read-only request (internal/vendorversion); empty
+	// when it could not be read, and VersionNote then says why. Reports
+	// show an empty Version as "unknown" (versions.go).
+	Version     string `json:"vendor_version,omitempty"`
+	Build       string `json:"vendor_build,omitempty"`
+	VersionNote string `json:"vendor_version_note,omitempty"`
 }
 
 // Counts are the run's outcomes, in all and per API.
@@ -194,6 +201,17 @@ type BaselineEntry struct {
 	ID     string `json:"id" yaml:"id"`
 	Reason string `json:"reason" yaml:"reason"`
 	Review string `json:"review" yaml:"review"` // YYYY-MM-DD
+	// Product is whose release SeenIn, FixedIn and Versions speak of;
+	// empty means the product of the scenario.
+	Product string `json:"product,omitempty" yaml:"product,omitempty"`
+	// SeenIn is the release the deviation was first seen in; FixedIn the
+	// release the vendor says fixes it: a failure still there at or after
+	// FixedIn is overdue.
+	SeenIn  string `json:"seen_in,omitempty" yaml:"seen_in,omitempty"`
+	FixedIn string `json:"fixed_in,omitempty" yaml:"fixed_in,omitempty"`
+	// Versions is the range of releases the entry applies to (">= 24.10,
+	// < 25.01"); outside it the entry does not accept the failure.
+	Versions string `json:"versions,omitempty" yaml:"versions,omitempty"`
 }
 
 // BaselineResult is what applying a baseline found.
@@ -205,4 +223,10 @@ type BaselineResult struct {
 	Stale []string `json:"stale,omitempty"`
 	// Expired are entries whose review date has passed.
 	Expired []string `json:"expired,omitempty"`
+	// Overdue are entries whose failure is still there at or after their
+	// fixed_in release.
+	Overdue []string `json:"overdue,omitempty"`
+	// OutOfRange are entries that did not apply: the release the run saw
+	// is outside their versions range.
+	OutOfRange []string `json:"out_of_range,omitempty"`
 }

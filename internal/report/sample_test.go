@@ -47,9 +47,9 @@ func sampleRun() *Run {
 		Version: Version, Tool: "conformance v0.9.0", Started: "2026-12-01T21:14:03.52Z", Seconds: 84.25,
 		RunID: "cnfab12", Seed: 1,
 		Products: []Product{
-			{Name: "epm", URL: epmURL, Covered: true},
-			{Name: "essbase", URL: essURL, Covered: true},
-			{Name: "oig", URL: oigURL, Covered: true, Breaker: "oig stopped answering (5 connections refused in a row); its remaining scenarios were not run"},
+			{Name: "epm", URL: epmURL, Covered: true, Version: "24.10.60", Build: "24.10.60.001"},
+			{Name: "essbase", URL: essURL, Covered: true, Version: "21.4.0.0.0", Build: "400"},
+			{Name: "oig", URL: oigURL, Covered: true, VersionNote: "oig's REST API documents no read of its release", Breaker: "oig stopped answering (5 connections refused in a row); its remaining scenarios were not run"},
 		},
 		Notes:     []string{"2 answers were 429 Too Many Requests; the run waited 3.5 s for Retry-After in all"},
 		Leftovers: []Leftover{{Scenario: "ESS-PAYLOAD-003", Undo: "DELETE " + essURL + "/essbase/rest/v1/users/cnfab12ess003", Error: "503 Service Unavailable after 3 tries"}},

@@ -17,6 +17,7 @@ var Files = []struct {
 	{"report.json", WriteJSON},
 	{"report.html", WriteHTML},
 	{"summary.md", WriteMarkdown},
+	{"ctrf.json", WriteCTRF},
 }
 
 // WriteAll writes every report of the run into dir, creating it. Each file

@@ -100,6 +100,9 @@ func PrintSummary(w io.Writer, run *report.Run, dir string) {
 		}
 		fmt.Fprintf(w, "  %-10s %s\n", a, strings.Join(parts, ", "))
 	}
+	if v := run.VersionsLine(); v != "" {
+		fmt.Fprintf(w, "  vendor releases: %s\n", v)
+	}
 	for _, n := range run.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
@@ -144,7 +147,7 @@ func PrintSummary(w io.Writer, run *report.Run, dir string) {
 		fmt.Fprintf(w, "  inconclusive %d: %s\n    (%s%s)\n", len(byReason[r]), r, strings.Join(ids, ", "), more)
 	}
 	b := run.Counts.By
-	fmt.Fprintf(w, "reports written to %s (junit.xml, report.json, report.html, summary.md, effective-config.yaml)\n", dir)
+	fmt.Fprintf(w, "reports written to %s (junit.xml, report.json, report.html, summary.md, ctrf.json, effective-config.yaml)\n", dir)
 	fmt.Fprintf(w, "%d passed, %d failed, %d skipped\n", b[report.Passed], b[report.Failed], b[report.Skipped]+b[report.NotRun]+b[report.Inconclusive]+b[report.Known])
 }
 

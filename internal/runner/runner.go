@@ -230,6 +230,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	formatter.ColorableStdOut = saved
 
 	run := buildReport(cfg, opts, env, runID, started)
+	recordVersions(run, products, cfg.Timeout.D())
 	run.Finish()
 	if cfg.Baseline != "" {
 		b, err := report.LoadBaseline(cfg.Baseline)

@@ -137,7 +137,7 @@ var authModes = map[string]bool{"": true, "admin": true, "non-admin": true, "non
 
 // Generated IDs carry an operationId (GEN-updateUsersV2-missing-users.userlogin),
 // so their second part may have lower case.
-var idForm = regexp.MustCompile(`^((EPM1|EPM2|ESS|OIG)-[A-Z0-9]+|GEN-[A-Za-z0-9]+)(-[A-Za-z0-9_.]+)*$`)
+var idForm = regexp.MustCompile(`^((EPM1|EPM2|EPMV|ESS|OIG)-[A-Z0-9]+|GEN-[A-Za-z0-9]+)(-[A-Za-z0-9_.]+)*$`)
 
 // LoadDir reads every *.yaml table under dir of fsys, checks the rows, and
 // returns them in file order. IDs must be unique across all tables.
@@ -221,7 +221,7 @@ func Parse(name string, data []byte) (*Table, error) {
 func check(t *Table, s *Scenario) []string {
 	var p []string
 	if !idForm.MatchString(s.ID) {
-		p = append(p, fmt.Sprintf("ID %q is not of the form PREFIX-KIND-NNN (EPM1-, EPM2-, ESS-, OIG-, GEN-)", s.ID))
+		p = append(p, fmt.Sprintf("ID %q is not of the form PREFIX-KIND-NNN (EPM1-, EPM2-, EPMV-, ESS-, OIG-, GEN-)", s.ID))
 	}
 	if t.Prefix != "" && !strings.HasPrefix(s.ID, t.Prefix) {
 		p = append(p, fmt.Sprintf("ID %s does not start with the table's prefix %s", s.ID, t.Prefix))

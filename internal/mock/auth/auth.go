@@ -48,7 +48,7 @@ type Directory struct {
 	byToken map[string]*Account
 }
 
-// New builds a directory; logins compare case-insensitively (vendor-facts A:
+// New builds a directory; logins compare case-insensitively (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/):
 // User Login is case-insensitive).
 func New(accounts []Account) *Directory {
 	d := &Directory{byLogin: map[string]*Account{}, byToken: map[string]*Account{}}
@@ -80,7 +80,7 @@ func (d *Directory) Lookup(login string) (*Account, bool) {
 
 // Authenticate reads Basic or Bearer credentials. A Basic user name may carry
 // the identity domain as a prefix ("idomain.jdoe"), as EPM Cloud accepts
-// (vendor-facts A, Authentication).
+// (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/), Authentication).
 func (d *Directory) Authenticate(r *http.Request) (*Account, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {

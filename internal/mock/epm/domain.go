@@ -39,7 +39,7 @@ var (
 )
 
 // Domain is the identity domain: users keyed by lower-cased login, because
-// User Login is case-insensitive (vendor-facts A).
+// User Login is case-insensitive (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
 type Domain struct {
 	mu    sync.RWMutex
 	users map[string]User

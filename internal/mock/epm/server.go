@@ -21,7 +21,7 @@ type Options struct {
 	MaxUpload int64
 	// MaxFiles and MaxStoredBytes bound the uploaded files kept, complete
 	// or not (default 1000 files, 4 GiB). Files are the caller's to delete
-	// (epm-update-users-v1.txt: "The file should be deleted after the API
+	// (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html): "The file should be deleted after the API
 	// executes"), so none is evicted: an upload beyond a bound is refused
 	// with status 1 until files are deleted.
 	MaxFiles       int
@@ -37,11 +37,13 @@ type Options struct {
 	// progress (status -1) after it was submitted, so clients have to poll
 	// as on the service. 0 means the default, 300ms; negative means no wait.
 	JobDuration time.Duration
+	// Versions is the release Get REST API Versions reports (versions.go).
+	Versions Versions
 }
 
 // RoleIdentityDomainAdmin is the role both Update Users versions require,
-// with any predefined role (epm-update-users-v1.txt and
-// epm-update-users-v2.txt, Required Roles).
+// with any predefined role (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html) and
+// Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html), Required Roles).
 const RoleIdentityDomainAdmin = "Identity Domain Administrator"
 
 // Defaults of the Options left 0.
@@ -134,6 +136,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("/interop/rest/security/{api_version}/jobs/{jobId}", s.getUsersJobV1)
 	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents", s.uploadFile)
 	mux.HandleFunc("/interop/rest/11.1.2.3.600/applicationsnapshots/{name}", s.deleteFile)
+	s.registerVersions(mux)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

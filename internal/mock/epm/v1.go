@@ -17,8 +17,8 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
-// Update Users v1 (epm-update-users-v1.txt) and the two migration file
-// operations it depends on (vendor-facts A, "Uploading and deleting the CSV").
+// Update Users v1 (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html)) and the two migration file
+// operations it depends on (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/), "Uploading and deleting the CSV").
 //
 // How the mock answers, in one place (Q-EPM1-008): a request it cannot parse
 // gets 400, a wrong media type 415, a file over MaxUpload 413, an absent
@@ -30,7 +30,7 @@ import (
 const jobTypeUpdateUsers = "UPDATE_USERS"
 
 // envelopeV1 is the v1 answer: links is an ARRAY here, ONE object in v2
-// (vendor-facts A).
+// (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
 type envelopeV1 struct {
 	Links   []linkV1 `json:"links"`
 	Details *string  `json:"details"`
@@ -38,7 +38,7 @@ type envelopeV1 struct {
 	Items   []itemV1 `json:"items"`
 }
 
-// fileEnvelope is the answer of Upload and Delete: no items (vendor-facts A).
+// fileEnvelope is the answer of Upload and Delete: no items (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
 type fileEnvelope struct {
 	Details *string  `json:"details"`
 	Status  int      `json:"status"`
@@ -54,7 +54,7 @@ type linkV1 struct {
 
 func str(s string) *string { return &s }
 
-// Status values (vendor-facts A, Migration Status Codes).
+// Status values (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/), Migration Status Codes).
 const (
 	statusInProgress = -1
 	statusSuccess    = 0
@@ -81,14 +81,20 @@ func (s *Server) updateUsersV1(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	// epm-update-users-v1.txt, Required Roles: "Identity Domain
+	// Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html), Required Roles: "Identity Domain
 	// Administrator and any predefined role". The refusal is v2's
-	// documented one (Example 2 of epm-update-users-v2.txt) in the v1
+	// documented one (Example 2 of Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html)) in the v1
 	// envelope, with no job started (Q-EPM1-005).
 	if !caller.HasRole(auth.EPM, RoleIdentityDomainAdmin) || !hasPredefinedRole(caller) {
 		s.log.Info("epm v1 update users refused: role", "caller", caller.Login)
 		fail(http.StatusOK, "Failed to update users. Authorization failed. Please provide valid authorized user.")
 		return
+	}
+	// A body without Content-Type is read as the form: Oracle's Java
+	// helper sends the PUT so, since Java names the form type on POST only
+	// (Q-EPM1-035).
+	if r.Header.Get("Content-Type") == "" {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
 		fail(http.StatusUnsupportedMediaType, "Failed to update users. Invalid or insufficient parameters: the request must be a form, Content-Type application/x-www-form-urlencoded, with jobtype and filename.")
@@ -194,16 +200,8 @@ func (s *Server) writeJobWithItems(w http.ResponseWriter, self linkV1, o jobOutc
 
 // ---- POST /interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents
 
-// maxChunkSize is the largest chunk: "chunks up to 50 MiB" (vendor-facts A).
+// maxChunkSize is the largest chunk: "chunks up to 50 MiB" (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
 const maxChunkSize = 50 << 20
-
-// chunkParams is the q parameter older clients send:
-// q={"isLast":true,"chunkSize":N,"isFirst":true} (vendor-facts A).
-type chunkParams struct {
-	IsFirst   *bool  `json:"isFirst"`
-	IsLast    *bool  `json:"isLast"`
-	ChunkSize *int64 `json:"chunkSize"`
-}
 
 // fileAnswer writes the file resources' envelope, whose self link is the
 // request itself with the given action.
@@ -228,39 +226,33 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.authenticate(w, r); !ok {
 		return
 	}
-	name := r.PathValue("name")
-	if err := checkName(name); err != nil {
-		answer(http.StatusBadRequest, statusFailure, "Failed to upload the file. "+capitalise(err.Error())+": a file name must not hold / or \\ (even percent-encoded), \"..\" or control characters.")
+	// The name may hold folders (Q-EPM1-033), and extDirPath names one
+	// more ("Upload": ?extDirPath=inbox for Data Management uploads).
+	name := inFolder(r.URL.Query().Get("extDirPath"), r.PathValue("name"))
+	if _, err := fileKey(name); err != nil {
+		answer(http.StatusBadRequest, statusFailure, "Failed to upload the file. "+capitalise(err.Error())+": folders are separated by \\ or / (percent-encoded in the path), and no folder or file name may be empty, \".\", \"..\" or hold control characters.")
 		return
 	}
-	// vendor-facts A: the body is application/octet-stream. text/csv is
+	// REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/): the body is application/octet-stream. text/csv is
 	// accepted too, so a client can have the CSV checked by the contract.
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/octet-stream" && mt != "text/csv") {
 		answer(http.StatusUnsupportedMediaType, statusFailure, "Failed to upload the file. The body must be sent as Content-Type application/octet-stream.")
 		return
 	}
-	first, last := true, true
-	if q := r.URL.Query().Get("q"); q != "" {
-		var p chunkParams
-		if err := json.Unmarshal([]byte(q), &p); err != nil {
-			answer(http.StatusBadRequest, statusFailure, "Failed to upload the file. The q parameter is not valid JSON: "+err.Error()+".")
-			return
-		}
-		// vendor-facts A: chunks of up to 50 MiB; specs/epm-users-v1.yaml
-		// (ChunkParams) bounds chunkSize to 0..52428800. A size outside is
-		// a parameter the service cannot honour, so the upload is refused
-		// as a q that does not parse is.
-		if p.ChunkSize != nil && (*p.ChunkSize < 0 || *p.ChunkSize > maxChunkSize) {
-			answer(http.StatusBadRequest, statusFailure, fmt.Sprintf("Failed to upload the file. The q parameter's chunkSize %d is outside 0 to %d (50 MiB, the largest chunk).", *p.ChunkSize, maxChunkSize))
-			return
-		}
-		if p.IsFirst != nil {
-			first = *p.IsFirst
-		}
-		if p.IsLast != nil {
-			last = *p.IsLast
-		}
+	first, last, chunkSize, err := readChunkParams(r.URL.Query())
+	if err != nil {
+		answer(http.StatusBadRequest, statusFailure, "Failed to upload the file. "+capitalise(err.Error())+".")
+		return
+	}
+	// Chunks of up to 50 MiB ("Upload Application Snapshot (v1)": "each
+	// chunk size is not greater than 50 * 1024 * 1024 bytes");
+	// specs/epm-users-v1.yaml (ChunkParams) bounds chunkSize to 0..52428800.
+	// A size outside is a parameter the service cannot honour, so the upload
+	// is refused as a q that does not parse is.
+	if chunkSize != nil && (*chunkSize < 0 || *chunkSize > maxChunkSize) {
+		answer(http.StatusBadRequest, statusFailure, fmt.Sprintf("Failed to upload the file. The chunkSize %d is outside 0 to %d (50 MiB, the largest chunk).", *chunkSize, maxChunkSize))
+		return
 	}
 	n, err := s.files.write(name, r.Body, first, last)
 	switch {
@@ -314,7 +306,10 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errInvalidName):
 		answer(http.StatusBadRequest, statusFailure, "Failed to delete the file. "+capitalise(err.Error())+".")
 	case errors.Is(err, errFileNotFound):
-		answer(http.StatusNotFound, statusFailure, "Failed to delete the file. File "+name+" not found.")
+		// HTTP 200 with status 1, not 404 (Q-EPM1-034): Oracle's helpers
+		// print details when status is not 0 on a 200 and treat any other
+		// HTTP status as a transport failure.
+		answer(http.StatusOK, statusFailure, "Failed to delete the file. File "+name+" not found.")
 	default:
 		s.log.Warn("epm v1 delete failed", "name", name, "err", err)
 		answer(http.StatusInternalServerError, statusFailure, "Failed to delete the file: "+err.Error()+".")

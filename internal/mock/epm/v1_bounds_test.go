@@ -17,8 +17,8 @@ func (m *v1) chunk(name, q, data string) resp {
 
 func details(r resp) string { s, _ := r.json["details"].(string); return s }
 
-// chunkSize is bounded by the spec's ChunkParams (0 to 50 MiB, vendor-facts
-// A). Once -5 was taken and answered status 0.
+// chunkSize is bounded by the spec's ChunkParams (0 to 50 MiB, "Upload",
+// https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/upload.html). Once -5 was taken and answered status 0.
 func TestChunkSizeOutOfRange(t *testing.T) {
 	m := newV1(t, epm.Options{})
 	for _, q := range []string{`{"chunkSize":-5}`, `{"isFirst":true,"isLast":true,"chunkSize":52428801}`, `{"chunkSize":9223372036854775807}`} {

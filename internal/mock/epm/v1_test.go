@@ -71,6 +71,7 @@ type req struct {
 	ctype        string
 	body         []byte
 	who          string // admin (default), viewer, none, bad, bearer
+	accept       string
 }
 
 type resp struct {
@@ -88,6 +89,9 @@ func (m *v1) do(r req) resp {
 	}
 	if r.ctype != "" {
 		hr.Header.Set("Content-Type", r.ctype)
+	}
+	if r.accept != "" {
+		hr.Header.Set("Accept", r.accept)
 	}
 	switch r.who {
 	case "", "admin":
@@ -392,10 +396,10 @@ func TestUploadAndDelete(t *testing.T) {
 	if r := m.upload("a.csv", body); r.status != 200 || r.json["status"] != float64(1) || !strings.Contains(r.json["details"].(string), "already exists") {
 		t.Errorf("second upload: %d %s", r.status, r.body)
 	}
-	// Names as they travel (escaped); each decodes to something that is not
-	// a plain file name. A literal /../ never reaches the handler: the mux
-	// cleans the path first.
-	for _, name := range []string{"%2E%2E", "a%2Fb.csv", "a%5Cb.csv", "..%2Fx", "%2E%2E%5Cx", "a%00b"} {
+	// Names as they travel (escaped); each decodes to something that leads
+	// out of its folder or names none (Q-EPM1-033). A literal /../ never
+	// reaches the handler: the mux cleans the path first.
+	for _, name := range []string{"%2E%2E", "a%5C%5Cb.csv", "%5Ca.csv", "a%2F", "..%2Fx", "%2E%2E%5Cx", "a%5C..%5Cb", "a%00b"} {
 		path := "/interop/rest/11.1.2.3.600/applicationsnapshots/" + name + "/contents"
 		if r := m.do(req{method: "POST", path: path, ctype: "application/octet-stream", body: body}); r.status != 400 || r.json["status"] != float64(1) {
 			t.Errorf("upload %q: %d %s", name, r.status, r.body)
@@ -434,7 +438,8 @@ func TestUploadAndDelete(t *testing.T) {
 	if l := r.json["links"].([]any)[0].(map[string]any); l["action"] != "DELETE" || l["rel"] != "self" || l["data"] != nil {
 		t.Errorf("delete link: %v", l)
 	}
-	if r := del("a.csv"); r.status != 404 || r.json["status"] != float64(1) {
+	// A missing file: HTTP 200, status 1, details (Q-EPM1-034).
+	if r := del("a.csv"); r.status != 200 || r.json["status"] != float64(1) || !strings.Contains(details(r), "not found") {
 		t.Errorf("second delete: %d %s", r.status, r.body)
 	}
 	if r := m.upload("a.csv", body); r.json["status"] != float64(0) {

@@ -14,7 +14,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/csvfile"
 )
 
-// job is one Update Users v1 run. epm-update-users-v1.txt: "The API is
+// job is one Update Users v1 run. Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html): "The API is
 // asynchronous and returns the Job ID. The presence of status -1 in the
 // response indicates that the updating of users is in progress."
 type job struct {
@@ -101,7 +101,7 @@ func (js *jobs) get(id int64) (*job, bool) {
 }
 
 // Messages of a finished job. The first two are the document's words
-// (epm-update-users-v1.txt, Examples 2 and 3), leading and trailing spaces
+// (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html), Examples 2 and 3), leading and trailing spaces
 // included; the others follow their style (Q-EPM1-006).
 func msgFileNotFound(filename string) string {
 	return "Failed to update users. Input file " + filename + " not found. Specify a valid file name."
@@ -237,7 +237,7 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 	return o
 }
 
-// itemV1 is one failed row (epm-update-users-v1.txt, Example 3).
+// itemV1 is one failed row (Update Users (v1) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users.html), Example 3).
 type itemV1 struct {
 	UserName     string `json:"UserName"`
 	ErrorDetails string `json:"Error_Details"`

@@ -7,16 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
 )
 
 // fileStore keeps the files uploaded through the migration Upload API
 // (POST /interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents) on
-// disk, in a directory of its own, so that a million-row CSV never lives in
+// disk, in a directory of its own, keyed by fileKey, so that a million-row CSV never lives in
 // memory. The name the client chose is only a key: on disk every file is
 // called upload-<n>, so no name can reach outside the directory whatever it
 // decodes to.
@@ -84,30 +81,12 @@ func (b budgetWriter) Write(p []byte) (int, error) {
 	return b.w.Write(p)
 }
 
-// checkName refuses names that are not plain file names once decoded: the
-// vendor pages percent-encode folders as %2F or %5C (vendor-facts A), which
-// a store of flat names must not honour (Q-EPM1-009).
-func checkName(name string) error {
-	switch {
-	case name == "" || name == "." || name == "..":
-		return fmt.Errorf("%w: %q", errInvalidName, name)
-	case len(name) > 255:
-		return fmt.Errorf("%w: longer than 255 bytes", errInvalidName)
-	case strings.ContainsAny(name, `/\`):
-		return fmt.Errorf("%w: %q holds a path separator", errInvalidName, name)
-	case !utf8.ValidString(name):
-		return fmt.Errorf("%w: %q is not UTF-8", errInvalidName, name)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return fmt.Errorf("%w: %q holds a control character", errInvalidName, name)
-	}
-	return nil
-}
-
 // write receives one chunk. first creates the file (refusing an existing
-// name, as the vendor's Upload API does: vendor-facts A); later chunks append
+// name, as the vendor's Upload API does: REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)); later chunks append
 // to an upload that is not complete yet; last completes it.
 func (st *fileStore) write(name string, body io.Reader, first, last bool) (int64, error) {
-	if err := checkName(name); err != nil {
+	name, err := fileKey(name)
+	if err != nil {
 		return 0, err
 	}
 	sf, f, err := st.begin(name, first)
@@ -200,8 +179,9 @@ func (st *fileStore) begin(name string, first bool) (*storedFile, *os.File, erro
 func (st *fileStore) open(name string) (*os.File, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	sf, ok := st.files[name]
-	if !ok || !sf.complete || checkName(name) != nil {
+	key, err := fileKey(name)
+	sf, ok := st.files[key]
+	if err != nil || !ok || !sf.complete {
 		return nil, fmt.Errorf("open %s: %w", name, errFileNotFound)
 	}
 	f, err := os.Open(sf.path)
@@ -213,7 +193,8 @@ func (st *fileStore) open(name string) (*os.File, error) {
 
 // remove deletes a file, complete or not.
 func (st *fileStore) remove(name string) error {
-	if err := checkName(name); err != nil {
+	name, err := fileKey(name)
+	if err != nil {
 		return err
 	}
 	st.mu.Lock()
@@ -235,6 +216,7 @@ func (st *fileStore) remove(name string) error {
 
 // exists reports whether a name is stored (complete or not).
 func (st *fileStore) exists(name string) bool {
+	name, _ = fileKey(name)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	_, ok := st.files[name]

@@ -14,8 +14,8 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
-// Vendor error codes. The first three are in epm-update-users-v2.txt and
-// vendor-facts A; codeUnknownUser is our choice, since no page names one
+// Vendor error codes. The first three are in Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html) and
+// REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/); codeUnknownUser is our choice, since no page names one
 // (Q-EPM2-004).
 const (
 	codeAuthorization = "EPMCSS-21192"
@@ -24,7 +24,7 @@ const (
 	codeUnknownUser   = "EPMCSS-21144"
 )
 
-// envelopeV2 is the v2 answer: links is ONE object (vendor-facts A).
+// envelopeV2 is the v2 answer: links is ONE object (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
 type envelopeV2 struct {
 	Links   linkV2     `json:"links"`
 	Status  int        `json:"status"`
@@ -152,7 +152,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Unauthorized", http.StatusUnauthorized)
 		return
 	}
-	// epm-update-users-v2.txt, Required Roles: Identity Domain Administrator
+	// Update Users (v2) (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/lcm_update_users_v2.html), Required Roles: Identity Domain Administrator
 	// and any predefined role. Example 2 is the documented answer.
 	if !caller.HasRole(auth.EPM, RoleIdentityDomainAdmin) || !hasPredefinedRole(caller) {
 		fail(http.StatusOK, codeAuthorization, "Failed to update user. Authorization failed. Please provide valid authorized user.")

@@ -40,7 +40,7 @@ var errUnsupported = errors.New("unsupported media type")
 // bodyFormat decides how to read the body. Content-Type decides when it names
 // JSON, XML or CSV. The document ties the CSV import to
 // "Accept='application/octet-stream'" where Content-Type is meant
-// (essbase-add-import-users.txt, Request; Q-ESS-003), so a body without a
+// (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html), Request; Q-ESS-003), so a body without a
 // usable Content-Type (none, curl's default form type, text/plain) is CSV when
 // Accept names application/octet-stream.
 func bodyFormat(r *http.Request, csvAllowed bool) (format, error) {
@@ -414,7 +414,7 @@ func xmlError(d *xml.Decoder, err error) error {
 }
 
 // csvColumns is the import layout, which the documents do not give
-// (vendor-facts B; Q-ESS-004): a header line naming any of these columns in
+// (REST API for Oracle Essbase 21 (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/); Q-ESS-004): a header line naming any of these columns in
 // any order, id and password required.
 var csvColumns = []string{"id", "name", "email", "password", "role", "groups"}
 
@@ -533,7 +533,7 @@ type userOut struct {
 	ID      string    `json:"id" xml:"id"`
 	Name    string    `json:"name,omitempty" xml:"name,omitempty"`
 	Email   string    `json:"email,omitempty" xml:"email,omitempty"`
-	Role    string    `json:"role" xml:"role"`
+	Role    string    `json:"role,omitempty" xml:"role,omitempty"` // empty only under expand=none (list.go)
 	Groups  []string  `json:"groups,omitempty" xml:"groups"`
 	Links   []linkOut `json:"links,omitempty" xml:"links"`
 }
@@ -544,7 +544,7 @@ type usersOut struct {
 }
 
 // errorBody is the mock's error shape; the vendor's is not documented
-// (vendor-facts B; Q-ESS-008).
+// (REST API for Oracle Essbase 21 (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/); Q-ESS-008).
 type errorBody struct {
 	XMLName xml.Name `json:"-" xml:"error"`
 	Code    string   `json:"errorCode" xml:"errorCode"`

@@ -1,6 +1,6 @@
 // Package essbase simulates the Essbase users REST API: Add or Import
-// User(s) as JSON, XML or CSV (essbase-add-import-users.txt), Update User
-// (essbase-update-user.txt), and Get and Delete User (vendor-facts B). Where
+// User(s) as JSON, XML or CSV (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html)), Update User
+// (Update User (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-id-put.html)), and Get and Delete User (REST API for Oracle Essbase 21 (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/)). Where
 // the documents are silent the behaviour follows fixtures/quirks/essbase.yaml
 // (Q-ESS-*), and specs/essbase-users.yaml describes every answer.
 package essbase
@@ -34,6 +34,8 @@ type Options struct {
 	SharedServices bool
 	// MaxBody caps request bodies (413 beyond it); 1 MiB when zero.
 	MaxBody int64
+	// About is the release About Essbase reports (about.go).
+	About About
 }
 
 // Server serves the Essbase users API.
@@ -92,10 +94,12 @@ func accountRole(a *auth.Account) (string, bool) {
 
 // Register mounts the routes.
 func (s *Server) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+usersPath, s.listUsers) // list.go
 	mux.HandleFunc("POST "+usersPath, s.addUsers)
 	mux.HandleFunc("GET "+usersPath+"/{id}", s.getUser)
 	mux.HandleFunc("PUT "+usersPath+"/{id}", s.updateUser)
 	mux.HandleFunc("DELETE "+usersPath+"/{id}", s.deleteUser)
+	s.registerAbout(mux)
 }
 
 // apiError is a refusal: the HTTP status and the Error body.
@@ -270,7 +274,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 }
 
 // deleteUser is DELETE /essbase/rest/v1/users/{id}: 200 with an empty body
-// (vendor-facts B: 200, not 204; Q-ESS-015).
+// (REST API for Oracle Essbase 21 (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/): 200, not 204; Q-ESS-015).
 func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	caller, ok := s.admit(w, r, "deleting users", "")
@@ -310,7 +314,7 @@ func (s *Server) answerUsers(w http.ResponseWriter, r *http.Request, users []Use
 	}
 }
 
-// links are the four of essbase-update-user.txt, Example of Response Body.
+// links are the four of Update User (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-id-put.html), Example of Response Body.
 func links(r *http.Request, id string) []linkOut {
 	self := reqinfo.Origin(r) + usersPath + "/" + url.PathEscape(id)
 	return []linkOut{

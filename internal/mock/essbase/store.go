@@ -3,6 +3,7 @@ package essbase
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -22,7 +23,7 @@ type User struct {
 }
 
 // The documented roles, in the case the answers must use
-// (essbase-add-import-users.txt: "Valid roles: User, Power User, and Service
+// (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html): "Valid roles: User, Power User, and Service
 // Administrator").
 const (
 	RoleUser         = "User"
@@ -49,7 +50,7 @@ const maxChars = 256
 // forbidden are the characters the document forbids in a user name: ; , = +
 // * ? [ ] | < > \ " ' / space tab. Both of the document's samples send names
 // with a space, so the rule is applied to the ID and not to the name
-// (vendor-facts D5, Q-ESS-001).
+// (Add or Import User(s) (https://docs.oracle.com/en/database/other-databases/essbase/21/essrt/op-users-post.html), Q-ESS-001).
 const forbidden = ";,=+*?[]|<>\\\"'/ \t"
 
 // Rule errors. Each maps to one errorCode of the spec's Error schema.
@@ -139,15 +140,23 @@ func (in Input) NewUser() (User, error) {
 	if err := ValidID(u.ID); err != nil {
 		return User{}, err
 	}
-	if err := in.apply(&u); err != nil {
+	if err := in.apply(&u, nil); err != nil {
 		return User{}, err
 	}
 	return u, nil
 }
 
-// apply copies the present fields onto u after checking them.
-func (in Input) apply(u *User) error {
-	if in.Name != nil {
+// apply copies the present fields onto u after checking them. held reports
+// a value the tenant already holds (nil: none): the input rules are for
+// what a request creates, so a user's own name, a name or group a seed user
+// held, or a group some user is in (created elsewhere: Shared Services, an
+// identity provider, an import) passes unchecked, and writing a user back
+// as it was read works.
+func (in Input) apply(u *User, held func(field, value string) bool) error {
+	if held == nil {
+		held = func(string, string) bool { return false }
+	}
+	if in.Name != nil && !held("name", *in.Name) {
 		if err := ValidName(*in.Name); err != nil {
 			return err
 		}
@@ -175,6 +184,10 @@ func (in Input) apply(u *User) error {
 	if in.Groups != nil {
 		groups := make([]string, 0, len(*in.Groups))
 		for _, g := range *in.Groups {
+			if held("group", g) {
+				groups = append(groups, g)
+				continue
+			}
 			if err := ValidGroup(g); err != nil {
 				return err
 			}
@@ -190,13 +203,20 @@ func (in Input) apply(u *User) error {
 type Store struct {
 	mu    sync.RWMutex
 	users map[string]User
+	// seeded holds the names and groups seed users held: the tenant's own
+	// data, which an update may set again whatever the rules say.
+	seeded map[string]bool // "name:"+name, "group:"+lower-cased group
 }
 
 // NewStore seeds a store; later entries replace earlier ones of the same ID.
 func NewStore(users []User) *Store {
-	s := &Store{users: make(map[string]User, len(users))}
+	s := &Store{users: make(map[string]User, len(users)), seeded: map[string]bool{}}
 	for _, u := range users {
 		s.users[strings.ToLower(u.ID)] = clone(u)
+		s.seeded["name:"+u.Name] = true
+		for _, g := range u.Groups {
+			s.seeded["group:"+strings.ToLower(g)] = true
+		}
 	}
 	return s
 }
@@ -252,8 +272,23 @@ func (s *Store) Update(id string, in Input) (User, error) {
 	if !ok {
 		return User{}, fmt.Errorf("%w: no user with ID %q", ErrUnknownUser, id)
 	}
+	current := u
 	u = clone(u)
-	if err := in.apply(&u); err != nil {
+	held := func(field, value string) bool {
+		if field == "name" {
+			return value == current.Name || s.seeded["name:"+value]
+		}
+		if s.seeded["group:"+strings.ToLower(value)] {
+			return true
+		}
+		for _, other := range s.users {
+			if slices.ContainsFunc(other.Groups, func(g string) bool { return strings.EqualFold(g, value) }) {
+				return true
+			}
+		}
+		return false
+	}
+	if err := in.apply(&u, held); err != nil {
 		return User{}, err
 	}
 	s.users[key] = u

@@ -1,7 +1,7 @@
 // Package oig simulates the Oracle Identity Governance self-service users
-// API: bulk Update Users (PUT /users, oig-update-users.txt) and reading a
+// API: bulk Update Users (PUT /users, Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html)) and reading a
 // user back through the self link of each answer (GET /users/{id},
-// vendor-facts C). Where the page is silent the behaviour follows the
+// REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/)). Where the page is silent the behaviour follows the
 // decisions of fixtures/quirks/oig.yaml (Q-OIG-*).
 package oig
 
@@ -15,6 +15,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"time"
 	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
@@ -29,7 +30,7 @@ type Options struct {
 	// Administrator and User Administrator. Others get 403 (Q-OIG-010).
 	ModifyRoles []string
 	// LeadingSpaceStatus answers " SUCCESS" as some OIG versions do
-	// (vendor-facts C, Q-OIG-003), so clients can be tried against it.
+	// (REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/), Q-OIG-003), so clients can be tried against it.
 	LeadingSpaceStatus bool
 }
 
@@ -43,6 +44,11 @@ type Server struct {
 	dir   *auth.Directory
 	opts  Options
 	log   *slog.Logger
+
+	approval  Approval // from the seed (approval.go)
+	approvals approvals
+	// tokens are the JWTs the token service issued (token.go).
+	tokens tokens
 }
 
 // Routes, as on the page and in the self links of its example answer.
@@ -67,13 +73,15 @@ func New(dir *auth.Directory, seed Seed, opts Options, log *slog.Logger) *Server
 	if err != nil {
 		log.Error("oig seed", "error", err)
 	}
-	return &Server{Users: st, dir: dir, opts: opts, log: log}
+	return &Server{Users: st, dir: dir, opts: opts, log: log, approval: seed.Approval}
 }
 
 // Register mounts the routes. They take every method so that a wrong one
 // gets this API's error body rather than the mux's plain text.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc(usersPath, s.updateUsers)
+	mux.HandleFunc("GET "+usersPath, s.listUsers) // search.go
+	mux.HandleFunc("POST "+tokenPath, s.getToken) // token.go
 	mux.HandleFunc(userPath, s.getUser)
 }
 
@@ -103,6 +111,7 @@ type userResult struct {
 	Status    string       `json:"status"`
 	Fields    []fieldValue `json:"fields,omitempty"`
 	Reason    string       `json:"reason,omitempty"`
+	Request   *requestRef  `json:"request,omitempty"` // a change awaiting approval (approval.go)
 }
 
 type link struct {
@@ -131,7 +140,7 @@ func (s *Server) updateUsers(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	// vendor-facts C: every non-GET request needs X-Requested-By, any value;
+	// REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/): every non-GET request needs X-Requested-By, any value;
 	// its presence is what counts (Q-OIG-001). It is checked before the
 	// privilege, as a filter in front of the resource would (Q-OIG-010).
 	if _, present := r.Header[http.CanonicalHeaderKey("X-Requested-By")]; !present {
@@ -144,7 +153,7 @@ func (s *Server) updateUsers(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusForbidden, fail(codeForbidden, "The caller has no privilege to modify users", caller.Login))
 		return
 	}
-	// vendor-facts C: Content-Type is required on PUT (Q-OIG-011).
+	// REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/): Content-Type is required on PUT (Q-OIG-011).
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		s.refuse(w, r, http.StatusUnsupportedMediaType, fail(codeMediaType, "Content-Type must be application/json", r.Header.Get("Content-Type")))
 		return
@@ -232,7 +241,12 @@ func (s *Server) updateOne(r *http.Request, raw json.RawMessage) userResult {
 	if bad != nil {
 		return failWith(bad)
 	}
-	if bad := s.Users.Update(id, changes); bad != nil {
+	if s.approval.applies(id) {
+		if bad := s.Users.Check(id, changes); bad != nil {
+			return failWith(bad)
+		}
+		res.Request = s.raise(r, id, changes)
+	} else if bad := s.Users.Update(id, changes); bad != nil {
 		return failWith(bad)
 	}
 	res.Status = s.success()
@@ -302,6 +316,9 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 
 // authenticate answers 401 itself when the caller is not known.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*auth.Account, bool) {
+	if a, ok := s.tokens.account(r, time.Now()); ok {
+		return a, true // a JWT of the token service (token.go)
+	}
 	a, err := s.dir.Authenticate(r)
 	if err != nil {
 		auth.Challenge(w, "OIG")

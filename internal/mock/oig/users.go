@@ -17,6 +17,9 @@ type Seed struct {
 	// DefaultOrganization, which every OIG installation has.
 	Organizations []string   `yaml:"organizations"`
 	Users         []SeedUser `yaml:"users"`
+	// Approval routes modifies through approval (approval.go); absent,
+	// every modify applies at once.
+	Approval Approval `yaml:"approval"`
 }
 
 // SeedUser is one user of the seed. Key is the usr_key: a string of digits,
@@ -40,7 +43,7 @@ type SeedUser struct {
 // named; it always exists.
 const DefaultOrganization = "Xellerate Users"
 
-// Field names are the display names the API uses (vendor-facts C).
+// Field names are the display names the API uses (REST API for Oracle Identity Governance Self Service 12.2.1.4 (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/)).
 const (
 	FieldKey          = "usr_key"
 	FieldLogin        = "User Login"
@@ -158,6 +161,9 @@ type Store struct {
 	mu    sync.RWMutex
 	users map[string]map[string]string // usr_key -> field name -> value
 	orgs  []string
+	// seeded holds, per field, every value a seed user held: the tenant's
+	// own data, which a modify may set again whatever the rules say.
+	seeded map[string]map[string]bool
 }
 
 // Validate reports the first problem of a seed, so a broken seed file is
@@ -185,12 +191,26 @@ func (s Seed) Validate() error {
 var digits = regexp.MustCompile(`^[0-9]+$`)
 
 func (u SeedUser) validate(orgs []string) error {
+	if err := u.identity(); err != nil {
+		return err
+	}
+	return u.values(orgs)
+}
+
+// identity checks what makes a user addressable: a usr_key of digits and a
+// login.
+func (u SeedUser) identity() error {
 	if !digits.MatchString(u.Key) {
 		return errors.New("usr_key must be a string of digits")
 	}
 	if strings.TrimSpace(u.Login) == "" {
 		return errors.New("login is empty")
 	}
+	return nil
+}
+
+// values checks each value against the rule a modify would apply to it.
+func (u SeedUser) values(orgs []string) error {
 	values := u.fields()
 	for _, f := range catalog { // in catalog order, so the error reported is stable
 		if f.check == nil {
@@ -237,17 +257,27 @@ func (u SeedUser) fields() map[string]string {
 	}
 }
 
-// NewStore loads the valid users of a seed and returns the problems of the
-// others; a mock with one bad seed row still serves the rest.
+// NewStore loads the users of a seed that can be addressed and returns the
+// problems of the others; a mock with one bad seed row still serves the
+// rest. A value a modify would refuse is kept: a tenant holds users created
+// elsewhere (an import, another tool, an older release), and reading them
+// must work (fixtures/mock/elsewhere-seed.yaml). Seed.Validate still
+// reports such values, for seeds meant to hold only what the API accepts.
 func NewStore(seed Seed) (*Store, error) {
-	st := &Store{users: map[string]map[string]string{}, orgs: seed.organizations()}
+	st := &Store{users: map[string]map[string]string{}, orgs: seed.organizations(), seeded: map[string]map[string]bool{}}
 	var errs []error
 	for i, u := range seed.Users {
-		if err := u.validate(st.orgs); err != nil {
+		if err := u.identity(); err != nil {
 			errs = append(errs, fmt.Errorf("oig seed user %d (usr_key %q) skipped: %w", i+1, u.Key, err))
 			continue
 		}
 		st.users[u.Key] = u.fields()
+		for name, v := range st.users[u.Key] {
+			if st.seeded[name] == nil {
+				st.seeded[name] = map[string]bool{}
+			}
+			st.seeded[name][v] = true
+		}
 	}
 	return st, errors.Join(errs...)
 }
@@ -276,34 +306,65 @@ func (st *Store) Update(key string, changes []change) *failure {
 	if !ok {
 		return unknownUser("")
 	}
+	next, bad := st.resolve(changes, u)
+	if bad != nil {
+		return bad
+	}
+	for k, v := range next {
+		u[k] = v
+	}
+	return nil
+}
+
+// Check reports what Update would refuse, changing nothing: a change that
+// awaits approval is checked when it is requested (Q-OIG-032).
+func (st *Store) Check(key string, changes []change) *failure {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	u, ok := st.users[key]
+	if !ok {
+		return unknownUser("")
+	}
+	_, bad := st.resolve(changes, u)
+	return bad
+}
+
+// resolve checks the changes and returns the new values, canonical. A value
+// the user holds, or any seed user held in that field, passes unchecked:
+// the rules are for what a request brings new, and users created elsewhere
+// may hold what they refuse (an address without a dotted domain, an
+// employee type of the tenant's own lookup), so writing a user back as it
+// was read always works (fixtures/mock/elsewhere-seed.yaml).
+func (st *Store) resolve(changes []change, current map[string]string) (map[string]string, *failure) {
 	if len(changes) == 0 {
-		return fail(codeNoFields, "No fields to update", "")
+		return nil, fail(codeNoFields, "No fields to update", "")
 	}
 	next := make(map[string]string, len(changes))
 	for _, c := range changes {
 		f, known := lookupField(c.Name)
 		switch {
 		case !known:
-			return fail(codeUnknownField, "Unknown field", c.Name)
+			return nil, fail(codeUnknownField, "Unknown field", c.Name)
 		case !f.modifiable:
-			return fail(codeReadOnly, "The field cannot be modified", c.Name)
+			return nil, fail(codeReadOnly, "The field cannot be modified", c.Name)
 		}
 		if _, twice := next[c.Name]; twice {
-			return fail(codeDuplicateField, "The field is given more than once", c.Name)
+			return nil, fail(codeDuplicateField, "The field is given more than once", c.Name)
 		}
 		v := ""
 		if c.Value != nil {
 			v = *c.Value
 		}
+		if held, ok := current[c.Name]; ok && held == v || st.seeded[c.Name][v] {
+			next[c.Name] = v
+			continue
+		}
 		canonical, bad := f.check(v, st.orgs)
 		if bad != nil {
 			bad.param = strings.TrimSuffix(c.Name+" "+bad.param, " ")
-			return bad
+			return nil, bad
 		}
 		next[c.Name] = canonical
 	}
-	for k, v := range next {
-		u[k] = v
-	}
-	return nil
+	return next, nil
 }
