@@ -16,7 +16,8 @@
 #   BENCH_JOB_TIMES  v1 jobs per case, each next to its own ceiling read (3)
 #   BENCH_NO_APT=1   never try apt-get for wrk
 #   BENCH_PARALLEL_FILTER  --label-filter of the parallel-run step (all rows)
-#   BENCH_STEPS      which steps to run (1 2 3 4); step 3 uses step 2's figure
+#   BENCH_STEPS      which steps to run (1 2 3 4 5); step 3 uses step 2's figure
+#   BENCH_BOUND_PROCS  processes of the run near its bound, step 5 (8)
 #   BENCH_MOCK_BIN   a conformance binary to measure instead of this tree's
 #                    (e.g. an older build, for a before/after in one run)
 set -eu
@@ -27,7 +28,7 @@ ROUNDS=${BENCH_ROUNDS:-6}
 SECONDS_PER=${BENCH_SECONDS:-4}
 CONNS=${BENCH_CONNS:-32}
 JOB_TIMES=${BENCH_JOB_TIMES:-3}
-STEPS=" ${BENCH_STEPS:-1 2 3 4} "
+STEPS=" ${BENCH_STEPS:-1 2 3 4 5} "
 
 tmp=$(mktemp -d)
 pids=""
@@ -69,6 +70,7 @@ else
 fi
 $GO build -o "$tmp/bare" ./bench/bare
 $GO build -o "$tmp/loadgen" ./bench/loadgen
+$GO build -o "$tmp/bound" ./bench/bound
 echo
 
 # free_port N: the first port from N up that nothing answers on, so a second
@@ -269,6 +271,26 @@ else
 		diff "$tmp/outcomes-1.txt" "$tmp/outcomes-4.txt" | head -20 | sed 's/^/     /'
 	fi
 fi
+echo
+fi
+
+if step 5; then
+echo "-- 5. A live run near its bound: the mock at 200 ms latency, R = 20 requests per second per product"
+# The bound: no run is faster than the busiest product's requests ÷ R plus
+# its longest chain of dependent requests (bench/bound reads report.json).
+# The processes share one rate per product through their parent (--procs).
+B_PORT=$(free_port 18200)
+serve bound-mock "$B_PORT" "$tmp/conformance" mock --addr 127.0.0.1:"$B_PORT" --latency 200ms --log-format json
+B_PROCS=${BENCH_BOUND_PROCS:-8}
+t0=$(date +%s.%N)
+rc=0
+"$tmp/conformance" run --config fixtures/targets/mock.yaml --target http://127.0.0.1:$B_PORT \
+	--allow-mutations --rate 20 --procs "$B_PROCS" --report-dir "$tmp/reports-bound" >"$tmp/bound.log" 2>&1 || rc=$?
+t1=$(date +%s.%N)
+stop_bg
+wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
+echo "   --procs $B_PROCS --rate 20: $wall s (exit code $rc)"
+"$tmp/bound" -rate 20 -latency 200ms -wall "$wall" "$tmp/reports-bound/report.json"
 echo
 fi
 

@@ -76,6 +76,9 @@ func epm1JobFlow(r *Run) {
 	default:
 		r.Failf("with.submit %q is not job, refused, none or upload", mode)
 	}
+	if s := r.Product.jobs.sentence(); s != "" && (mode == "" || mode == "job") {
+		r.notRun(s)
+	}
 	r.Prepare()
 	name := ""
 	if mode == "upload" {
@@ -287,6 +290,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 		}
 		st := epm1Status(ex)
 		if st != "-1" {
+			r.Product.jobs.finished()
 			fmt.Fprintf(GinkgoWriter, "%s: job %s finished with status %s after %s (%d polls)\n", r.S.ID, job, st, time.Since(start).Round(time.Millisecond), n)
 			return ex
 		}
@@ -298,6 +302,7 @@ func (r *Run) epm1Poll(href, auth string) *exchange.Exchange {
 		fmt.Fprintf(GinkgoWriter, "%s: job %s in progress (status -1) after %s, poll %d; polling every %s up to %s\n",
 			r.S.ID, job, elapsed.Round(time.Millisecond), n, interval, limit)
 		if !time.Now().Add(interval).Before(deadline) {
+			r.Product.jobs.exceeded(r.Product.Name, limit, r.Env.Config.Poll.Breaker)
 			r.Broke(ex, "job %s still in progress after %s (%d polls every %s, --poll-limit %s): last status %s, details %s",
 				job, elapsed.Round(time.Millisecond), n, interval, limit, st, epm1Details(ex))
 		}

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
@@ -70,6 +69,7 @@ type Product struct {
 	Client *exchange.Client
 	Alt    map[string]*exchange.Client
 	Tokens *exchange.TokenSource
+	jobs   jobBreaker // jobbreaker.go
 }
 
 // Flow runs one scenario row.
@@ -183,7 +183,12 @@ func (env *Env) declare(sc *scenario.Scenario) {
 	where.FileName, where.LineNumber = file, sc.Line
 	flow := flows[sc.Flow]
 	rec := env.Results.Declare(sc, env.Source(sc))
-	It(sc.Name(), Label(sc.AllLabels()...), where, NodeTimeout(env.specTimeout()), func(ctx SpecContext) {
+	// No NodeTimeout: a scenario's own time limit would fire while the road
+	// honours Retry-After, a poll interval or a slow answer, and call the
+	// target's time the vendor's failure. Every wait is bounded at the road
+	// instead (exchange's silence clock, the throttle budget, the poll
+	// limit), and the run's suite timeout is the backstop.
+	It(sc.Name(), Label(sc.AllLabels()...), where, func(ctx SpecContext) {
 		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line))
 		rec.Start()
 		if reason := env.SkipReason(sc); reason != "" {
@@ -200,7 +205,11 @@ func (env *Env) declare(sc *scenario.Scenario) {
 		// every cleanup the row or flow registers (DeferCleanup is LIFO).
 		DeferCleanup(func(cctx SpecContext) {
 			rc := *r
-			rc.Ctx = ledger.With(cctx, r.ledger)
+			// An interrupt arriving while the undos run must not cut them
+			// off half-way (Ginkgo cancels the running node's context on
+			// SIGINT): each undo request is bounded by the road's silence
+			// clock, and a second interrupt still ends the process.
+			rc.Ctx = ledger.With(context.WithoutCancel(cctx), r.ledger)
 			for _, f := range r.ledger.Unwind(rc.Ctx) {
 				rec.Leftover(f.Undo, f.Err)
 			}
@@ -208,13 +217,6 @@ func (env *Env) declare(sc *scenario.Scenario) {
 		})
 		flow.Run(r)
 	})
-}
-
-// specTimeout bounds a whole scenario: its requests and its polling. Each
-// request has its own timeout; this is the backstop that keeps a run from
-// hanging on a target that trickles bytes forever.
-func (env *Env) specTimeout() time.Duration {
-	return 2*env.Config.Poll.Limit.D() + 10*env.Config.Timeout.D()
 }
 
 // SkipReason says why a row cannot run on this target, or "".
@@ -276,6 +278,7 @@ func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, 
 	vars.Admin, vars.NonAdmin = p.Credentials.Admin.User, p.Credentials.NonAdmin.User
 	r := &Run{Env: env, S: sc, Where: where, Product: p, Vars: vars, rec: rec}
 	r.ledger = ledger.New(r.send, r.credential(""))
+	r.ledger.SetEPMUsers(ledger.DeclaredEPMUsers(vars.Var)) // put back at the end (epmrestore.go)
 	r.Ctx = ledger.With(ctx, r.ledger)
 	return r
 }

@@ -139,6 +139,7 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	timeout := fs.Duration("timeout", 0, "timeout of one request (default 30s)")
 	pollInterval := fs.Duration("poll-interval", 0, "interval between job status polls (default 1s)")
 	pollLimit := fs.Duration("poll-limit", 0, "how long a job may stay in progress (default 5m)")
+	jobBreaker := fs.Int("job-breaker", -1, "jobs of a product in a row past the poll limit after which its remaining job scenarios are not run, 0 for never (default 2)")
 	rate := fs.Float64("rate", -1, "requests per second at most per product, 0 for no limit (default 5 on a live target, no limit on the embedded mock)")
 	breaker := fs.Int("breaker", 0, "consecutive transport failures or non-API answers after which a product's remaining scenarios are not run (default 5)")
 	baseline := fs.String("baseline", "", "YAML list of accepted vendor deviations (see fixtures/baseline.example.yaml)")
@@ -147,6 +148,7 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	fs.IntVar(&rf.procs, "procs", 1, "run the shards as this many processes of this binary and merge their reports")
 	fs.BoolVar(&rf.opts.Verbose, "verbose", false, "show every scenario's full timeline")
 	fs.StringVar(&rf.opts.Embedded, "embedded-mock", "", "(used by --procs) the URL of an embedded mock another process serves")
+	fs.StringVar(&rf.opts.Pace, "pace", "", "(used by --procs) the URL where the parent process keeps each product's rate")
 	rf.set = func(cfg *config.Config) {
 		fs.Visit(func(f *flag.Flag) {
 			cfg.SetExplicit(f.Name)
@@ -173,6 +175,8 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 				cfg.Poll.Interval = config.Duration(*pollInterval)
 			case "poll-limit":
 				cfg.Poll.Limit = config.Duration(*pollLimit)
+			case "job-breaker":
+				cfg.Poll.Breaker = *jobBreaker
 			case "rate":
 				cfg.Rate = *rate
 			case "breaker":
@@ -342,11 +346,13 @@ func mockCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitBadConfig
 	}
 	var handler slog.Handler
+	logs := newLogBuffer(stderr) // logbuf.go: logging off the hot path
+	defer logs.Close()
 	switch *logFormat {
 	case "text":
-		handler = slog.NewTextHandler(stderr, nil)
+		handler = slog.NewTextHandler(logs, nil)
 	case "json":
-		handler = slog.NewJSONHandler(stderr, nil)
+		handler = slog.NewJSONHandler(logs, nil)
 	default:
 		fmt.Fprintf(stderr, "conformance mock: --log-format %q is not text or json\n", *logFormat)
 		return ExitBadConfig

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oracle-users-conformance/conformance/internal/cli"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
@@ -27,7 +28,7 @@ func TestEPM1NeverFinishingJobFailsAtThePollLimit(t *testing.T) {
 	defer proxy.Close()
 	dir := t.TempDir()
 	r := conformance(t, nil, "run", "--config", mockConfig, "--target", proxy.URL, "--allow-mutations",
-		"--label-filter", "api:epm-v1 && kind:contract && !generated", "--poll-limit", "1s", "--report-dir", dir)
+		"--label-filter", "api:epm-v1 && kind:contract && !generated", "--poll-limit", "1s", "--job-breaker", "0", "--report-dir", dir)
 	if r.code != cli.ExitFail {
 		t.Fatalf("exit %d, want %d\n%s%s", r.code, cli.ExitFail, r.stdout, r.stderr)
 	}
@@ -43,4 +44,43 @@ func TestEPM1NeverFinishingJobFailsAtThePollLimit(t *testing.T) {
 			t.Errorf("the output does not contain %q\n%s", want, r.stdout)
 		}
 	}
+}
+
+// A target whose v1 jobs never finish, at a 30 s poll limit: two jobs wait
+// it out and fail saying so, then the job breaker stops the product's
+// remaining job scenarios (not run, with the sentence) and the run goes on
+// with the rest, so a stuck queue ends a run in minutes, not hours. The
+// elapsed time is logged; what is asserted is how many scenarios waited.
+func TestAStuckJobQueueOpensTheJobBreaker(t *testing.T) {
+	t.Parallel()
+	d, _ := deviate.Lookup("epm1-job-never-finishes")
+	target := newMock(t)
+	u, _ := url.Parse(target.URL)
+	proxy := httptest.NewServer(deviate.Proxy(u, d))
+	defer proxy.Close()
+	dir := t.TempDir()
+	r := conformance(t, nil, "run", "--config", mockConfig, "--target", proxy.URL, "--allow-mutations",
+		"--label-filter", "api:epm-v1", "--poll-limit", "30s", "--report-dir", dir)
+	if r.code != cli.ExitFail {
+		t.Fatalf("exit %d, want %d\n%s%s", r.code, cli.ExitFail, r.stdout, r.stderr)
+	}
+	if r.report == nil {
+		t.Fatal("no report.json")
+	}
+	waited, stopped := 0, 0
+	for _, s := range r.report.Scenarios {
+		switch {
+		case strings.Contains(s.Reason, "still in progress after"):
+			waited++
+		case s.Outcome == "not run" && strings.Contains(s.Reason, "jobs in a row were still in progress"):
+			stopped++
+		}
+	}
+	if waited != 2 || stopped == 0 {
+		t.Errorf("%d scenarios waited out the poll limit, %d were stopped by the job breaker; want 2 and the rest", waited, stopped)
+	}
+	if n := strings.Count(r.stdout, "jobs in a row were still in progress"); n != 1 {
+		t.Errorf("the job breaker's sentence is said %d times, want once:\n%s", n, tail(r.stdout, 20))
+	}
+	t.Logf("%d waited, %d not run, %s", waited, stopped, r.elapsed.Round(time.Second))
 }

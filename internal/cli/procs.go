@@ -51,6 +51,15 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 			child = append(child, "--poll-interval="+runner.EmbeddedPoll.String())
 		}
 		fmt.Fprintf(stdout, "embedded mock listening on http://%s, shared by %d processes\n", l.Addr(), n)
+	} else if rate := runner.ForeignRate(cfg); rate > 0 {
+		// One rate per product, however many processes (pace.go).
+		url, stop, err := servePace(rate)
+		if err != nil {
+			fmt.Fprintf(stderr, "conformance run: %v\n", err)
+			return ExitBadConfig
+		}
+		defer stop()
+		child = append(child, "--pace="+url)
 	}
 	tmp, err := os.MkdirTemp("", "conformance-procs-")
 	if err != nil {

@@ -186,6 +186,10 @@ type Account struct {
 type Poll struct {
 	Interval Duration `yaml:"interval"`
 	Limit    Duration `yaml:"limit"`
+	// Breaker is how many jobs of a product in a row may exceed Limit
+	// before its remaining job scenarios are not run (0: never): a stuck
+	// job queue ends a run in minutes, not hours.
+	Breaker int `yaml:"breaker"`
 }
 
 // Duration reads "200ms", "30s" from YAML.
@@ -224,7 +228,7 @@ func ProductOf(api string) string {
 func Default() Config {
 	return Config{
 		Timeout:   Duration(30 * time.Second),
-		Poll:      Poll{Interval: Duration(time.Second), Limit: Duration(5 * time.Minute)},
+		Poll:      Poll{Interval: Duration(time.Second), Limit: Duration(5 * time.Minute), Breaker: 2},
 		ReportDir: "reports",
 		Seed:      1,
 		Vars:      map[string]string{},
@@ -526,6 +530,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Poll.Interval > c.Poll.Limit {
 		errs = append(errs, errors.New("poll interval is longer than the poll limit"))
+	}
+	if c.Poll.Breaker < 0 {
+		errs = append(errs, errors.New("poll breaker (--job-breaker) must not be negative"))
 	}
 	if c.Rate < 0 && c.Rate != -1 {
 		errs = append(errs, errors.New("rate must not be negative"))

@@ -43,8 +43,9 @@ func init() {
 		Scope:    "api:epm-v1",
 		CaughtBy: []string{"EPM1-FLOW-001", "EPM1-CSV-015", "EPM1-VOLUME-001"},
 		Summary:  "a v1 job stays in progress (status -1) forever: the suite must give up at the poll limit, naming the last status, and never hang",
-		// A short bound keeps the run quick: every job row waits it out.
-		RunArgs: []string{"--poll-limit", "1s"},
+		// A short bound keeps the run quick: every job row waits it out
+		// (the job breaker is off, so that each of them shows it fails).
+		RunArgs: []string{"--poll-limit", "1s", "--job-breaker", "0"},
 		Response: onEPM1Jobs(func(r *http.Response, body []byte) []byte {
 			if r.StatusCode != http.StatusOK {
 				return body

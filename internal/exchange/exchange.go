@@ -21,8 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 )
 
@@ -178,6 +176,7 @@ type Client struct {
 	catalog *contract.Catalog
 	opts    Options
 	breaker *breaker
+	polite  Pace
 	// Before is called for every request the policy lets through, before
 	// it is sent; an error stops it (the undo ledger registers here).
 	Before func(ctx context.Context, ex *Exchange, r Request) error
@@ -205,16 +204,15 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 		}
 		next = t
 	}
-	var limiter *rate.Limiter
-	if opts.Rate > 0 {
-		limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
-	}
-	rt := &recordingTransport{next: next, redact: opts.Redactor, limiter: limiter}
+	polite := newPoliteness(opts.Rate)
+	rt := &recordingTransport{next: next, redact: opts.Redactor, polite: polite, stall: opts.Timeout, host: u.Host}
 	return &Client{
-		base: u,
+		polite: polite,
+		base:   u,
 		http: &http.Client{
+			// No Client.Timeout: it would count the harness's own work and
+			// a large body's transfer as the target's time (stall.go).
 			Transport: rt,
-			Timeout:   opts.Timeout,
 			// Redirects are answers to check, not to follow: credentials
 			// never go to another host, whatever Location says.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -347,6 +345,10 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		ex.Err = &BreakerOpen{Sentence: s}
 		return ex, nil
 	}
+	if s := c.opts.Throttle.spent(); s != "" {
+		ex.Err = &Throttled{Budget: s, NotSent: true}
+		return ex, nil
+	}
 	if c.Before != nil && r.Role != RoleUndo {
 		if err := c.Before(ctx, ex, r); err != nil {
 			if NoAnswer(err) {
@@ -386,6 +388,12 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		ex.body = rec.responseBody
 		ex.raw = rec.raw
 		ex.decoded, ex.json, ex.jerr = false, nil, nil
+		var silent *Silent
+		if errors.As(rec.readErr, &silent) {
+			ex.Err = &Transport{Err: silent}
+			c.breaker.failed(fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.opts.Timeout))
+			return ex, nil
+		}
 		if rec.readErr != nil {
 			ex.Err = &Transport{Err: fmt.Errorf("the target at %s broke off its answer: %w", c.base.Host, rec.readErr)}
 			c.breaker.failed(fmt.Sprintf("broke off %d answers in a row", c.breaker.count()+1))
@@ -398,19 +406,20 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 				continue
 			}
 		}
-		if wait, ok := c.opts.Throttle.wait(resp); ok {
-			ex.Waits = append(ex.Waits, wait)
-			select {
-			case <-time.After(wait):
-				continue
-			case <-ctx.Done():
-				ex.Err = fmt.Errorf("interrupted while waiting %s for Retry-After: %w", wait, ctx.Err())
+		if throttled(resp.StatusCode, resp.Header) {
+			wait, ok := c.opts.Throttle.wait(resp)
+			c.polite.throttled(c.opts.Throttle.capped(resp))
+			c.breaker.failed(fmt.Sprintf("answered %d to %d requests in a row, though each Retry-After was honoured", resp.StatusCode, c.breaker.count()+1))
+			if s := c.breaker.sentence(); s != "" || !ok {
+				ex.Err = &Throttled{Status: resp.StatusCode, Waits: len(ex.Waits), Budget: c.opts.Throttle.budgetText()}
 				return ex, nil
 			}
-		} else if throttled(resp.StatusCode, resp.Header) {
-			ex.Err = &Throttled{Status: resp.StatusCode, Waits: len(ex.Waits), Budget: c.opts.Throttle.budgetText()}
-			return ex, nil
+			// The wait itself is the product's: the next request of any
+			// scenario waits for it at the road (polite.go).
+			ex.Waits = append(ex.Waits, wait)
+			continue
 		}
+		c.polite.answered()
 		if na := notAPI(op, resp, ex.raw); na != nil {
 			ex.Err = na
 			c.breaker.failed("answered with a page that is not the API (" + na.ContentType + ")")
@@ -457,8 +466,12 @@ func (c *Client) describe(err error) error {
 	var oe *net.OpError
 	dial := errors.As(err, &oe) && oe.Op == "dial"
 	if errors.As(err, &ue) {
+		var silent *Silent
+		if errors.As(err, &silent) {
+			return &Transport{Err: silent, Dial: dial}
+		}
 		if ue.Timeout() {
-			return &Transport{Err: fmt.Errorf("the target at %s did not answer within %s", c.base.Host, c.http.Timeout), Dial: dial}
+			return &Transport{Err: fmt.Errorf("the target at %s did not answer within %s", c.base.Host, c.opts.Timeout), Dial: dial}
 		}
 		return &Transport{Err: fmt.Errorf("the target at %s could not be reached: %v", c.base.Host, ue.Err), Dial: dial}
 	}
@@ -472,7 +485,7 @@ func (c *Client) describeFor(err error) string {
 	if errors.As(err, &ue) {
 		msg = ue.Err.Error()
 		if ue.Timeout() {
-			return fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.http.Timeout)
+			return fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.opts.Timeout)
 		}
 	}
 	switch {
@@ -516,9 +529,11 @@ func withRecord(ctx context.Context, r *record) context.Context {
 // as sent and the response exactly as received, and stores masked copies
 // for everything that is shown; the raw answer is kept for checks only.
 type recordingTransport struct {
-	next    http.RoundTripper
-	redact  *Redactor
-	limiter *rate.Limiter
+	next   http.RoundTripper
+	redact *Redactor
+	polite Pace
+	stall  time.Duration // Options.Timeout: the longest silence
+	host   string
 }
 
 // maxResponse caps how much of a response is read: a misbehaving target
@@ -543,16 +558,23 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		Header: t.redact.Header(req.Header),
 		Body:   printable(t.redact.Body(req.Header.Get("Content-Type"), reqBody)),
 	}
-	if t.limiter != nil {
-		if err := t.limiter.Wait(req.Context()); err != nil {
-			return nil, err
-		}
+	if err := t.polite.await(req.Context()); err != nil {
+		return nil, err
+	}
+	// The clock starts here, after the harness's own work.
+	ctx, w := startWatch(req.Context(), t.host, t.stall, trickleAllowance(t.stall, len(reqBody)))
+	defer w.stop()
+	req = req.WithContext(ctx)
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body = progressBody{progressReader{req.Body, w}, req.Body}
 	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
-		return nil, err
+		return nil, w.explain(err)
 	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	w.progress() // the answer began
+	body, rerr := io.ReadAll(io.LimitReader(progressReader{resp.Body, w}, maxResponse))
+	rerr = w.explain(rerr)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(nil))
 	rec.readErr = rerr

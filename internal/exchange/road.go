@@ -90,9 +90,15 @@ type Throttled struct {
 	Status int
 	Waits  int
 	Budget string
+	// NotSent is a request not sent because the run's budget of waits was
+	// already spent: the scenario is inconclusive, with Budget the reason.
+	NotSent bool
 }
 
 func (e *Throttled) Error() string {
+	if e.NotSent {
+		return "not sent: " + e.Budget
+	}
 	return fmt.Sprintf("throttled: HTTP %d after %d waits for Retry-After (%s)", e.Status, e.Waits, e.Budget)
 }
 
@@ -251,6 +257,26 @@ type Throttle struct {
 	mu    sync.Mutex
 	used  time.Duration
 	waits int
+	gone  string // why the budget is spent, once it is
+}
+
+// spent says why no request may be sent any more, or "".
+func (t *Throttle) spent() string {
+	if t == nil {
+		return ""
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.gone
+}
+
+// capped is how long an answer asks to wait, at most MaxWait.
+func (t *Throttle) capped(resp *http.Response) time.Duration {
+	d := retryAfter(resp.Header.Get("Retry-After"))
+	if t != nil && d > t.MaxWait {
+		d = t.MaxWait
+	}
+	return d
 }
 
 // Totals are the waits so far.
@@ -282,6 +308,9 @@ func (t *Throttle) wait(resp *http.Response) (time.Duration, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.used+d > t.Budget {
+		// From now on nothing is sent: the target keeps asking the run to
+		// go away, and each remaining scenario says so (inconclusive).
+		t.gone = fmt.Sprintf("the run's throttle budget is spent (%s of waits for Retry-After, at most %s a wait); the target kept asking to slow down", t.used.Round(time.Millisecond), t.Budget)
 		return 0, false
 	}
 	t.used += d

@@ -11,6 +11,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/opid"
@@ -33,12 +34,30 @@ var EPMUpload = Rule{Plan: "delete the uploaded file", Apply: func(ctx context.C
 	return nil
 }}
 
-// Irreversible is the rule of a change no API can put back (why), each
-// change sent recorded as what stays changed, so the summary says so.
-func Irreversible(why, what string) Rule {
-	return Rule{Plan: "none possible: " + why + " (irreversible)", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-		if exchange.TierOf(r) == exchange.TierMutation {
+// EPMUsers is the rule of an EPM change of users no API can read back
+// (why). Users whose attributes the config declares are put back with a
+// v2 update (epmrestore.go); every other change sent is recorded as what
+// stays changed (what), so the summary says so.
+func EPMUsers(why, what string) Rule {
+	return Rule{Plan: "put back the users the config declares, with a v2 update; others none possible: " + why + " (irreversible)", Apply: func(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
+		tier := exchange.TierOf(r)
+		l.mu.Lock()
+		declared := len(l.epmUsers) > 0
+		l.mu.Unlock()
+		if tier == exchange.TierRead || !declared && tier != exchange.TierMutation {
+			return nil
+		}
+		if !declared {
 			l.Irreversible(fmt.Sprintf("%s %s: %s", r.Method, r.Path, what))
+			return nil
+		}
+		// The config declares the test users: they are put back; only the
+		// others keep their new values.
+		if rest := epmRestore(l, c, ex, r); len(rest) > 0 {
+			if len(rest) > 5 {
+				rest = append(rest[:5:5], fmt.Sprintf("and %d more", len(rest)-5))
+			}
+			l.Irreversible(fmt.Sprintf("%s %s: %s; not declared in vars, so not restored: %s", r.Method, r.Path, what, strings.Join(rest, ", ")))
 		}
 		return nil
 	}}

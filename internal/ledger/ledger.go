@@ -35,6 +35,7 @@ type Ledger struct {
 	entries      []entry
 	created      map[string]bool
 	irreversible []string
+	epmUsers     map[string]EPMUser // epmrestore.go
 }
 
 type entry struct {

@@ -15,7 +15,7 @@ const epmNoRead = "EPM has no API to read a user back"
 func init() {
 	Register(Operation{
 		ID:         opid.UpdateUsersV1,
-		Undo:       undo(ledger.Irreversible(epmNoRead, "the users the job changes keep their new values (EPM has no API to read a user back)")),
+		Undo:       undo(ledger.EPMUsers(epmNoRead, "the users the job changes keep their new values (EPM has no API to read a user back)")),
 		Invariants: invariant.EPM1Submit,
 		Deviations: []string{"epm1-summary-disagrees", "epm1-bad-submit-starts-job"},
 		Flows:      []string{"epm1-job"},
@@ -51,7 +51,7 @@ func init() {
 	})
 	Register(Operation{
 		ID:         opid.UpdateUsersV2,
-		Undo:       undo(ledger.Irreversible(epmNoRead, "the users this batch changes keep their new values (EPM has no API to read a user back)")),
+		Undo:       undo(ledger.EPMUsers(epmNoRead, "the users this batch changes keep their new values (EPM has no API to read a user back)")),
 		Invariants: invariant.EPM2Update,
 		Deviations: []string{"epm2-partial-as-failure", "epm2-processed-miscount"},
 	})

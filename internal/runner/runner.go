@@ -64,6 +64,9 @@ type Options struct {
 	// Embedded, when set, is the URL of an embedded mock another process
 	// started (conformance run --procs): it is treated as the embedded mock.
 	Embedded string
+	// Pace, when set, is the URL where the parent of --procs keeps each
+	// product's pace, shared by its processes (pace.go).
+	Pace string
 	// Today is the date the baseline's review dates are compared with.
 	Today time.Time
 	// PlanTo, with Plan, receives the plan instead of the console
@@ -129,17 +132,19 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	}
 	if opts.Shard != "" {
 		k, n, _ := shard.Parse(opts.Shard)
-		cfg.Vars = cfg.ShardVarsFor(k, n)
+		cfg.Vars = keepOwnAttributes(cfg.Vars, cfg.ShardVarsFor(k, n))
 	}
 	if err := checkVars(fx, tables, cfg.Vars); err != nil {
 		return nil, ConfigError{err}
 	}
 	redactor := exchange.NewRedactor(cfg.Secrets(), cfg.BasicPairs())
 	throttle := &exchange.Throttle{MaxWait: cfg.Throttle.MaxWait.D(), Budget: cfg.Throttle.Budget.D()}
+	cfg.Rate = shardRate(cfg, opts, embedded)
 	products, notes, err := buildProducts(cfg, catalog, redactor, throttle, embedded)
 	if err != nil {
 		return nil, ConfigError{err}
 	}
+	sharePace(products, opts)
 	runID := runID()
 	learnSecrets(redactor, fx, selected, scenario.Vars{Run: runID, Var: cfg.Vars})
 	results := suites.NewResults()
@@ -159,7 +164,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 				}
 			}
 			own := cfg.OwnUsers(n)
-			env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, fx, Mutates(catalog), own)
+			env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, shard.Users(fx, cfg.Vars), Mutates(catalog), own)
 			for k := range own {
 				env.OwnUsers = append(env.OwnUsers, k)
 			}
@@ -359,7 +364,7 @@ func selectScenarios(tables []*scenario.Table, cfg config.Config, shardSpec stri
 	if err != nil {
 		return nil, err
 	}
-	owner := shard.Assign(all, n, fx, mutates, cfg.OwnUsers(n))
+	owner := shard.Assign(all, n, shard.Users(fx, cfg.Vars), mutates, cfg.OwnUsers(n))
 	var out []*scenario.Scenario
 	for _, sc := range all {
 		if owner[sc.ID] == k {
@@ -440,7 +445,7 @@ func checkVars(fx fs.FS, tables []*scenario.Table, vars map[string]string) error
 	var problems []string
 	var unused []string
 	for k := range vars {
-		if !used[k] {
+		if !used[k] && !ledger.IsEPMAttribute(k, vars) {
 			unused = append(unused, k)
 		}
 	}

@@ -15,18 +15,28 @@ var varRef = regexp.MustCompile(`\.Var\.([A-Za-z_][A-Za-z0-9_]*)`)
 // lacks one, and when it names one no row uses.
 func (s *Scenario) VarsUsed(fsys fs.FS) []string {
 	seen := map[string]bool{}
-	add := func(text string) {
+	for _, text := range s.texts(fsys) {
 		for _, m := range varRef.FindAllStringSubmatch(text, -1) {
 			seen[m[1]] = true
 		}
 	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// texts are what a row sends and expects, and the fixture files it sends.
+func (s *Scenario) texts(fsys fs.FS) []string {
 	row, _ := json.Marshal(struct {
 		R []Request
 		E Expect
 		T []Step
 		W map[string]string
 	}{s.Requests(), s.Expect, s.Then, s.With})
-	add(string(row))
+	out := []string{string(row)}
 	if fsys != nil {
 		files := []string{s.With["file"]}
 		for _, r := range s.Requests() {
@@ -37,13 +47,35 @@ func (s *Scenario) VarsUsed(fsys fs.FS) []string {
 				continue
 			}
 			if data, err := fs.ReadFile(fsys, f); err == nil {
-				add(string(data))
+				out = append(out, string(data))
 			}
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
+	return out
+}
+
+// VarsNamedLiterally lists the vars whose value (a user's login or key) a
+// row or its fixture files name as written, not through a template: the
+// vendor document's own example names usr_key 24, which is also a config
+// user other scenarios change. A value is found as a whole word; one
+// shorter than two characters is never looked for.
+func (s *Scenario) VarsNamedLiterally(fsys fs.FS, values map[string]string) []string {
+	if len(values) == 0 {
+		return nil
+	}
+	texts := s.texts(fsys)
+	var out []string
+	for k, v := range values {
+		if len(v) < 2 {
+			continue
+		}
+		word := regexp.MustCompile(`(?:^|[^\w.@-])` + regexp.QuoteMeta(v) + `(?:$|[^\w.@-])`)
+		for _, t := range texts {
+			if word.MatchString(t) {
+				out = append(out, k)
+				break
+			}
+		}
 	}
 	sort.Strings(out)
 	return out

@@ -32,11 +32,33 @@ func Parse(s string) (k, n int, err error) {
 // Mutates says whether a scenario changes data (derived from what it sends).
 type Mutates func(*scenario.Scenario) bool
 
-// Assign gives every scenario its part, 1 to n. fsys is where the rows'
-// fixture files are, for the vars they name; own are the vars every part
-// has its own user for (config shard_vars), which no part needs to own.
-func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates, own map[string]bool) map[string]int {
-	owners := Owners(all, n, fsys, mutates, own)
+// Named lists the config users (vars) a scenario names.
+type Named func(*scenario.Scenario) []string
+
+// Users names the vars a scenario's templates use and, given the config's
+// values, the vars whose value it names literally (a document's example
+// body naming usr_key 24): every user a scenario touches is owned. fsys is
+// where the rows' fixture files are.
+func Users(fsys fs.FS, values map[string]string) Named {
+	return func(sc *scenario.Scenario) []string {
+		seen := map[string]bool{}
+		var out []string
+		for _, v := range append(sc.VarsUsed(fsys), sc.VarsNamedLiterally(fsys, values)...) {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+}
+
+// Assign gives every scenario its part, 1 to n. named finds the users each
+// scenario names; own are the vars every part has its own user for (config
+// shard_vars), which no part needs to own.
+func Assign(all []*scenario.Scenario, n int, named Named, mutates Mutates, own map[string]bool) map[string]int {
+	owners := Owners(all, n, named, mutates, own)
 	out := make(map[string]int, len(all))
 	// Scenarios naming an owned user go to its owner.
 	bound := make([]int, n+1)
@@ -46,7 +68,7 @@ func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates, own ma
 		// also when it only reads: a read-back or an "unchanged" check must
 		// not see another shard's change half-way.
 		part := 0
-		for _, v := range sc.VarsUsed(fsys) {
+		for _, v := range named(sc) {
 			if o, ok := owners[v]; ok {
 				part = o
 				break
@@ -84,7 +106,7 @@ func Assign(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates, own ma
 // Owners says which part owns each config user (var) that scenarios
 // changing data name. Vars named together by one such scenario form one
 // group; groups go to parts in turn, largest first.
-func Owners(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates, own map[string]bool) map[string]int {
+func Owners(all []*scenario.Scenario, n int, named Named, mutates Mutates, own map[string]bool) map[string]int {
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(x string) string {
@@ -99,7 +121,7 @@ func Owners(all []*scenario.Scenario, n int, fsys fs.FS, mutates Mutates, own ma
 			continue
 		}
 		var vs []string
-		for _, v := range sc.VarsUsed(fsys) {
+		for _, v := range named(sc) {
 			if !own[v] {
 				vs = append(vs, v)
 			}

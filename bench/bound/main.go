@@ -1,0 +1,76 @@
+// Command bound reads a run's report.json and says how close the run came
+// to the bound a target's rate sets: no run can be faster than the busiest
+// product's requests ÷ R (each product has its own rate) plus the longest
+// chain of dependent requests (a scenario's exchanges, one after another,
+// each at least the latency). It also prints requests per scenario per API,
+// so a row that sends more than it needs shows.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/oracle-users-conformance/conformance/internal/config"
+	"github.com/oracle-users-conformance/conformance/internal/report"
+)
+
+func main() {
+	rate := flag.Float64("rate", 20, "requests per second per product (R)")
+	latency := flag.Duration("latency", 200*time.Millisecond, "the target's latency per request")
+	wall := flag.Float64("wall", 0, "the run's wall time in seconds")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: bound [-rate R] [-latency D] -wall S report.json")
+		os.Exit(2)
+	}
+	run, err := report.LoadJSON(flag.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	perProduct := map[string]int{}
+	type api struct{ scenarios, requests int }
+	perAPI := map[string]*api{}
+	longest, longestID := 0, ""
+	total := 0
+	for _, s := range run.Scenarios {
+		n := len(s.Exchanges)
+		total += n
+		perProduct[config.ProductOf(s.API)] += n
+		a := perAPI[s.API]
+		if a == nil {
+			a = &api{}
+			perAPI[s.API] = a
+		}
+		a.scenarios++
+		a.requests += n
+		if n > longest {
+			longest, longestID = n, s.ID
+		}
+	}
+	busiest := 0
+	for _, n := range perProduct {
+		busiest = max(busiest, n)
+	}
+	chain := time.Duration(longest) * *latency
+	bound := float64(busiest) / *rate + chain.Seconds()
+	fmt.Printf("   requests: %d in all; busiest product %d ÷ R %g/s = %.1f s; longest chain %d requests (%s) × %s = %.1f s\n",
+		total, busiest, *rate, float64(busiest) / *rate, longest, longestID, *latency, chain.Seconds())
+	if *wall > 0 {
+		fmt.Printf("   wall %.1f s vs bound %.1f s: %.2f × the bound (target ≤ 1.25)\n", *wall, bound, *wall/bound)
+	} else {
+		fmt.Printf("   bound %.1f s\n", bound)
+	}
+	apis := make([]string, 0, len(perAPI))
+	for k := range perAPI {
+		apis = append(apis, k)
+	}
+	sort.Strings(apis)
+	for _, k := range apis {
+		a := perAPI[k]
+		fmt.Printf("   %-8s %3d scenarios %5d requests  %.2f per scenario\n", k, a.scenarios, a.requests, float64(a.requests)/float64(a.scenarios))
+	}
+}

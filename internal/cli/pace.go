@@ -1,0 +1,34 @@
+package cli
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/oracle-users-conformance/conformance/internal/config"
+	"github.com/oracle-users-conformance/conformance/internal/exchange"
+)
+
+// servePace keeps each product's pace in the parent of --procs and serves
+// it to the children over loopback: N processes are one client per
+// product, at one rate, honouring one Retry-After.
+func servePace(rate float64) (url string, stop func(), err error) {
+	paces := map[string]exchange.Pace{}
+	for _, p := range config.Products {
+		paces[p] = exchange.NewPace(rate * paceHeadroom)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("the processes' shared rate: %w", err)
+	}
+	srv := &http.Server{Handler: exchange.PaceHandler(paces)}
+	go func() { _ = srv.Serve(l) }()
+	return "http://" + l.Addr().String(), func() { srv.Close() }, nil
+}
+
+// paceHeadroom: the parent hands out four turns for every five the limit
+// allows. Between a turn and the request's arrival at the target lie a
+// loopback answer and a child's scheduling, which vary; without headroom an
+// early turn arriving late and a later one arriving early put more than the
+// limit into one second at the target.
+const paceHeadroom = 0.8

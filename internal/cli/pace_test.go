@@ -1,0 +1,64 @@
+package cli_test
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oracle-users-conformance/conformance/internal/config"
+	"github.com/oracle-users-conformance/conformance/internal/mock"
+)
+
+// --procs 4 against a live target at the default rate: the processes share
+// one rate per product through their parent, so no second at the target
+// holds more requests of a product than the limit (before, each process
+// had its own, and a second held up to 14 at a limit of 5).
+func TestProcsShareOneRatePerProduct(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	arrivals := map[string][]time.Time{}
+	srv, _ := startMock(t, mock.Options{}, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			p := productOfPath(r.URL.Path)
+			arrivals[p] = append(arrivals[p], time.Now())
+			mu.Unlock()
+			next.ServeHTTP(w, r)
+		})
+	})
+	dir := t.TempDir()
+	r := conformance(t, defaultRate, "run", "--config", mockConfig, "--target", srv.URL, "--allow-mutations", "--procs", "4",
+		"--label-filter", "(api:oig || api:epm-v2) && kind:contract", "--report-dir", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, tail(r.stdout, 20), r.stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	limit := int(config.DefaultForeignRate)
+	total := 0
+	for p, times := range arrivals {
+		total += len(times)
+		// Every window of one second that begins at an arrival.
+		worst := 0
+		for i := range times {
+			n := 0
+			for j := i; j < len(times) && times[j].Sub(times[i]) < time.Second; j++ {
+				n++
+			}
+			worst = max(worst, n)
+		}
+		if worst > limit {
+			t.Errorf("%s: %d requests within one second, over the limit of %d", p, worst, limit)
+		}
+		t.Logf("%s: %d requests, at most %d in a second", p, len(times), worst)
+	}
+	if total < 3*limit {
+		t.Fatalf("only %d requests reached the target: too few to tell", total)
+	}
+}
+
+// defaultRate undoes the tests' CONFORMANCE_RATE=0 (cleanEnv): the default
+// a live target gets.
+var defaultRate = []string{fmt.Sprintf("%s=%g", config.EnvRequestsPerSecs, config.DefaultForeignRate)}

@@ -1,0 +1,104 @@
+package exchange
+
+// One rate per product across processes: `--procs N` runs N processes of
+// one run, and a target must see one client, not N. The parent process
+// keeps each product's pace (rate, Retry-After, slowing down) and serves it
+// over loopback; each child's road asks it before every request and tells
+// it what the target answered.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Pace decides when a product's next request may leave: politeness.go's
+// rate and Retry-After, kept in this process or in the parent's.
+type Pace interface {
+	await(ctx context.Context) error
+	throttled(d time.Duration)
+	answered()
+}
+
+// NewPace is a product's pace at perSecond requests per second (0: no
+// limit), for one process or for the parent of several.
+func NewPace(perSecond float64) Pace { return newPoliteness(perSecond) }
+
+// SetPace makes the client wait its turn by p instead of its own pace:
+// clients of one product in several processes share the parent's.
+func (c *Client) SetPace(p Pace) {
+	c.polite = p
+	if rt, ok := c.http.Transport.(*recordingTransport); ok {
+		rt.polite = p
+	}
+}
+
+// PaceHandler serves the paces of a run's products to its processes:
+// GET /await?product=P answers once P may send (the wait is the parent's
+// limiter, so all processes share it); POST /throttled?product=P&ms=D and
+// POST /answered?product=P report what the target said.
+func PaceHandler(paces map[string]Pace) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := paces[r.URL.Query().Get("product")]
+		if !ok {
+			http.Error(w, "no such product", http.StatusNotFound)
+			return
+		}
+		switch r.URL.Path {
+		case "/await":
+			if err := p.await(r.Context()); err != nil {
+				http.Error(w, err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+		case "/throttled":
+			ms, _ := strconv.ParseInt(r.URL.Query().Get("ms"), 10, 64)
+			p.throttled(time.Duration(ms) * time.Millisecond)
+		case "/answered":
+			p.answered()
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// RemotePace is the pace of product kept by the parent at base.
+func RemotePace(base, product string) Pace {
+	return &remotePace{base: base, product: url.QueryEscape(product),
+		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+}
+
+type remotePace struct {
+	base, product string
+	http          *http.Client
+}
+
+func (p *remotePace) call(ctx context.Context, method, path, extra string) error {
+	req, err := http.NewRequestWithContext(ctx, method, p.base+path+"?product="+p.product+extra, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := p.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("the run's pace (parent process): %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("the run's pace (parent process) answered HTTP %d", resp.StatusCode)
+	}
+	return nil
+}
+
+func (p *remotePace) await(ctx context.Context) error { return p.call(ctx, "GET", "/await", "") }
+
+// The reports are best effort: a lost one makes the pace less adaptive,
+// never the run wrong.
+func (p *remotePace) throttled(d time.Duration) {
+	_ = p.call(context.Background(), "POST", "/throttled", "&ms="+strconv.FormatInt(d.Milliseconds(), 10))
+}
+
+func (p *remotePace) answered() { _ = p.call(context.Background(), "POST", "/answered", "") }
