@@ -39,6 +39,10 @@ type Operation struct {
 	Doc    *openapi3.T
 	Item   *openapi3.PathItem
 	Op     *openapi3.Operation
+	// ChangesNothing is why a non-GET operation changes no data on the
+	// target (its spec's x-changes-nothing), so the road sends it as a
+	// read; "" for every other operation.
+	ChangesNothing string
 
 	pathRE *regexp.Regexp
 	params []string
@@ -109,6 +113,9 @@ func (c *Catalog) add(name string, data []byte) error {
 				return fmt.Errorf("spec %s: operationId %s is used twice", name, op.OperationID)
 			}
 			o := &Operation{ID: op.OperationID, Method: method, Path: p, File: name, Doc: doc, Item: item, Op: op}
+			if why, ok := op.Extensions["x-changes-nothing"].(string); ok {
+				o.ChangesNothing = why
+			}
 			o.compilePath()
 			c.ops[o.ID] = o
 			c.order = append(c.order, o)

@@ -289,7 +289,7 @@ func (c *Client) Resolve(r Request) (method, full string, op *contract.Operation
 	if op == nil && r.Operation == "" {
 		op, _ = c.catalog.Match(r.Method, relPath)
 	}
-	return r.Method, u.String(), op, TierOf(r), nil
+	return r.Method, u.String(), op, TierOfOperation(r, op), nil
 }
 
 func (c *Client) url(r Request) (*url.URL, string, error) {

@@ -36,7 +36,16 @@ const (
 
 // TierOf derives a request's tier from what it sends, never from labels:
 // a new row cannot forget to say it changes data.
-func TierOf(r Request) Tier {
+func TierOf(r Request) Tier { return TierOfOperation(r, nil) }
+
+// TierOfOperation is TierOf for a request of a known operation: one whose
+// spec says it changes nothing (x-changes-nothing, such as Identity
+// Governance's token service, which only issues a token) is a read
+// whatever its method, as a GET is. The spec says it, not a row.
+func TierOfOperation(r Request, op *contract.Operation) Tier {
+	if op != nil && op.ChangesNothing != "" && strings.EqualFold(op.Method, r.Method) {
+		return TierRead
+	}
 	switch strings.ToUpper(r.Method) {
 	case http.MethodGet, http.MethodHead:
 		return TierRead

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
 // What may leave the machine is decided from what a request sends: without
@@ -182,5 +184,33 @@ func TestATokenFromACommandIsRenewedOnce(t *testing.T) {
 	}
 	if _, err := os.Stat(counter); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The spec, not a row, says an operation changes nothing: the token
+// service's POST is a read, the same path with another method is not, and a
+// POST of any other operation stays a mutation.
+func TestAnOperationThatChangesNothingIsARead(t *testing.T) {
+	cat := catalog(t)
+	token, ok := cat.Operation(opid.OigGetToken)
+	if !ok || token.ChangesNothing == "" {
+		t.Fatalf("specs: %s is not marked x-changes-nothing", opid.OigGetToken)
+	}
+	update, _ := cat.Operation(opid.OigUpdateUsers)
+	admin := &exchange.Credential{}
+	for _, c := range []struct {
+		name string
+		r    exchange.Request
+		op   *contract.Operation
+		want exchange.Tier
+	}{
+		{"token POST", exchange.Request{Method: "POST", Auth: admin}, token, exchange.TierRead},
+		{"token DELETE", exchange.Request{Method: "DELETE", Auth: admin}, token, exchange.TierMutation},
+		{"bulk update PUT", exchange.Request{Method: "PUT", Auth: admin}, update, exchange.TierMutation},
+		{"unknown POST", exchange.Request{Method: "POST", Auth: admin}, nil, exchange.TierMutation},
+	} {
+		if got := exchange.TierOfOperation(c.r, c.op); got != c.want {
+			t.Errorf("%s: tier %s, want %s", c.name, got, c.want)
+		}
 	}
 }

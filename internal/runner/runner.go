@@ -388,15 +388,14 @@ func Mutates(cat *contract.Catalog) shard.Mutates {
 			reqs = append(reqs, st.Request)
 		}
 		for _, r := range reqs {
+			name := r.Operation
+			if name == "" {
+				name = sc.Request.Operation
+			}
+			o, _ := cat.Operation(name)
 			m := r.Method
-			if m == "" {
-				op := r.Operation
-				if op == "" {
-					op = sc.Request.Operation
-				}
-				if o, ok := cat.Operation(op); ok {
-					m = o.Method
-				}
+			if m == "" && o != nil {
+				m = o.Method
 			}
 			var auth *exchange.Credential
 			switch r.Auth {
@@ -406,7 +405,7 @@ func Mutates(cat *contract.Catalog) shard.Mutates {
 			default:
 				auth = &exchange.Credential{}
 			}
-			if exchange.TierOf(exchange.Request{Method: m, Auth: auth, Unchecked: r.Invalid}) == exchange.TierMutation {
+			if exchange.TierOfOperation(exchange.Request{Method: m, Auth: auth, Unchecked: r.Invalid}, o) == exchange.TierMutation {
 				return true
 			}
 		}
