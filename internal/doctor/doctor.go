@@ -19,7 +19,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"syscall"
 	"time"
@@ -423,25 +422,9 @@ func Client(cfg config.Config, r config.Resolved, cat *contract.Catalog, timeout
 }
 
 // tlsConfig trusts the system roots plus the product's CA file, as the
-// run's transport does.
+// run's transport does (exchange.TLSConfig).
 func tlsConfig(t config.TLS) (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: t.Insecure} //nolint:gosec // the user's explicit switch; doctor warns
-	if t.CAFile == "" {
-		return cfg, nil
-	}
-	pem, err := os.ReadFile(t.CAFile)
-	if err != nil {
-		return nil, fmt.Errorf("tls.ca_file: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("tls.ca_file %s holds no PEM certificate", t.CAFile)
-	}
-	cfg.RootCAs = pool
-	return cfg, nil
+	return exchange.TLSConfig(t.CAFile, t.Insecure)
 }
 
 // certSentence names what is wrong with a certificate.

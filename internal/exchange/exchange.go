@@ -229,24 +229,35 @@ func transport(opts Options) (http.RoundTripper, error) {
 	if opts.CAFile == "" && !opts.Insecure {
 		return t, nil
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if opts.CAFile != "" {
-		pem, err := os.ReadFile(opts.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("tls ca_file: %w", err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls ca_file %s holds no PEM certificate", opts.CAFile)
-		}
-		cfg.RootCAs = pool
+	cfg, err := TLSConfig(opts.CAFile, opts.Insecure)
+	if err != nil {
+		return nil, err
 	}
-	cfg.InsecureSkipVerify = opts.Insecure //nolint:gosec // the user's explicit switch; every run warns
 	t.TLSClientConfig = cfg
 	return t, nil
+}
+
+// TLSConfig trusts the system roots plus the PEM certificates of caFile
+// (none when ""), or anything when insecure: the product's tls settings,
+// as every request of a run and doctor's checks use them.
+func TLSConfig(caFile string, insecure bool) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure} //nolint:gosec // the user's explicit switch; every run warns
+	if caFile == "" {
+		return cfg, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("tls.ca_file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("tls.ca_file %s holds no PEM certificate", caFile)
+	}
+	cfg.RootCAs = pool
+	return cfg, nil
 }
 
 // Base is the target's base URL.
