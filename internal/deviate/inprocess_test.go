@@ -14,6 +14,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
 // freshMock is the shipped simulator, its own state.
@@ -152,6 +153,14 @@ func TestPlayerScope(t *testing.T) {
 	}
 	if len(p.Plays()) != 0 {
 		t.Errorf("a spent play is still listed: %v", p.Plays())
+	}
+	// Under a base path (the Shared Services Essbase is under
+	// /shared-services) the request is still the operation's.
+	if err := p.Set([]deviate.Play{{Name: "maintenance", Product: "essbase", Operation: opid.EssbaseGetUser, Next: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if code := get("/shared-services/essbase/rest/v1/users/jenp"); code != 503 {
+		t.Errorf("a GET of a user under /shared-services answered %d with the play scoped to essbase and %s; want 503", code, opid.EssbaseGetUser)
 	}
 	for _, bad := range []deviate.Play{{Name: "nope"}, {Name: "throttled", Product: "sap"}, {Name: "throttled", Operation: "noSuchOp"}} {
 		if err := p.Set([]deviate.Play{bad}); err == nil {

@@ -157,16 +157,33 @@ func (p *Player) Plays() []Play {
 	return out
 }
 
-// scopeOf is the product and operation of a request, from the specs.
+// scopeOf is the product and operation of a request, from the specs. A
+// target may serve the API under a base path (the mock's Essbase in
+// Shared Services mode is under /shared-services, a live one under any
+// prefix), so the path is tried from each of its segments on.
 func scopeOf(r *http.Request) (product, operation string) {
-	if op, _ := catalog.Match(r.Method, r.URL.Path); op != nil {
+	for p := r.URL.Path; p != ""; {
+		if product, operation = scopeOfPath(r.Method, p); product != "" {
+			return product, operation
+		}
+		i := strings.Index(p[1:], "/")
+		if i < 0 {
+			break
+		}
+		p = p[i+1:]
+	}
+	return "", ""
+}
+
+func scopeOfPath(method, path string) (product, operation string) {
+	if op, _ := catalog.Match(method, path); op != nil {
 		product, _, _ = strings.Cut(op.File, "-")
 		return product, op.ID
 	}
 	// A path no operation has with this method (a wrong method, an unknown
 	// path) still belongs to the product whose paths it shares.
 	for _, op := range catalog.Operations() {
-		if prefix, _, _ := strings.Cut(op.Path, "{"); strings.HasPrefix(r.URL.Path, strings.TrimSuffix(prefix, "/")) {
+		if prefix, _, _ := strings.Cut(op.Path, "{"); strings.HasPrefix(path, strings.TrimSuffix(prefix, "/")) {
 			product, _, _ = strings.Cut(op.File, "-")
 			return product, ""
 		}
