@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/cli"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mocktest"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 )
 
@@ -184,23 +184,13 @@ func newMock(t *testing.T) *httptest.Server {
 // behind a wrapping handler, and stops it when the test ends.
 func startMock(t *testing.T, opts mock.Options, wrap func(http.Handler) http.Handler) (*httptest.Server, *mock.Server) {
 	t.Helper()
-	seedData, err := fixtures.FS.ReadFile("mock/seed.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if opts.Seed, err = mock.ParseSeed(seedData); err != nil {
-		t.Fatal(err)
-	}
-	m, err := mock.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mocktest.New(t, opts)
 	var h http.Handler = m
 	if wrap != nil {
 		h = wrap(m)
 	}
 	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); m.Close() })
+	t.Cleanup(srv.Close)
 	return srv, m
 }
 

@@ -6,20 +6,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/control"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mocktest"
 )
 
 // What the client report and the fault player cost per request: a one-user
 // v2 update through the bare mock (the ceiling), through the stack playing
 // nothing, and through the stack judging the client.
 func BenchmarkV2Update(b *testing.B) {
-	data, _ := fixtures.FS.ReadFile("mock/seed.yaml")
-	seed, err := mock.ParseSeed(data)
-	if err != nil {
-		b.Fatal(err)
-	}
+	seed := mocktest.Seed(b)
 	bare, _ := mock.New(mock.Options{Seed: seed})
 	defer bare.Close()
 	played, _ := control.New(control.Options{Mock: mock.Options{Seed: seed}})

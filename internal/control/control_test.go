@@ -11,20 +11,13 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/control"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mocktest"
 )
 
 // newStack builds a stack from the shipped seed with a client report.
 func newStack(t *testing.T, token string) *control.Stack {
 	t.Helper()
-	data, err := fixtures.FS.ReadFile("mock/seed.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, err := mock.ParseSeed(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := control.New(control.Options{Mock: mock.Options{Seed: seed}, Token: token, ClientReport: true, ReportDir: t.TempDir()})
+	st, err := control.New(control.Options{Mock: mock.Options{Seed: mocktest.Seed(t)}, Token: token, ClientReport: true, ReportDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,29 +11,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mocktest"
 	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
 // freshMock is the shipped simulator, its own state.
 func freshMock(t *testing.T) *mock.Server {
 	t.Helper()
-	data, err := fixtures.FS.ReadFile("mock/seed.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, err := mock.ParseSeed(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mock.New(mock.Options{Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
+	return mocktest.New(t, mock.Options{})
 }
 
 // exchangeSet is one request of every API, refusals included, each

@@ -21,6 +21,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/generate"
 	"github.com/oracle-users-conformance/conformance/internal/ledger"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/mocktest"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
@@ -166,19 +167,7 @@ func theWorld(t *testing.T) world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := fixtures.FS.ReadFile("mock/seed.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, err := mock.ParseSeed(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mock.New(mock.Options{Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
+	m := mocktest.New(t, mock.Options{})
 	ops := map[string]Operation{}
 	for _, o := range All() {
 		ops[o.ID] = o

@@ -9,35 +9,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/mock/epm"
 	"github.com/oracle-users-conformance/conformance/internal/mock/essbase"
+	"github.com/oracle-users-conformance/conformance/internal/mocktest"
 	"github.com/oracle-users-conformance/conformance/internal/vendorversion"
 )
 
 func serve(t *testing.T, opts mock.Options, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
-	seed, err := fixtures.FS.ReadFile("mock/seed.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if opts.Seed, err = mock.ParseSeed(seed); err != nil {
-		t.Fatal(err)
-	}
-	m, err := mock.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mocktest.New(t, opts)
 	var h http.Handler = m
 	if wrap != nil {
 		h = wrap(m)
 	}
 	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); m.Close() })
+	t.Cleanup(srv.Close)
 	return srv.URL
 }
 
