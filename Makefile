@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/conformance
 
-.PHONY: run test build vet fmt-check unit bench clean sensitivity release
+.PHONY: run test build vet fmt-check unit bench clean sensitivity release soak
 
 run:
 	$(GO) run ./cmd/conformance run --report-dir reports
@@ -49,3 +49,8 @@ release:
 
 clean:
 	rm -rf bin dist reports/*.xml reports/*.json reports/*.yaml reports/*.html reports/*.md
+
+# The whole suite under --procs 4 ten times over, every outcome compared
+# with the first run's (make test runs it twice).
+soak:
+	CONFORMANCE_TEST_PROCS_REPEAT=10 $(GO) test -count=1 -timeout 30m -run '^TestProcsRunsAgree$$' -v ./internal/cli/
