@@ -43,6 +43,7 @@ GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
 # container image, non-root and static, as an OCI layout in dist/image.
 # Without a release tag on HEAD it is a snapshot named after the commit.
 release:
+	CONFORMANCE_COMMIT=$$(git rev-parse HEAD) CONFORMANCE_SHORT_COMMIT=$$(git rev-parse --short=7 HEAD) \
 	$(GORELEASER) release --clean $$(git describe --exact-match --tags HEAD >/dev/null 2>&1 && echo --skip=publish || echo --snapshot)
 	$(GO) run ./internal/ociimage/build --dist dist --out dist/image
 	@cat dist/checksums.txt
