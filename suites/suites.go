@@ -51,6 +51,10 @@ type Env struct {
 	OwnUsers []string
 	// VarsCatalogue describes the vars keys in skip reasons (vars.go).
 	VarsCatalogue varscat.Catalogue
+	// Claim, in a process of --procs, asks the parent for a scenario
+	// before it runs (internal/claim): it returns the release to call once
+	// the scenario and its undos are done, or claim.ErrElsewhere.
+	Claim func(ctx context.Context, sc *scenario.Scenario) (release func(), err error)
 }
 
 // OwnUsersOf names this shard's own users.
@@ -190,6 +194,7 @@ func (env *Env) declare(sc *scenario.Scenario) {
 	// limit), and the run's suite timeout is the backstop.
 	It(sc.Name(), Label(sc.AllLabels()...), where, func(ctx SpecContext) {
 		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line))
+		env.claim(r)
 		rec.Start()
 		if reason := env.SkipReason(sc); reason != "" {
 			// Missing vars are said once per key (vars.go), not per row.

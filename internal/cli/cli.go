@@ -149,6 +149,8 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	fs.BoolVar(&rf.opts.Verbose, "verbose", false, "show every scenario's full timeline")
 	fs.StringVar(&rf.opts.Embedded, "embedded-mock", "", "(used by --procs) the URL of an embedded mock another process serves")
 	fs.StringVar(&rf.opts.Pace, "pace", "", "(used by --procs) the URL where the parent process keeps each product's rate")
+	fs.StringVar(&rf.opts.Claim, "claim", "", "(used by --procs) the URL where the parent process hands out the scenarios")
+	fs.IntVar(&rf.opts.Proc, "proc", 0, "(used by --procs) this process's number among them")
 	rf.set = func(cfg *config.Config) {
 		fs.Visit(func(f *flag.Flag) {
 			cfg.SetExplicit(f.Name)

@@ -67,6 +67,11 @@ type Options struct {
 	// Pace, when set, is the URL where the parent of --procs keeps each
 	// product's pace, shared by its processes (pace.go).
 	Pace string
+	// Claim, when set, is the URL where the parent of --procs hands out
+	// the scenarios to its processes as they ask (claim.go); Proc is this
+	// process's number there.
+	Claim string
+	Proc  int
 	// Today is the date the baseline's review dates are compared with.
 	Today time.Time
 	// PlanTo, with Plan, receives the plan instead of the console
@@ -154,6 +159,7 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 		Tables: tables, Selected: selected, Results: results, Console: console,
 		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(fx),
 	}
+	shareScenarios(env, opts, shard.Users(fx, cfg.Vars), Mutates(catalog))
 	if opts.Plan {
 		if opts.Shard != "" {
 			_, n, _ := shard.Parse(opts.Shard)
