@@ -15,13 +15,7 @@ import (
 // none in particular), so report.json names the rule like any other.
 func (r *Run) Broke(ex *exchange.Exchange, format string, args ...any) {
 	GinkgoHelper()
-	msg := fmt.Sprintf(format, args...)
-	i := -1
-	if ex != nil {
-		i = ex.Index
-	}
-	r.rec.Violations(i, []judge.Problem{{Rule: judge.FlowRule(r.S.Flow), Message: msg}})
-	r.Failf("%s", msg)
+	r.sender.broke(r, ex, fmt.Sprintf(format, args...))
 }
 
 // ruleNames are every rule a report may name: the judge's and one per
