@@ -47,7 +47,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 		}
 		defer func() { l.Close(); srv.Close() }()
 		child = append(child, "--embedded-mock=http://"+l.Addr().String())
-		if !cfg.Explicit("poll-interval") {
+		if !cfg.Explicit(config.PollIntervalSetting) {
 			child = append(child, "--poll-interval="+runner.EmbeddedPoll.String())
 		}
 		fmt.Fprintf(stdout, "embedded mock listening on http://%s, shared by %d processes\n", l.Addr(), n)
