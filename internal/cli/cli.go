@@ -135,6 +135,16 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	return rf
 }
 
+// targetHint names the flags that give a target: --target URL, or
+// --epm-url, --essbase-url, --oig-url.
+func targetHint() string {
+	names := []string{"--" + config.TargetSetting.Flag + " URL"}
+	for _, p := range config.Products {
+		names = append(names, "--"+config.TargetSetting.Of(p).Flag)
+	}
+	return names[0] + ", or " + strings.Join(names[1:], ", ")
+}
+
 // load parses the flags and builds the effective config; code is the exit
 // code when it should stop (-h is 0).
 func (rf *runFlags) load(args []string, stdout, stderr io.Writer) (cfg config.Config, code int, stop bool) {

@@ -34,7 +34,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 	var child []string
 	rf.fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "procs", "report-dir", "shard":
+		case "procs", config.ReportDirSetting.Flag, "shard":
 		default:
 			child = append(child, "--"+f.Name+"="+f.Value.String())
 		}

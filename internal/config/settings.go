@@ -49,8 +49,8 @@ type perProduct struct {
 	at   func(*Product) *string
 }
 
-// envPrefix begins every variable of the command.
-const envPrefix = "CONFORMANCE_"
+// EnvPrefix begins every variable of the command.
+const EnvPrefix = "CONFORMANCE_"
 
 // The settings, by name for the code that needs one. Their order is the
 // order the environment is applied in: the secrets file first, so every
@@ -146,10 +146,10 @@ const RateUnset = -1
 const (
 	// ShardTotalEnv gives the number of parts of --shard auto where the CI
 	// system does not (a Kubernetes Indexed Job: its completions).
-	ShardTotalEnv = envPrefix + "SHARD_TOTAL"
+	ShardTotalEnv = EnvPrefix + "SHARD_TOTAL"
 	// MockEnvPrefix, followed by a flag of `conformance mock` in capitals
 	// with underscores, sets that flag.
-	MockEnvPrefix = envPrefix + "MOCK_"
+	MockEnvPrefix = EnvPrefix + "MOCK_"
 )
 
 // credential is a setting of the default accounts that every product has
@@ -188,7 +188,7 @@ func (s *Setting) makeOf(product string) *Setting {
 	pp := s.product
 	suffix := pp.env
 	if suffix == "" {
-		suffix = strings.TrimPrefix(s.Env, envPrefix)
+		suffix = strings.TrimPrefix(s.Env, EnvPrefix)
 	}
 	own := &Setting{Key: "products." + product + "." + pp.key, Env: ProductEnv(product, suffix),
 		Help: fmt.Sprintf(pp.help, product), v: productText{product, pp.at}}
@@ -218,7 +218,7 @@ func Settings() []*Setting {
 // ProductEnv is the name of a per-product variable: ProductEnv("epm", "URL")
 // is CONFORMANCE_EPM_URL.
 func ProductEnv(product, suffix string) string {
-	return envPrefix + strings.ToUpper(product) + "_" + suffix
+	return EnvPrefix + strings.ToUpper(product) + "_" + suffix
 }
 
 // Default is the configuration before any file, variable or flag.
