@@ -150,7 +150,7 @@ func targetHint() string {
 func (rf *runFlags) load(args []string, stdout, stderr io.Writer) (cfg config.Config, code int, stop bool) {
 	if err := rf.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "\nEnvironment variables (the file, then these, then the flags):\n  %s\n", strings.Join(config.EnvNames(), "\n  "))
+			fmt.Fprintf(stderr, "\nEnvironment variables (the file, then these, then the flags; README, \"Running against your environment\"):\n%s", config.EnvHelp())
 			return cfg, ExitPass, true
 		}
 		return cfg, ExitBadConfig, true

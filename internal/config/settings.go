@@ -7,6 +7,8 @@ package config
 // README's list (SettingsMarkdown) are all derived from it; nothing else
 // types a setting's name (settings_scan_test.go checks).
 
+//go:generate go run ./gen -readme ../../README.md
+
 import (
 	"errors"
 	"flag"
@@ -64,23 +66,23 @@ var (
 		v:    text(func(c *Config) *string { return &c.Target }),
 		product: &perProduct{key: "url", env: "URL", flag: "url", help: "base URL of %s",
 			at: func(p *Product) *string { return &p.URL }}}
-	UserSetting = credential("CONFORMANCE_USER", "admin.user", "administrator account's user name",
+	UserSetting = credential("CONFORMANCE_USER", "admin.user", "the administrator account's user name",
 		func(c *Credentials) *string { return &c.Admin.User })
-	PasswordSetting = credential("CONFORMANCE_PASSWORD", "admin.password", "administrator account's password",
+	PasswordSetting = credential("CONFORMANCE_PASSWORD", "admin.password", "the administrator account's password",
 		func(c *Credentials) *string { return &c.Admin.Password })
-	TokenSetting = credential("CONFORMANCE_TOKEN", "token", "bearer token, given directly",
+	TokenSetting = credential("CONFORMANCE_TOKEN", "token", "a bearer token, given directly",
 		func(c *Credentials) *string { return &c.Token })
-	TokenFileSetting = credential("CONFORMANCE_TOKEN_FILE", "token_file", "file holding a bearer token, read again once when a 401 says it expired",
+	TokenFileSetting = credential("CONFORMANCE_TOKEN_FILE", "token_file", "a file holding a bearer token, read again once when a 401 says it expired",
 		func(c *Credentials) *string { return &c.TokenFile })
-	TokenCommandSetting = credential("CONFORMANCE_TOKEN_COMMAND", "token_command", "shell command printing a bearer token, run again once when a 401 says it expired",
+	TokenCommandSetting = credential("CONFORMANCE_TOKEN_COMMAND", "token_command", "a shell command printing a bearer token, run again once when a 401 says it expired",
 		func(c *Credentials) *string { return &c.TokenCommand })
-	NonAdminUserSetting = credential("CONFORMANCE_NONADMIN_USER", "non_admin.user", "non-administrator account's user name (scenarios needing it are skipped without it)",
+	NonAdminUserSetting = credential("CONFORMANCE_NONADMIN_USER", "non_admin.user", "the non-administrator account's user name (scenarios needing it are skipped without it)",
 		func(c *Credentials) *string { return &c.NonAdmin.User })
-	NonAdminPasswordSetting = credential("CONFORMANCE_NONADMIN_PASSWORD", "non_admin.password", "non-administrator account's password",
+	NonAdminPasswordSetting = credential("CONFORMANCE_NONADMIN_PASSWORD", "non_admin.password", "the non-administrator account's password",
 		func(c *Credentials) *string { return &c.NonAdmin.Password })
-	ThrowawayUserSetting = credential("CONFORMANCE_THROWAWAY_USER", "throwaway.user", "user name of the account wrong-password probes use, so a lockout never locks the service account (probes are skipped without it)",
+	ThrowawayUserSetting = credential("CONFORMANCE_THROWAWAY_USER", "throwaway.user", "the user name of the account wrong-password probes use, so a lockout never locks the service account (probes are skipped without it)",
 		func(c *Credentials) *string { return &c.Throwaway.User })
-	ThrowawayPasswordSetting = credential("CONFORMANCE_THROWAWAY_PASSWORD", "throwaway.password", "password of the throwaway account",
+	ThrowawayPasswordSetting = credential("CONFORMANCE_THROWAWAY_PASSWORD", "throwaway.password", "the throwaway account's password",
 		func(c *Credentials) *string { return &c.Throwaway.Password })
 	AllowMutationsSetting = &Setting{Key: "allow_mutations", Env: "CONFORMANCE_ALLOW_MUTATIONS", Flag: "allow-mutations",
 		Help: "let requests that can change data reach a target other than the embedded mock",
@@ -155,9 +157,9 @@ const (
 // credential is a setting of the default accounts that every product has
 // of its own too.
 func credential(env, key, help string, at func(*Credentials) *string) *Setting {
-	return &Setting{Key: "credentials." + key, Env: env, Help: "default " + help,
+	return &Setting{Key: "credentials." + key, Env: env, Help: help + ", of every product that names none of its own",
 		v: text(func(c *Config) *string { return at(&c.Credentials) }),
-		product: &perProduct{key: "credentials." + key, help: help + " of %s",
+		product: &perProduct{key: "credentials." + key, help: help + ", of %s",
 			at: func(p *Product) *string { return at(p.ownCredentials()) }}}
 }
 
@@ -237,6 +239,22 @@ func (s *Setting) DefaultString() string {
 		return s.DefaultText
 	}
 	return s.v.defaultString()
+}
+
+// EnvHelp is -h's list of the variables: each with its flag, or what it is
+// when it has none.
+func EnvHelp() string {
+	var b strings.Builder
+	for _, s := range Settings() {
+		switch {
+		case s.Env == "":
+		case s.Flag != "":
+			fmt.Fprintf(&b, "  %-40s as --%s\n", s.Env, s.Flag)
+		default:
+			fmt.Fprintf(&b, "  %-40s %s\n", s.Env, s.Help)
+		}
+	}
+	return b.String()
 }
 
 // EnvNames lists every variable the run reads, for the README and -h.
