@@ -108,10 +108,10 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 
 // runSide runs the suite once against one side's config in a child
 // process; its console goes to stderr so stdout keeps the comparison.
-func runSide(name, config, dir, filter string, stderr io.Writer) (*report.Run, int) {
-	args := []string{"run", "--config", config, "--report-dir", dir}
+func runSide(name, configFile, dir, filter string, stderr io.Writer) (*report.Run, int) {
+	args := []string{"run", "--config", configFile, config.ReportDirSetting.Arg(dir)}
 	if filter != "" {
-		args = append(args, "--label-filter", filter)
+		args = append(args, config.LabelFilterSetting.Arg(filter))
 	}
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = os.Environ()
@@ -124,7 +124,7 @@ func runSide(name, config, dir, filter string, stderr io.Writer) (*report.Run, i
 		return nil, ExitBadConfig
 	}
 	if cmd.ProcessState.ExitCode() == ExitBadConfig {
-		fmt.Fprintf(stderr, "conformance compare: side %s (%s) stopped on its configuration:\n%s", name, config, console.String())
+		fmt.Fprintf(stderr, "conformance compare: side %s (%s) stopped on its configuration:\n%s", name, configFile, console.String())
 		return nil, ExitBadConfig
 	}
 	r, err := report.LoadJSON(filepath.Join(dir, "report.json"))

@@ -201,6 +201,10 @@ func (s *Setting) makeOf(product string) *Setting {
 	return own
 }
 
+// Arg is the setting's flag with a value, as a command line gives it:
+// --poll-limit=1s.
+func (s *Setting) Arg(value string) string { return "--" + s.Flag + "=" + value }
+
 // Of is the product's own setting of s, nil when it has none.
 func (s *Setting) Of(product string) *Setting { return s.products[product] }
 
