@@ -48,7 +48,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 		defer func() { l.Close(); srv.Close() }()
 		child = append(child, "--embedded-mock=http://"+l.Addr().String())
 		if !cfg.Explicit(config.PollIntervalSetting) {
-			child = append(child, "--poll-interval="+runner.EmbeddedPoll.String())
+			child = append(child, config.PollIntervalSetting.Arg(runner.EmbeddedPoll.String()))
 		}
 		fmt.Fprintf(stdout, "embedded mock listening on http://%s, shared by %d processes\n", l.Addr(), n)
 	} else if rate := runner.ForeignRate(cfg); rate > 0 {
@@ -95,7 +95,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 	codes := make([]int, n)
 	for k := 1; k <= n; k++ {
 		dir := filepath.Join(tmp, fmt.Sprint(k))
-		a := append([]string{"run", fmt.Sprintf("--shard=%d/%d", k, n), "--report-dir=" + dir}, child...)
+		a := append([]string{"run", fmt.Sprintf("--shard=%d/%d", k, n), config.ReportDirSetting.Arg(dir)}, child...)
 		cmd := exec.Command(os.Args[0], a...)
 		cmd.Env = os.Environ()
 		pipe, err := cmd.StdoutPipe()

@@ -38,7 +38,7 @@ func proxyCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	u, err := url.Parse(*target)
 	if err != nil || u.Host == "" {
-		fmt.Fprintf(stderr, "conformance proxy: --target %q is not a URL\n", *target)
+		fmt.Fprintf(stderr, "conformance proxy: --%s %q is not a URL\n", config.TargetSetting.Flag, *target)
 		return ExitBadConfig
 	}
 	ds, err := pick(*devNames, "deviation", deviate.Lookup)

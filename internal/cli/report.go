@@ -109,7 +109,7 @@ func reportMerge(name string, args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case *dir == "":
-		fmt.Fprintf(stderr, "conformance report %s: --report-dir is required\n", name)
+		fmt.Fprintf(stderr, "conformance report %s: --%s is required\n", name, config.ReportDirSetting.Flag)
 		return report.ExitBadConfig
 	case len(files) == 0, name == "render" && len(files) != 1:
 		fmt.Fprintf(stderr, "conformance report %s: name the report.json files\n\n%s", name, reportUsage)

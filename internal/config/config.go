@@ -362,7 +362,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("poll interval is longer than the poll limit"))
 	}
 	if c.Poll.Breaker < 0 {
-		errs = append(errs, errors.New("poll breaker (--job-breaker) must not be negative"))
+		errs = append(errs, fmt.Errorf("poll breaker (--%s) must not be negative", JobBreakerSetting.Flag))
 	}
 	if c.Rate < 0 && c.Rate != RateUnset {
 		errs = append(errs, errors.New("rate must not be negative"))
