@@ -19,12 +19,12 @@ import (
 // something else, each with why; anything else that spells a setting's
 // name outside the table is a second declaration of it.
 var otherVocabularies = map[string]string{
-	"internal/cli/cli.go: seed":          "the mock's own --seed, its seed file: a flag of conformance mock, not of run",
-	"internal/report/junit.go: seed":     "a JUnit property of the report, the seed the run used",
-	"internal/report/ctrf.go: seed":      "a CTRF extra field of the report",
-	"internal/control/control.go: seed":  "the mock's control endpoint that loads a seed",
-	"suites/suites.go: fixtures":         "the fixtures directory of the repository, named in a scenario's location",
-	"bench/bound/main.go: rate":          "the benchmark's own flag",
+	"internal/cli/cli.go: seed":         "the mock's own --seed, its seed file: a flag of conformance mock, not of run",
+	"internal/report/junit.go: seed":    "a JUnit property of the report, the seed the run used",
+	"internal/report/ctrf.go: seed":     "a CTRF extra field of the report",
+	"internal/control/control.go: seed": "the mock's control endpoint that loads a seed",
+	"suites/suites.go: fixtures":        "the fixtures directory of the repository, named in a scenario's location",
+	"bench/bound/main.go: rate":         "the benchmark's own flag",
 }
 
 // settingLiterals scans the non-test Go files of the repository for string
