@@ -55,14 +55,14 @@ const EnvPrefix = "CONFORMANCE_"
 // order the environment is applied in: the secrets file first, so every
 // other variable wins over it.
 var (
-	SecretsFileSetting = &Setting{Key: "secrets_file", Env: "CONFORMANCE_SECRETS_FILE", Flag: "secrets",
+	SecretsFileSetting = declare(&Setting{Key: "secrets_file", Env: "CONFORMANCE_SECRETS_FILE", Flag: "secrets",
 		Help: "a second YAML file of the config's shape holding credentials, read on top of the config",
-		v:    secretsFile{}}
-	TargetSetting = &Setting{Key: "target", Env: "CONFORMANCE_TARGET", Flag: "target",
+		v:    secretsFile{}})
+	TargetSetting = declare(&Setting{Key: "target", Env: "CONFORMANCE_TARGET", Flag: "target",
 		Help: "default base URL of every product; no target at all starts the embedded mock",
 		v:    text(func(c *Config) *string { return &c.Target }),
 		product: &perProduct{key: "url", env: "URL", flag: "url", help: "base URL of %s",
-			at: func(p *Product) *string { return &p.URL }}}
+			at: func(p *Product) *string { return &p.URL }}})
 	UserSetting = credential("CONFORMANCE_USER", "admin.user", "the administrator account's user name",
 		func(c *Credentials) *string { return &c.Admin.User })
 	PasswordSetting = credential("CONFORMANCE_PASSWORD", "admin.password", "the administrator account's password",
@@ -81,60 +81,62 @@ var (
 		func(c *Credentials) *string { return &c.Throwaway.User })
 	ThrowawayPasswordSetting = credential("CONFORMANCE_THROWAWAY_PASSWORD", "throwaway.password", "the throwaway account's password",
 		func(c *Credentials) *string { return &c.Throwaway.Password })
-	AllowMutationsSetting = &Setting{Key: "allow_mutations", Env: "CONFORMANCE_ALLOW_MUTATIONS", Flag: "allow-mutations",
+	AllowMutationsSetting = declare(&Setting{Key: "allow_mutations", Env: "CONFORMANCE_ALLOW_MUTATIONS", Flag: "allow-mutations",
 		Help: "let requests that can change data reach a target other than the embedded mock",
-		v:    boolean(func(c *Config) *bool { return &c.AllowMutations })}
-	AllowRefusalsSetting = &Setting{Key: "allow_refusals", Env: "CONFORMANCE_ALLOW_REFUSALS", Flag: "allow-refusals",
+		v:    boolean(func(c *Config) *bool { return &c.AllowMutations })})
+	AllowRefusalsSetting = declare(&Setting{Key: "allow_refusals", Env: "CONFORMANCE_ALLOW_REFUSALS", Flag: "allow-refusals",
 		Help: "let requests a conforming target must refuse before acting (no or wrong credentials, a body that breaks the spec) reach a live target",
-		v:    boolean(func(c *Config) *bool { return &c.AllowRefusals })}
-	LabelFilterSetting = &Setting{Key: "label_filter", Flag: "label-filter",
+		v:    boolean(func(c *Config) *bool { return &c.AllowRefusals })})
+	LabelFilterSetting = declare(&Setting{Key: "label_filter", Flag: "label-filter",
 		Help: `Ginkgo label filter, e.g. "api:epm-v2 && kind:payload"`,
-		v:    text(func(c *Config) *string { return &c.LabelFilter })}
-	ReportDirSetting = &Setting{Key: "report_dir", Flag: "report-dir",
+		v:    text(func(c *Config) *string { return &c.LabelFilter })})
+	ReportDirSetting = declare(&Setting{Key: "report_dir", Flag: "report-dir",
 		Help: "where the reports go",
-		v:    text(func(c *Config) *string { return &c.ReportDir }, "reports")}
-	FixturesSetting = &Setting{Key: "fixtures", Flag: "fixtures",
+		v:    text(func(c *Config) *string { return &c.ReportDir }, "reports")})
+	FixturesSetting = declare(&Setting{Key: "fixtures", Flag: "fixtures",
 		Help: "read scenario tables and fixtures from this directory instead of the built-in copy",
-		v:    text(func(c *Config) *string { return &c.Fixtures })}
-	SeedSetting = &Setting{Key: "seed", Env: "CONFORMANCE_SEED", Flag: "seed",
+		v:    text(func(c *Config) *string { return &c.Fixtures })})
+	SeedSetting = declare(&Setting{Key: "seed", Env: "CONFORMANCE_SEED", Flag: "seed",
 		Help: "seed of the generated scenarios",
-		v:    integer(func(c *Config) *int64 { return &c.Seed }, 1)}
-	TimeoutSetting = &Setting{Key: "timeout", Env: "CONFORMANCE_TIMEOUT", Flag: "timeout",
+		v:    integer(func(c *Config) *int64 { return &c.Seed }, 1)})
+	TimeoutSetting = declare(&Setting{Key: "timeout", Env: "CONFORMANCE_TIMEOUT", Flag: "timeout",
 		Help: "timeout of one request",
-		v:    duration(func(c *Config) *Duration { return &c.Timeout }, 30*time.Second)}
-	PollIntervalSetting = &Setting{Key: "poll.interval", Env: "CONFORMANCE_POLL_INTERVAL", Flag: "poll-interval",
+		v:    duration(func(c *Config) *Duration { return &c.Timeout }, 30*time.Second)})
+	PollIntervalSetting = declare(&Setting{Key: "poll.interval", Env: "CONFORMANCE_POLL_INTERVAL", Flag: "poll-interval",
 		Help: "interval between job status polls",
-		v:    duration(func(c *Config) *Duration { return &c.Poll.Interval }, time.Second)}
-	PollLimitSetting = &Setting{Key: "poll.limit", Env: "CONFORMANCE_POLL_LIMIT", Flag: "poll-limit",
+		v:    duration(func(c *Config) *Duration { return &c.Poll.Interval }, time.Second)})
+	PollLimitSetting = declare(&Setting{Key: "poll.limit", Env: "CONFORMANCE_POLL_LIMIT", Flag: "poll-limit",
 		Help: "how long a job may stay in progress",
-		v:    duration(func(c *Config) *Duration { return &c.Poll.Limit }, 5*time.Minute)}
-	JobBreakerSetting = &Setting{Key: "poll.breaker", Flag: "job-breaker",
+		v:    duration(func(c *Config) *Duration { return &c.Poll.Limit }, 5*time.Minute)})
+	JobBreakerSetting = declare(&Setting{Key: "poll.breaker", Flag: "job-breaker",
 		Help: "jobs of a product in a row past the poll limit after which its remaining job scenarios are not run, 0 for never",
-		v:    number(func(c *Config) *int { return &c.Poll.Breaker }, 2)}
-	RateSetting = &Setting{Key: "rate", Env: "CONFORMANCE_RATE", Flag: "rate",
+		v:    number(func(c *Config) *int { return &c.Poll.Breaker }, 2)})
+	RateSetting = declare(&Setting{Key: "rate", Env: "CONFORMANCE_RATE", Flag: "rate",
 		Help:        "requests per second at most per product, 0 for no limit",
 		DefaultText: fmt.Sprintf("%g on a live target, no limit on the embedded mock", DefaultForeignRate),
-		v:           float(func(c *Config) *float64 { return &c.Rate }, RateUnset)}
-	ThrottleMaxWaitSetting = &Setting{Key: "throttle.max_wait",
+		v:           float(func(c *Config) *float64 { return &c.Rate }, RateUnset)})
+	ThrottleMaxWaitSetting = declare(&Setting{Key: "throttle.max_wait",
 		Help: "longest wait for one Retry-After of a 429 or 503 answer",
-		v:    duration(func(c *Config) *Duration { return &c.Throttle.MaxWait }, 30*time.Second)}
-	ThrottleBudgetSetting = &Setting{Key: "throttle.budget",
+		v:    duration(func(c *Config) *Duration { return &c.Throttle.MaxWait }, 30*time.Second)})
+	ThrottleBudgetSetting = declare(&Setting{Key: "throttle.budget",
 		Help: "all Retry-After waits of the run together; past it the scenario is inconclusive",
-		v:    duration(func(c *Config) *Duration { return &c.Throttle.Budget }, 2*time.Minute)}
-	BreakerSetting = &Setting{Key: "breaker", Flag: "breaker",
+		v:    duration(func(c *Config) *Duration { return &c.Throttle.Budget }, 2*time.Minute)})
+	BreakerSetting = declare(&Setting{Key: "breaker", Flag: "breaker",
 		Help: "consecutive transport failures or non-API answers after which a product's remaining scenarios are not run",
-		v:    number(func(c *Config) *int { return &c.Breaker }, 5)}
-	BaselineSetting = &Setting{Key: "baseline", Flag: "baseline",
+		v:    number(func(c *Config) *int { return &c.Breaker }, 5)})
+	BaselineSetting = declare(&Setting{Key: "baseline", Flag: "baseline",
 		Help: "YAML list of accepted vendor deviations (see fixtures/baseline.example.yaml)",
-		v:    text(func(c *Config) *string { return &c.Baseline })}
+		v:    text(func(c *Config) *string { return &c.Baseline })})
 )
 
-// settings is the table, in the order above.
-var settings = []*Setting{SecretsFileSetting, TargetSetting, UserSetting, PasswordSetting, TokenSetting,
-	TokenFileSetting, TokenCommandSetting, NonAdminUserSetting, NonAdminPasswordSetting, ThrowawayUserSetting,
-	ThrowawayPasswordSetting, AllowMutationsSetting, AllowRefusalsSetting, LabelFilterSetting, ReportDirSetting,
-	FixturesSetting, SeedSetting, TimeoutSetting, PollIntervalSetting, PollLimitSetting, JobBreakerSetting,
-	RateSetting, ThrottleMaxWaitSetting, ThrottleBudgetSetting, BreakerSetting, BaselineSetting}
+// settings is the table, in the order above: declare adds each setting as
+// it is declared, so none can be declared and left out.
+var settings []*Setting
+
+func declare(s *Setting) *Setting {
+	settings = append(settings, s)
+	return s
+}
 
 // RateUnset is the rate of a config that names none: a foreign target gets
 // DefaultForeignRate, the embedded mock no limit.
@@ -154,10 +156,10 @@ const (
 // credential is a setting of the default accounts that every product has
 // of its own too.
 func credential(env, key, help string, at func(*Credentials) *string) *Setting {
-	return &Setting{Key: "credentials." + key, Env: env, Help: help + ", of every product that names none of its own",
+	return declare(&Setting{Key: "credentials." + key, Env: env, Help: help + ", of every product that names none of its own",
 		v: text(func(c *Config) *string { return at(&c.Credentials) }),
 		product: &perProduct{key: "credentials." + key, help: help + ", of %s",
-			at: func(p *Product) *string { return at(p.ownCredentials()) }}}
+			at: func(p *Product) *string { return at(p.ownCredentials()) }}})
 }
 
 // ownCredentials are the product's credentials, copied first so a change
