@@ -93,8 +93,10 @@ func settingLiterals(t *testing.T, root string) (found []string, seen map[string
 			case strings.Contains(v, EnvPrefix):
 				why = fmt.Sprintf("%q types a variable of the command", v)
 			default:
-				if m := flagMention.FindString(v); m != "" && names[m] {
-					mentions = append(mentions, fmt.Sprintf("%s:%d: %s", rel, fset.Position(lit.Pos()).Line, m))
+				for _, m := range flagMention.FindAllString(v, -1) {
+					if names[m] {
+						mentions = append(mentions, fmt.Sprintf("%s:%d: %s", rel, fset.Position(lit.Pos()).Line, m))
+					}
 				}
 				return true
 			}
