@@ -70,7 +70,7 @@ func EnvHelp() string {
 	return b.String()
 }
 
-// EnvNames lists every variable the run reads, for the README and -h.
+// EnvNames lists every variable the run reads.
 func EnvNames() []string {
 	var out []string
 	for _, s := range Settings() {
