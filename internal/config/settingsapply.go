@@ -113,14 +113,11 @@ type flagged struct {
 	set func(*Config)
 }
 
-// BindFlags defines on fs the flag of each setting given, or of every
-// setting that has one when none is given. Help shows the default.
-func BindFlags(fs *flag.FlagSet, only ...*Setting) *Flags {
-	if len(only) == 0 {
-		only = Settings()
-	}
+// BindFlags defines on fs the flag of every setting that has one. Help
+// shows the default.
+func BindFlags(fs *flag.FlagSet) *Flags {
 	f := &Flags{fs: fs, apply: map[string]flagged{}}
-	for _, s := range only {
+	for _, s := range Settings() {
 		if s.Flag == "" {
 			continue
 		}
