@@ -37,7 +37,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 	var child []string
 	rf.fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "procs", "report-dir", "shard", "claim", "proc":
+		case "procs", config.ReportDirSetting.Flag, "shard", "claim", "proc":
 		default:
 			child = append(child, "--"+f.Name+"="+f.Value.String())
 		}
@@ -50,8 +50,8 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 		}
 		defer func() { l.Close(); srv.Close() }()
 		child = append(child, "--embedded-mock=http://"+l.Addr().String())
-		if !cfg.Explicit("poll-interval") {
-			child = append(child, "--poll-interval="+runner.EmbeddedPoll.String())
+		if !cfg.Explicit(config.PollIntervalSetting) {
+			child = append(child, config.PollIntervalSetting.Arg(runner.EmbeddedPoll.String()))
 		}
 		fmt.Fprintf(stdout, "embedded mock listening on http://%s, shared by %d processes\n", l.Addr(), n)
 	} else if rate := runner.ForeignRate(cfg); rate > 0 {
@@ -107,7 +107,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 	codes := make([]int, n)
 	for k := 1; k <= n; k++ {
 		dir := filepath.Join(tmp, fmt.Sprint(k))
-		a := append([]string{"run", "--claim=" + claimURL, fmt.Sprintf("--proc=%d", k), "--report-dir=" + dir}, child...)
+		a := append([]string{"run", "--claim=" + claimURL, fmt.Sprintf("--proc=%d", k), config.ReportDirSetting.Arg(dir)}, child...)
 		cmd := exec.Command(os.Args[0], a...)
 		cmd.Env = os.Environ()
 		pipe, err := cmd.StdoutPipe()

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 )
 
@@ -191,7 +192,7 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	if opts.Timeout <= 0 {
-		opts.Timeout = 30 * time.Second
+		opts.Timeout = config.Default().Timeout.D() // the run's default, for callers that give none
 	}
 	if opts.Redactor == nil {
 		opts.Redactor = NewRedactor(nil, nil)

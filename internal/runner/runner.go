@@ -568,13 +568,13 @@ func pointAtMock(fx fs.FS, cfg *config.Config, url string) error {
 	cfg.Products = nil
 	cfg.Credentials = mockCfg.Credentials
 	cfg.AltTargets = mockCfg.AltTargets
-	if !cfg.Explicit("poll-interval") {
+	if !cfg.Explicit(config.PollIntervalSetting) {
 		cfg.Poll.Interval = mockCfg.Poll.Interval
 	}
-	if !cfg.Explicit("poll-limit") {
+	if !cfg.Explicit(config.PollLimitSetting) {
 		cfg.Poll.Limit = mockCfg.Poll.Limit
 	}
-	if !cfg.Explicit("timeout") {
+	if !cfg.Explicit(config.TimeoutSetting) {
 		cfg.Timeout = mockCfg.Timeout
 	}
 	if cfg.ShardVars == nil {
@@ -619,7 +619,7 @@ func startEmbedded(fx fs.FS, cfg *config.Config) (stop func(), err error) {
 		srv.Close()
 		return nil, err
 	}
-	if !cfg.Explicit("poll-interval") {
+	if !cfg.Explicit(config.PollIntervalSetting) {
 		cfg.Poll.Interval = config.Duration(EmbeddedPoll)
 	}
 	return func() { l.Close(); srv.Close() }, nil
