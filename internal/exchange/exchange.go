@@ -616,3 +616,9 @@ func MediaType(contentType string) string {
 	}
 	return mt
 }
+
+// Answer is an exchange as a fake road would return it (a planned run's
+// sender, a test's): the operation, the status and the body as received.
+func Answer(op string, status int, body []byte) *Exchange {
+	return &Exchange{Operation: op, Response: Recorded{Status: status, Body: string(body)}, body: body, raw: body}
+}
