@@ -73,12 +73,14 @@ func main() {
 	} else {
 		fmt.Printf("   bound %.1f s\n", bound)
 	}
-	if user, n, reqs, err := busiestUser(run, *cfgFile); err != nil {
+	if user, n, reqs, holders, holderReqs, err := busiestUser(run, *cfgFile); err != nil {
 		fmt.Fprintln(os.Stderr, "   the users' chain:", err)
 	} else if user != "" {
 		uchain := (time.Duration(reqs) * *latency).Seconds()
 		both := max(bound, uchain)
 		fmt.Printf("   the users' chain: %d scenarios change %s, %d requests one after another × %s = %.1f s\n", n, user, reqs, *latency, uchain)
+		fmt.Printf("   (with the %d scenarios that only read it or must be refused, which may overlap each other but no change: %d requests, %.1f s one after another)\n",
+			holders[user]-n, holderReqs[user], (time.Duration(holderReqs[user]) * *latency).Seconds())
 		if *wall > 0 {
 			fmt.Printf("   wall %.1f s vs the bound with the users' chain %.1f s: %.2f ×\n", *wall, both, *wall/both)
 		}
@@ -96,18 +98,18 @@ func main() {
 
 // busiestUser finds the user the most requests of changing scenarios name:
 // those scenarios hold it one at a time.
-func busiestUser(run *report.Run, cfgFile string) (user string, scenarios, requests int, err error) {
+func busiestUser(run *report.Run, cfgFile string) (user string, scenarios, requests int, holders, holderReqs map[string]int, err error) {
 	cfg, err := config.Load(cfgFile)
 	if err != nil {
-		return "", 0, 0, err
+		return "", 0, 0, nil, nil, err
 	}
 	tables, err := scenario.LoadDir(fixtures.FS, "scenarios")
 	if err != nil {
-		return "", 0, 0, err
+		return "", 0, 0, nil, nil, err
 	}
 	cat, err := contract.Builtin()
 	if err != nil {
-		return "", 0, 0, err
+		return "", 0, 0, nil, nil, err
 	}
 	rows := map[string]*scenario.Scenario{}
 	for _, t := range tables {
@@ -117,14 +119,19 @@ func busiestUser(run *report.Run, cfgFile string) (user string, scenarios, reque
 	}
 	named, mutates := shard.Users(fixtures.FS, cfg.Vars), runner.Mutates(cat)
 	reqs, count := map[string]int{}, map[string]int{}
+	holders, holderReqs = map[string]int{}, map[string]int{}
 	for _, s := range run.Scenarios {
 		sc := rows[s.ID]
-		if sc == nil || !mutates(sc) {
+		if sc == nil {
 			continue
 		}
 		for _, u := range named(sc) {
-			reqs[u] += len(s.Exchanges)
-			count[u]++
+			holders[u]++
+			holderReqs[u] += len(s.Exchanges)
+			if mutates(sc) {
+				reqs[u] += len(s.Exchanges)
+				count[u]++
+			}
 		}
 	}
 	for u, n := range reqs {
@@ -132,5 +139,5 @@ func busiestUser(run *report.Run, cfgFile string) (user string, scenarios, reque
 			user, requests, scenarios = u, n, count[u]
 		}
 	}
-	return user, scenarios, requests, nil
+	return user, scenarios, requests, holders, holderReqs, nil
 }
