@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/oracle-users-conformance/conformance/internal/csvfile"
 )
 
 // User is one identity-domain user as the update APIs see it.
@@ -102,23 +104,6 @@ func (d *Domain) Update(caller, login string, c Change) error {
 	return nil
 }
 
-// Replace sets every property of an existing user (v1: "It updates all
-// properties of the user identified by User Login").
-func (d *Domain) Replace(caller string, u User) error {
-	if err := check(caller, u.Login, Change{FirstName: &u.FirstName, LastName: &u.LastName, Email: &u.Email}); err != nil {
-		return err
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	old, ok := d.users[strings.ToLower(u.Login)]
-	if !ok {
-		return ErrUnknownUser
-	}
-	u.Login = old.Login // the stored spelling of the login stays
-	*old = u
-	return nil
-}
-
 // check applies the rules every change obeys. Its pointers are only read,
 // so a caller's values stay on its stack (Replace runs once per row of a
 // v1 file).
@@ -144,10 +129,16 @@ func check(caller, login string, c Change) error {
 // lostText reports whether s holds utf8.RuneError: U+FFFD itself, or a byte
 // that is not UTF-8, which decodes to it. It answers as
 // strings.ContainsRune(s, utf8.RuneError) (TestLostTextMatchesContainsRune),
-// whose loop decodes rune by rune; the validity check goes eight ASCII
-// bytes at a time and the search for U+FFFD by its first byte.
+// whose loop decodes rune by rune. ASCII, nearly every value, holds
+// neither; from the first byte that is not, validity and U+FFFD are
+// looked for by the library's faster loops.
 func lostText(s string) bool {
-	return !utf8.ValidString(s) || strings.Contains(s, "\uFFFD")
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return !utf8.ValidString(s[i:]) || strings.Contains(s[i:], "\uFFFD")
+		}
+	}
+	return false
 }
 
 func lostTextAt(s *string) bool { return s != nil && lostText(*s) }
@@ -213,3 +204,37 @@ var emailForbidden = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// replaceRows sets every property of the existing user each row names (v1:
+// "It updates all properties of the user identified by User Login"), for
+// the rows of a v1 file whose errs entry is nil, in order, under one lock:
+// it sets errs[i] to the row's error, if any. The checks, which need no
+// lock, come first.
+func (d *Domain) replaceRows(caller string, rows []csvfile.Row, errs []error) {
+	for i, r := range rows {
+		if errs[i] == nil {
+			errs[i] = check(caller, r.UserLogin, Change{FirstName: &r.FirstName, LastName: &r.LastName, Email: &r.Email})
+			if errs[i] == nil {
+				errs[i] = errPending
+			}
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, r := range rows {
+		if errs[i] != errPending {
+			continue
+		}
+		old, ok := d.users[strings.ToLower(r.UserLogin)]
+		if !ok {
+			errs[i] = ErrUnknownUser
+			continue
+		}
+		// The stored spelling of the login stays.
+		*old = User{Login: old.Login, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email}
+		errs[i] = nil
+	}
+}
+
+// errPending marks, inside replaceRows, a row that passed its checks.
+var errPending = errors.New("pending")
