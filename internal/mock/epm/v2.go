@@ -1,10 +1,12 @@
 package epm
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
@@ -230,7 +232,10 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		d.Succeeded++
 	}
 	d.Failed = len(d.FailedItems)
-	s.log.Info("epm v2 update users", "caller", caller.Login, "processed", d.Processed, "failed", d.Failed)
+	summary := []slog.Attr{slog.String("caller", caller.Login), slog.Int("processed", d.Processed), slog.Int("failed", d.Failed)}
+	if !reqinfo.Note(w, summary...) {
+		s.log.LogAttrs(context.Background(), slog.LevelInfo, "epm v2 update users", summary...)
+	}
 	// Status 0 also when some users failed (Example 3).
 	writeEnvelopeV2(w, http.StatusOK, envelopeV2{Links: selfLink(r), Status: 0, Details: d})
 }
