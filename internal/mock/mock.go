@@ -186,6 +186,7 @@ func (s *Server) PasswordOverridden(login string) bool { return s.overridden[str
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec.notes = rec.room[:0]
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("mock panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -248,6 +249,7 @@ type statusRecorder struct {
 	status int
 	wrote  bool
 	notes  []slog.Attr // reqinfo.Note
+	room   [4]slog.Attr // notes' first backing array, allocated with the recorder
 }
 
 // Note keeps attrs for the request's log line (reqinfo.Noter).

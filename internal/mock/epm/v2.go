@@ -160,7 +160,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusOK, codeAuthorization, "Failed to update user. Authorization failed. Please provide valid authorized user.")
 		return
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" && !isJSONMediaType(ct) {
 		fail(http.StatusUnsupportedMediaType, codeInvalidParams, "Invalid or insufficient parameters. Content-Type must be application/json.")
 		return
 	}
@@ -238,6 +238,15 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	}
 	// Status 0 also when some users failed (Example 3).
 	writeEnvelopeV2(w, http.StatusOK, envelopeV2{Links: selfLink(r), Status: 0, Details: d})
+}
+
+// isJSONMediaType reports whether a Content-Type names application/json,
+// parameters (charset) allowed. The handler asks it only when the header is
+// not exactly "application/json", which nearly every client sends, since
+// parsing allocates the parameters' map.
+func isJSONMediaType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
 }
 
 // itemError maps a domain error to the vendor's code and message.
