@@ -248,7 +248,7 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	wrote  bool
-	notes  []slog.Attr // reqinfo.Note
+	notes  []slog.Attr  // reqinfo.Note
 	room   [4]slog.Attr // notes' first backing array, allocated with the recorder
 }
 
