@@ -5,13 +5,13 @@
 GO ?= go
 BIN := bin/conformance
 
-.PHONY: run test build vet fmt-check unit bench clean sensitivity release
+.PHONY: run test build vet fmt-check unit bench clean sensitivity release soak
 
 run:
 	$(GO) run ./cmd/conformance run --report-dir reports
 
 test: vet fmt-check
-	$(GO) test -race -count=1 -timeout 15m ./...
+	$(GO) test -race -count=1 -parallel 4 -timeout 15m ./...
 
 build:
 	$(GO) build -o $(BIN) ./cmd/conformance
@@ -43,9 +43,15 @@ GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
 # container image, non-root and static, as an OCI layout in dist/image.
 # Without a release tag on HEAD it is a snapshot named after the commit.
 release:
+	CONFORMANCE_COMMIT=$$(git rev-parse HEAD) CONFORMANCE_SHORT_COMMIT=$$(git rev-parse --short=7 HEAD) \
 	$(GORELEASER) release --clean $$(git describe --exact-match --tags HEAD >/dev/null 2>&1 && echo --skip=publish || echo --snapshot)
 	$(GO) run ./internal/ociimage/build --dist dist --out dist/image
 	@cat dist/checksums.txt
 
 clean:
 	rm -rf bin dist reports/*.xml reports/*.json reports/*.yaml reports/*.html reports/*.md
+
+# The whole suite under --procs 4 ten times over, every outcome compared
+# with the first run's (make test runs it twice).
+soak:
+	CONFORMANCE_TEST_PROCS_REPEAT=10 $(GO) test -count=1 -timeout 30m -run '^TestProcsRunsAgree$$' -v ./internal/cli/

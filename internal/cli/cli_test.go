@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -198,33 +197,11 @@ func startMock(t *testing.T, opts mock.Options, wrap func(http.Handler) http.Han
 // TCP, the shipped config, nothing skipped.
 func TestSeparatelyStartedMock(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	m := exec.CommandContext(ctx, command, "mock", "--addr", "127.0.0.1:0")
-	m.Env = append(cleanEnv(), subprocessEnv+"=1")
-	stdout, err := m.StdoutPipe()
+	addr, stop, err := mockChild()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cancel(); _ = m.Wait() }()
-	sc := bufio.NewScanner(stdout)
-	var addr string
-	for sc.Scan() {
-		if a, ok := strings.CutPrefix(sc.Text(), "mock listening on "); ok {
-			addr = a
-			break
-		}
-	}
-	if addr == "" {
-		t.Fatal("the mock did not say where it listens")
-	}
-	go func() {
-		for sc.Scan() { // keep draining so the mock never blocks on stdout
-		}
-	}()
+	defer stop()
 	dir := t.TempDir()
 	r := conformance(t, nil, "run", "--config", mockConfig, "--target", addr, "--allow-mutations", "--report-dir", dir)
 	if r.code != cli.ExitPass {
@@ -240,6 +217,7 @@ func TestSeparatelyStartedMock(t *testing.T) {
 }
 
 func TestBadConfigurationExitsTwo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	if err := os.WriteFile(bad, []byte("target: http://127.0.0.1:1\ncredentails: {}\n"), 0o644); err != nil {

@@ -31,8 +31,8 @@ func TestUsersCreatedElsewherePassTheWholeSuite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv := seededMock(t, seed)
-			r := cliRun(t, 4*time.Minute, nil, "run", "--config", config, "--target", srv.URL, "--allow-mutations", "--rate", "0", "--report-dir", t.TempDir())
+			target := seededMock(t, seed)
+			r := cliRun(t, 4*time.Minute, nil, "run", "--config", config, "--target", target, "--allow-mutations", "--rate", "0", "--report-dir", t.TempDir())
 			if r.report == nil || r.code != cli.ExitPass || r.report.Counts.By[report.Failed] != 0 || r.report.Counts.By[report.Inconclusive] != 0 {
 				t.Fatalf("exit %d against users created elsewhere (%s)\n%s%s", r.code, seedFile, tail(r.stdout, 40), r.stderr)
 			}

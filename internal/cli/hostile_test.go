@@ -24,6 +24,7 @@ import (
 const consoleBound = 348 + 60
 
 func TestHostileTargetsAreInconclusiveNotFailures(t *testing.T) {
+	t.Parallel()
 	dead := httptest.NewServer(http.NotFoundHandler())
 	deadURL := dead.URL
 	dead.Close()

@@ -22,6 +22,7 @@ import (
 var xmlRole = regexp.MustCompile(`<role>([^<]*)</role>`)
 
 func TestEveryExchangeIsJudged(t *testing.T) {
+	t.Parallel()
 	lower := func(b []byte) []byte { return bytes.ToLower(b) }
 	cases := []struct {
 		name string

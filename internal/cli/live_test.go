@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -216,10 +215,10 @@ func TestAnotherSeedPassesWithItsOwnConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := seededMock(t, seed)
+	target := seededMock(t, seed)
 	dir := t.TempDir()
 	cfg := filepath.Join("..", "..", "fixtures", "targets", "other-seed.yaml")
-	r := cliRun(t, 4*time.Minute, nil, "run", "--config", cfg, "--target", srv.URL, "--allow-mutations", "--rate", "0", "--report-dir", dir)
+	r := cliRun(t, 4*time.Minute, nil, "run", "--config", cfg, "--target", target, "--allow-mutations", "--rate", "0", "--report-dir", dir)
 	if r.report == nil || r.code != cli.ExitPass || r.report.Counts.By[report.Failed] != 0 || r.report.Counts.By[report.Inconclusive] != 0 {
 		t.Fatalf("exit %d against the other seed\n%s%s", r.code, tail(r.stdout, 40), r.stderr)
 	}
@@ -228,22 +227,6 @@ func TestAnotherSeedPassesWithItsOwnConfig(t *testing.T) {
 			t.Errorf("%s skipped without a quirk to say why: %s", sc.ID, sc.Reason)
 		}
 	}
-}
-
-// seededMock serves a simulator with this seed until the test ends.
-func seededMock(t *testing.T, seed []byte) *httptest.Server {
-	t.Helper()
-	s, err := mock.ParseSeed(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mock.New(mock.Options{Seed: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(func() { srv.Close(); m.Close() })
-	return srv
 }
 
 // SIGINT in the middle of a run: the running scenario's undos finish, the
@@ -377,7 +360,7 @@ func TestNoSecretReachesAnyOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedText := strings.NewReplacer("Welcome1", adminPass, "Viewer#2026", viewPass, "mock-admin-token", token).Replace(string(seed))
-	srv := seededMock(t, []byte(seedText))
+	target := seededMock(t, []byte(seedText))
 	cfgText, err := os.ReadFile(mockConfig)
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +370,7 @@ func TestNoSecretReachesAnyOutput(t *testing.T) {
 	dir := t.TempDir()
 	// The admin password comes from the environment too, which overrides
 	// the file: secrets from either source are masked.
-	r := cliRun(t, 4*time.Minute, []string{"CONFORMANCE_PASSWORD=" + adminPass}, "run", "--config", cfgFile, "--target", srv.URL, "--allow-mutations", "--rate", "0", "--report-dir", dir, "--verbose")
+	r := cliRun(t, 4*time.Minute, []string{"CONFORMANCE_PASSWORD=" + adminPass}, "run", "--config", cfgFile, "--target", target, "--allow-mutations", "--rate", "0", "--report-dir", dir, "--verbose")
 	if r.report == nil || r.code != cli.ExitPass {
 		t.Fatalf("exit %d\n%s%s", r.code, tail(r.stdout, 30), r.stderr)
 	}
@@ -397,7 +380,7 @@ func TestNoSecretReachesAnyOutput(t *testing.T) {
 			t.Fatalf("no %s was written, so the scan below would prove nothing: %v", f.Name, err)
 		}
 	}
-	plan := cliRun(t, time.Minute, nil, "run", "--plan", "--config", cfgFile, "--target", srv.URL)
+	plan := cliRun(t, time.Minute, nil, "run", "--plan", "--config", cfgFile, "--target", target)
 	cfgOut := cliRun(t, time.Minute, nil, "config", "--config", cfgFile)
 	// The Essbase user passwords the payload fixtures carry count too.
 	secrets := []string{adminPass, url.QueryEscape(adminPass), base64.StdEncoding.EncodeToString([]byte("admin:" + adminPass)), viewPass, token, "tempPa55"}

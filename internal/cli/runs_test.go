@@ -91,10 +91,10 @@ func TestDriftAndBaseline(t *testing.T) {
 // for scenario.
 func TestThreeShardsMergeIntoTheRun(t *testing.T) {
 	t.Parallel()
-	srv := newMock(t)
+	target := childMock(t)
 	runOf := func(extra ...string) (string, *report.Run) {
 		dir := t.TempDir()
-		args := append([]string{"run", "--config", mockConfig, "--target", srv.URL, "--allow-mutations", "--rate", "0", "--report-dir", dir}, extra...)
+		args := append([]string{"run", "--config", mockConfig, "--target", target, "--allow-mutations", "--rate", "0", "--report-dir", dir}, extra...)
 		r := cliRun(t, 3*time.Minute, nil, args...)
 		if r.report == nil || r.code != cli.ExitPass {
 			t.Fatalf("%v: exit %d\n%s", extra, r.code, tail(r.stdout, 20))

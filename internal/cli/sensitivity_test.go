@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -216,6 +214,7 @@ func recordProblems(rec sensitivity, ids []string) []string {
 // deviation or a harmless change left out, a recorded name that is not
 // registered, each says to run make sensitivity.
 func TestSensitivityCheckCanFail(t *testing.T) {
+	t.Parallel()
 	ids := scenarioIDs(t)
 	rec := readSensitivity(t)
 	if p := recordProblems(rec, ids); len(p) > 0 {
@@ -342,15 +341,22 @@ func runDeviations(t *testing.T, ds []deviate.Deviation, filters []string) []*de
 	runs := make([]*deviationRun, len(ds))
 	jobs := make([]func(), len(ds))
 	for i, d := range ds {
-		u, _ := url.Parse(newMock(t).URL)
-		proxy := httptest.NewServer(deviate.Proxy(u, d))
-		t.Cleanup(proxy.Close)
 		dir := t.TempDir()
 		run := &deviationRun{d: d, filter: filters[i]}
 		runs[i] = run
-		args := append([]string{"run", "--config", mockConfig, "--target", proxy.URL,
-			"--allow-mutations", "--label-filter", filters[i], "--report-dir", dir}, d.RunArgs...)
-		jobs[i] = func() { run.res, run.err = runConformance(nil, args...) }
+		jobs[i] = func() {
+			// A child mock playing the deviation, as the proxy would
+			// (mockChild says why not one in this process).
+			target, stop, err := mockChild("--play", d.Name)
+			if err != nil {
+				run.err = err
+				return
+			}
+			defer stop()
+			args := append([]string{"run", "--config", mockConfig, "--target", target,
+				"--allow-mutations", "--label-filter", filters[i], "--report-dir", dir}, d.RunArgs...)
+			run.res, run.err = runConformance(nil, args...)
+		}
 	}
 	fanOut(childLimit, jobs)
 	return runs

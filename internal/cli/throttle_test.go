@@ -18,6 +18,7 @@ import (
 // product is asked at most once per Retry-After period, its breaker stops
 // it after a few, and every report is written.
 func TestAnAlwaysThrottlingTargetIsAskedOncePerRetryAfter(t *testing.T) {
+	t.Parallel()
 	const retryAfter = 2 * time.Second
 	var mu sync.Mutex
 	arrivals := map[string][]time.Time{}

@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -14,9 +12,10 @@ import (
 // mutating scenario included: a change that keeps every documented promise
 // must not turn the gate red. A scenario failing here is over-specified;
 // loosen it to what the document says and record the decision in
-// fixtures/quirks. Each run goes through the proxy with one change, so
-// these runs also show that proxying alone breaks nothing: what fails
-// through a deviation fails because of the deviation.
+// fixtures/quirks. Each run is against a mock that plays one change
+// (conformance mock --play), which answers as the proxy playing it would
+// (TestPlayedInProcessAsThroughTheProxy, and answer by answer in
+// internal/deviate).
 //
 // Here the size:large scenarios (10,000-row jobs, bodies over 8 MiB) are
 // left out: they cost most of a run's CPU, and what they send back is
@@ -45,7 +44,7 @@ type toleranceRun struct {
 
 // runTolerances runs the suite (the scenarios filter selects, all for "")
 // through each harmless change, each in its own child process against its
-// own mock, limit at once. A run spends most of its time waiting (v1 jobs
+// own mock, itself a child playing the change, limit at once. A run spends most of its time waiting (v1 jobs
 // finishing, polls), so all of them at once cost little more CPU than one
 // after the other; only the size:large scenarios need a lower limit, or
 // the 10 s request timeout of the mock config is reached under load.
@@ -54,14 +53,17 @@ func runTolerances(t *testing.T, tols []deviate.Tolerance, filter string, limit 
 	runs := make([]*toleranceRun, len(tols))
 	jobs := make([]func(), len(tols))
 	for i, tol := range tols {
-		u, _ := url.Parse(newMock(t).URL)
-		proxy := httptest.NewServer(deviate.Serve(u, nil, []deviate.Tolerance{tol}))
-		t.Cleanup(proxy.Close)
 		dir := t.TempDir()
 		run := &toleranceRun{tol: tol}
 		runs[i] = run
 		jobs[i] = func() {
-			run.res, run.err = runConformance(nil, "run", "--config", mockConfig, "--target", proxy.URL,
+			target, stop, err := mockChild("--play", tol.Name)
+			if err != nil {
+				run.err = err
+				return
+			}
+			defer stop()
+			run.res, run.err = runConformance(nil, "run", "--config", mockConfig, "--target", target,
 				"--allow-mutations", "--label-filter", filter, "--report-dir", dir)
 		}
 	}

@@ -25,7 +25,7 @@ import (
 
 // The undos of the Essbase users operations (internal/ops/essbase.go).
 var (
-	EssbaseAdd    = Rule{Plan: "read each user id first; delete every user that did not exist", Apply: essbaseAdd}
+	EssbaseAdd    = Rule{Plan: "read each user id first; delete every user that did not exist, unless the add was refused and a later read showed the user absent", Apply: essbaseAdd}
 	EssbaseUpdate = Rule{Plan: "read the user first; write it back as read (delete it if it did not exist)", Apply: essbaseUpdate}
 	EssbaseDelete = Rule{Plan: "refused unless this scenario created the user (a deleted user's password cannot be restored)", Apply: essbaseDelete}
 )
@@ -59,7 +59,7 @@ func essbaseRead(ctx context.Context, l *Ledger, c *exchange.Client, id string) 
 // answered success, since adding a user that exists must fail.
 func essbaseDeleteUndo(l *Ledger, c *exchange.Client, ex *exchange.Exchange, id string, onlyIfAdded *exchange.Exchange) {
 	l.markCreated(essKey(id))
-	l.RegisterFor(ex, "delete Essbase user "+id, func(ctx context.Context) error {
+	l.registerUnless(ex, func() bool { return (refused(ex) || l.deletedByScenario(essKey(id))) && l.shownAbsent(essKey(id)) }, "delete Essbase user "+id, func(ctx context.Context) error {
 		if onlyIfAdded != nil && !ok2xx(onlyIfAdded.Status()) {
 			return nil
 		}
@@ -93,7 +93,7 @@ func essbaseAdd(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange
 
 func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
 	id := params(c, opid.EssbaseUpdateUser, r.Path)["id"]
-	if id == "" || l.wasCreated(essKey(id)) {
+	if id == "" || l.wasCreated(essKey(unescape(id))) {
 		return nil
 	}
 	before, found, err := essbaseRead(ctx, l, c, id)
@@ -130,7 +130,11 @@ func essbaseUpdate(ctx context.Context, l *Ledger, c *exchange.Client, ex *excha
 
 func essbaseDelete(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
 	id := params(c, opid.EssbaseDeleteUser, r.Path)["id"]
-	if id == "" || l.wasCreated(essKey(id)) {
+	if id == "" {
+		return nil
+	}
+	if l.wasCreated(essKey(unescape(id))) {
+		l.deleted(essKey(unescape(id)), ex)
 		return nil
 	}
 	_, found, err := essbaseRead(ctx, l, c, id)

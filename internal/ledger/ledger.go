@@ -36,6 +36,13 @@ type Ledger struct {
 	created      map[string]bool
 	irreversible []string
 	epmUsers     map[string]EPMUser // epmrestore.go
+
+	// What the scenario's reads showed after its last change (seen.go):
+	// an undo whose work a read already showed done sends nothing.
+	seq        int
+	lastChange int
+	reads      map[string]seenRead
+	deletes    map[string]*exchange.Exchange
 }
 
 type entry struct {
@@ -43,6 +50,9 @@ type entry struct {
 	do   func(ctx context.Context) error
 	// cause is the request whose change the undo puts back, once sent.
 	cause *exchange.Exchange
+	// needless, when set, reports before any undo runs that the target
+	// was shown not to hold the change (seen.go): the undo is skipped.
+	needless func() bool
 }
 
 // Failure is an undo that did not put things back.
@@ -53,7 +63,7 @@ type Failure struct {
 
 // New is an empty ledger whose reads and undos go through send, as admin.
 func New(send Sender, admin *exchange.Credential) *Ledger {
-	return &Ledger{send: send, admin: admin, created: map[string]bool{}}
+	return &Ledger{send: send, admin: admin, created: map[string]bool{}, reads: map[string]seenRead{}, deletes: map[string]*exchange.Exchange{}}
 }
 
 type key struct{}
@@ -109,9 +119,15 @@ func (l *Ledger) Unwind(ctx context.Context) []Failure {
 	entries := l.entries
 	l.entries = nil
 	l.mu.Unlock()
+	// Decided before any undo runs: an undo's own request is a change
+	// that would make every read before it look stale.
+	needless := make([]bool, len(entries))
+	for i, e := range entries {
+		needless[i] = e.needless != nil && e.needless()
+	}
 	var out []Failure
 	for i := len(entries) - 1; i >= 0; i-- {
-		if e := entries[i]; e.cause != nil && exchange.NotActedOn(e.cause) {
+		if e := entries[i]; e.cause != nil && exchange.NotActedOn(e.cause) || needless[i] {
 			continue // the change was never made
 		}
 		if err := entries[i].do(ctx); err != nil {
@@ -191,9 +207,15 @@ func Validate(cat *contract.Catalog) error {
 // request (NoRule), never silently undoes nothing.
 func Before(ctx context.Context, ex *exchange.Exchange, c *exchange.Client, r exchange.Request) error {
 	l := From(ctx)
-	if l == nil || ex.Tier == exchange.TierRead {
+	if l == nil {
 		return nil
 	}
+	if ex.Tier == exchange.TierRead {
+		l.sawRead(c, ex, r)
+		return nil
+	}
+	// After the rule's own reads: the change is sent next.
+	defer l.changing()
 	rule, ok := rules[ex.Operation]
 	if !ok {
 		if op, known := c.Catalog().Operation(ex.Operation); known && Changes(op.Method) {

@@ -1,0 +1,89 @@
+package ledger
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/oracle-users-conformance/conformance/internal/contract"
+	"github.com/oracle-users-conformance/conformance/internal/exchange"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
+)
+
+// An Essbase add's undo (delete the user) is skipped only when the target
+// refused the add, or the scenario deleted the user itself, and a read as
+// the ledger's account after the scenario's last change showed the user
+// absent. Any one of those missing, and the delete is sent: a target that
+// refused and created anyway, or whose read lies, still gets its undo.
+func TestAnUndoIsSkippedOnlyWhenAReadShowedItDone(t *testing.T) {
+	cat, err := contract.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := exchange.New("http://127.0.0.1:1", cat, exchange.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := rules
+	t.Cleanup(func() { rules = saved })
+	rules = map[string]Rule{}
+	for op, r := range map[string]Rule{opid.EssbaseAddUsers: EssbaseAdd, opid.EssbaseDeleteUser: EssbaseDelete} {
+		r.Operation = op
+		Register(r)
+	}
+	admin := &exchange.Credential{Basic: true, User: "admin"}
+	viewer := &exchange.Credential{Basic: true, User: "viewer"}
+	read := func(status int, auth *exchange.Credential) func(*Ledger, context.Context) {
+		return func(l *Ledger, ctx context.Context) {
+			ex := &exchange.Exchange{Operation: opid.EssbaseGetUser, Tier: exchange.TierRead, Response: exchange.Recorded{Status: status}}
+			r := exchange.Request{Path: path(c, opid.EssbaseGetUser, map[string]string{"id": "u 1"}), Auth: auth}
+			if err := Before(ctx, ex, c, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	change := func(op string, status int) func(*Ledger, context.Context) {
+		return func(l *Ledger, ctx context.Context) {
+			ex := &exchange.Exchange{Operation: op, Tier: exchange.TierMutation, Response: exchange.Recorded{Status: status}}
+			r := exchange.Request{Path: path(c, op, map[string]string{"id": "u 1"}), Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"id":"u 1"}`)}
+			if err := Before(ctx, ex, c, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	add := func(status int) func(*Ledger, context.Context) { return change(opid.EssbaseAddUsers, status) }
+	for _, tc := range []struct {
+		name  string
+		steps []func(*Ledger, context.Context)
+		skip  bool
+	}{
+		{"refused, then read absent", []func(*Ledger, context.Context){add(400), read(404, nil)}, true},
+		{"refused, no read after", []func(*Ledger, context.Context){add(400)}, false},
+		{"refused, read present", []func(*Ledger, context.Context){add(400), read(200, nil)}, false},
+		{"refused, read absent by another account", []func(*Ledger, context.Context){add(400), read(404, viewer)}, false},
+		{"accepted, then read absent", []func(*Ledger, context.Context){add(200), read(404, admin)}, false},
+		{"accepted, deleted, then read absent", []func(*Ledger, context.Context){add(200), change(opid.EssbaseDeleteUser, 200), read(404, admin)}, true},
+		{"accepted, deleted, read absent, then changed again", []func(*Ledger, context.Context){add(200), change(opid.EssbaseDeleteUser, 200), read(404, admin), add(400)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var sent []string
+			send := func(_ context.Context, _ *exchange.Client, r exchange.Request) (*exchange.Exchange, error) {
+				sent = append(sent, string(r.Role)+" "+r.Operation)
+				// The read before the add: the user is not there yet.
+				return &exchange.Exchange{Operation: r.Operation, Role: r.Role, Response: exchange.Recorded{Status: http.StatusNotFound}}, nil
+			}
+			l := New(send, admin)
+			ctx := With(context.Background(), l)
+			for _, step := range tc.steps {
+				step(l, ctx)
+			}
+			sent = nil
+			l.Unwind(ctx)
+			deleted := strings.Contains(strings.Join(sent, ","), opid.EssbaseDeleteUser)
+			if deleted == tc.skip {
+				t.Errorf("undo sent %v; want the delete skipped: %v", sent, tc.skip)
+			}
+		})
+	}
+}
