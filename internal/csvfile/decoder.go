@@ -256,21 +256,28 @@ func (d *Decoder) decode() (Record, error) {
 // the parser; nothing has been changed then.
 func (d *Decoder) splitPlain(line []byte) (Record, bool) {
 	body := line[:len(line)-lengthNL(line)]
-	if highByte(body) {
-		return Record{}, false
-	}
+	// One pass, byte by byte: fields of a few dozen bytes are split faster
+	// so than with a library search per field and per quote (the profile
+	// showed the calls, not the bytes). Every byte is looked at by one of
+	// the loops, so a byte of 0x80 or above anywhere sends the line to the
+	// parser.
 	spans := d.ends[:0] // start and end of each field, in pairs
 	for i, n := 0, len(body); ; {
-		for i < n && asciiSpace[body[i]] {
+		for i < n && body[i] < utf8.RuneSelf && asciiSpace[body[i]] {
 			i++ // TrimLeadingSpace: ASCII white space, as leadingSpace skips it
 		}
 		if i < n && body[i] == '"' {
-			q := bytes.IndexByte(body[i+1:], '"')
-			if q < 0 {
+			j := i + 1
+			for j < n && body[j] != '"' {
+				if body[j] >= utf8.RuneSelf {
+					return Record{}, false
+				}
+				j++
+			}
+			if j >= n {
 				return Record{}, false // goes on to the next line, or is broken
 			}
-			j := i + 1 + q // the closing quote
-			spans = append(spans, i+1, j)
+			spans = append(spans, i+1, j) // j is the closing quote
 			if i = j + 1; i >= n {
 				break
 			}
@@ -280,19 +287,19 @@ func (d *Decoder) splitPlain(line []byte) (Record, bool) {
 			i++
 			continue
 		}
-		k := bytes.IndexByte(body[i:], ',')
-		end := n
-		if k >= 0 {
-			end = i + k
+		j := i
+		for ; j < n; j++ {
+			if c := body[j]; c == ',' {
+				break
+			} else if c == '"' || c >= utf8.RuneSelf {
+				return Record{}, false // a bare quote (the parser's error), or a high byte
+			}
 		}
-		if bytes.IndexByte(body[i:end], '"') >= 0 {
-			return Record{}, false // a bare quote: the parser's error
-		}
-		spans = append(spans, i, end)
-		if k < 0 {
+		spans = append(spans, i, j)
+		if j >= n {
 			break
 		}
-		i = end + 1
+		i = j + 1
 	}
 	d.ends = spans
 	d.p.recLine = d.p.numLine
