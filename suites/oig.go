@@ -124,7 +124,7 @@ func (r *Run) oigKeys() []string {
 // oigRead GETs a user; found is false for 404.
 func (r *Run) oigRead(key, when string) (oiguser.User, bool) {
 	GinkgoHelper()
-	u, found, err := ledger.ReadOIGUser(r.Ctx, r.send, r.Product.Client, r.credential(""), key, exchange.RoleReadBefore)
+	u, found, err := ledger.ReadOIGUser(r.Ctx, r.sender.road(r), r.Product.Client, r.credential(""), key, exchange.RoleReadBefore)
 	if err != nil {
 		r.Unusable(err)
 		r.Failf("reading user %s %s: %v", key, when, err)
@@ -161,6 +161,9 @@ func (k *oigKept) checkUnchanged(r *Run) {
 // link names; entries pending approval are not judged (notePending).
 func (r *Run) oigReadBack(ex *exchange.Exchange) {
 	GinkgoHelper()
+	if !r.answered(ex) {
+		return // the links to follow come with the answer
+	}
 	sent, err := oiguser.DecodeUpdates(ex.RawRequestBody())
 	if err != nil {
 		r.Failf("oig-readback needs a JSON request: %v", err)

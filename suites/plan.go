@@ -7,6 +7,7 @@ package suites
 // the run cannot disagree on URL or tier.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
-	"github.com/oracle-users-conformance/conformance/internal/ledger"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
@@ -41,69 +41,52 @@ type PlannedScenario struct {
 	Requests []PlannedRequest `json:"requests,omitempty"`
 }
 
-// Plan resolves every selected scenario's requests without sending any.
+// Plan resolves every selected scenario's requests without sending any:
+// each row's own flow runs against the plan's sender (sender.go).
 func (env *Env) Plan() []PlannedScenario {
 	var out []PlannedScenario
 	for _, sc := range env.Selected {
-		p := env.Products[config.ProductOf(sc.API)]
 		ps := PlannedScenario{ID: sc.ID, Title: sc.Title, Product: config.ProductOf(sc.API)}
 		if reason := env.SkipReason(sc); reason != "" {
 			ps.Skip = reason
 			out = append(out, ps)
 			continue
 		}
-		r := &Run{Env: env, S: sc, Product: p, Vars: env.Vars}
-		r.Vars.Admin, r.Vars.NonAdmin = p.Credentials.Admin.User, p.Credentials.NonAdmin.User
-		steps := defaultSteps
-		if f := flows[sc.Flow]; f.Steps != nil {
-			steps = f.Steps
-		}
-		ps.Requests = steps(r)
+		// The first request the road would refuse ends the scenario
+		// there, as in a run; else the flow may end it.
+		var ended string
+		ps.Requests, ended = env.planFlow(sc)
 		for _, pr := range ps.Requests {
 			if pr.Refused != "" && pr.Role != string(exchange.RoleUndo) {
 				ps.Skip = pr.Refused
 				break
 			}
 		}
+		if ps.Skip == "" {
+			ps.Skip = ended
+		}
 		out = append(out, ps)
 	}
 	return out
 }
 
-// defaultSteps are the row's own requests: setup, the request, then-steps.
-func defaultSteps(r *Run) []PlannedRequest {
-	var out []PlannedRequest
-	for _, q := range r.S.Setup {
-		out = append(out, r.plan(q, exchange.RoleSetup))
-	}
-	out = append(out, r.plan(r.S.Request, exchange.RoleRequest))
-	for _, st := range r.S.Then {
-		out = append(out, r.plan(st.Request, exchange.RoleThen))
-	}
-	return out
-}
-
-// plan resolves one request as the road would.
-func (r *Run) plan(req scenario.Request, role exchange.Role) PlannedRequest {
-	xr, client, err := r.build(req, role)
-	if err != nil {
-		return PlannedRequest{Role: string(role), Refused: "cannot be built: " + err.Error()}
-	}
-	method, full, op, tier, err := client.Resolve(xr)
-	if err != nil {
-		return PlannedRequest{Role: string(role), Refused: "cannot be built: " + err.Error()}
-	}
-	pr := PlannedRequest{Role: string(role), Method: method, URL: full, Tier: string(tier), FailedLogin: req.Auth == "wrong-password"}
-	if op != nil {
-		pr.Operation = op.ID
-		if tier != exchange.TierRead && role != exchange.RoleUndo {
-			pr.Undo = ledger.PlanFor(op.ID)
+// planFlow runs a row's flow with the plan's sender; a flow that ends the
+// scenario (skips it, or finds the row wrong) gives the reason.
+func (env *Env) planFlow(sc *scenario.Scenario) (requests []PlannedRequest, reason string) {
+	p := &planSender{}
+	defer func() {
+		requests = p.requests
+		if v := recover(); v != nil {
+			end, ok := v.(planEnd)
+			if !ok {
+				panic(v)
+			}
+			reason = end.reason
 		}
-	}
-	if role != exchange.RoleUndo && !client.Policy().Allows(tier) {
-		pr.Refused = fmt.Sprintf("%s %s (%s) would not be sent without --allow-%s", method, full, tier, map[exchange.Tier]string{exchange.TierRefusal: "refusals", exchange.TierMutation: "mutations"}[tier])
-	}
-	return pr
+	}()
+	r := env.newRun(context.Background(), sc, nil, env.Source(sc), p)
+	flows[sc.Flow].Run(r)
+	return
 }
 
 // PrintPlan writes the plan for a person.

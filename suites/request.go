@@ -1,7 +1,6 @@
 package suites
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -48,7 +47,7 @@ func (r *Run) Prepare() {
 	GinkgoHelper()
 	for i, req := range r.S.Setup {
 		ex := r.sendAs(req, exchange.RoleSetup)
-		if ex.Status() < 200 || ex.Status() > 299 {
+		if r.answered(ex) && (ex.Status() < 200 || ex.Status() > 299) {
 			r.Failf("setup request %d of %d answered HTTP %d, so the scenario cannot run:\n%s", i+1, len(r.S.Setup), ex.Status(), ex.Response.Body)
 		}
 	}
@@ -67,16 +66,12 @@ func (r *Run) Send(req scenario.Request) *exchange.Exchange {
 
 func (r *Run) sendAs(req scenario.Request, role exchange.Role) *exchange.Exchange {
 	GinkgoHelper()
-	ex, err := r.Exchange(req, role)
-	if err != nil {
-		r.Failf("the scenario row cannot be sent: %v", err)
-	}
-	r.Usable(ex)
-	if !req.Invalid && len(ex.RequestViolations) > 0 {
-		r.Failf("the request breaks the spec, so the row is wrong (mark it `invalid: true` if that is the point):\n%s", violations(ex.RequestViolations))
-	}
-	return ex
+	return r.sender.send(r, req, role)
 }
+
+// answered reports whether ex holds the target's answer (a planned
+// request has none): a flow reads and checks only answers.
+func (r *Run) answered(ex *exchange.Exchange) bool { return r.sender.answered(ex) }
 
 // Usable ends the scenario, with the outcome that says why, when an
 // exchange has no usable answer.
@@ -93,41 +88,12 @@ func (r *Run) Unusable(err error) {
 		return
 	}
 	o, reason := inconclusiveReason(err)
-	switch o {
-	case report.Skipped:
-		r.skip(reason)
-	case report.NotRun:
-		r.notRun(reason)
-	default:
-		if s := r.Product.Client.Breaker(); s != "" {
-			r.Env.Console.Once(s)
-		}
-		r.rec.decide(report.Inconclusive, reason)
-		Skip("inconclusive: " + reason)
-	}
+	r.sender.end(r, o, reason)
 }
 
-func (r *Run) skip(reason string) {
-	r.rec.decide(report.Skipped, reason)
-	Skip(reason)
-}
+func (r *Run) skip(reason string) { r.sender.end(r, report.Skipped, reason) }
 
-func (r *Run) notRun(reason string) {
-	r.Env.Console.Once(reason)
-	r.rec.decide(report.NotRun, reason)
-	Skip("not run: " + reason)
-}
-
-// send is the ledger's road: reads before a change and undos go through
-// the same client, and are recorded and judged like every other exchange.
-func (r *Run) send(ctx context.Context, c *exchange.Client, req exchange.Request) (*exchange.Exchange, error) {
-	ex, err := c.Do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	r.record(ex, nil)
-	return ex, nil
-}
+func (r *Run) notRun(reason string) { r.sender.end(r, report.NotRun, reason) }
 
 // Exchange renders and sends a request and records it, judged by every
 // check that needs no expectation; the row's expectation is Check's.
@@ -228,19 +194,14 @@ func (r *Run) Check(ex *exchange.Exchange, want scenario.Expect) {
 // Problems is Check without failing, for flows that retry or poll; the
 // problems are recorded as the scenario's violations all the same.
 func (r *Run) Problems(ex *exchange.Exchange, want scenario.Expect) []string {
-	s := judge.New(ex, r.Env.Catalog, &want, r.Vars)
-	ps := s.Judge()
-	r.rec.Violations(ex.Index, ps)
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Message
-	}
-	return out
+	return r.sender.problems(r, ex, want)
 }
 
 // Observe records the values at the row's observe paths: evidence of what
 // the target does where the documents leave it open.
-func (r *Run) Observe(ex *exchange.Exchange, paths []string) {
+func (r *Run) Observe(ex *exchange.Exchange, paths []string) { r.sender.observe(r, ex, paths) }
+
+func (r *Run) observeAnswer(ex *exchange.Exchange, paths []string) {
 	r.rec.Observe("status", fmt.Sprint(ex.Status()), r.S.Quirk)
 	if len(paths) == 0 {
 		return
@@ -274,7 +235,7 @@ func (r *Run) Observe(ex *exchange.Exchange, paths []string) {
 // Failf fails the spec with a message that names the scenario row.
 func (r *Run) Failf(format string, args ...any) {
 	GinkgoHelper()
-	Fail(fmt.Sprintf("%s (%s)\n%s", r.S.ID, r.Where, fmt.Sprintf(format, args...)))
+	r.sender.fail(r, fmt.Sprintf(format, args...))
 }
 
 func violations(vs []contract.Violation) string {

@@ -12,16 +12,11 @@ import (
 // Broke fails the row for one of its flow's own checks (a refused submit
 // that started a job, a read-back that differs), recorded as the named
 // rule flow:<name> (judge.FlowRule) on the exchange that showed it (nil:
-// none in particular), so report.json names the rule like any other.
+// none in particular), so report.json names the rule like any other. A
+// plan has no answers, so under --plan nothing breaks (sender.go).
 func (r *Run) Broke(ex *exchange.Exchange, format string, args ...any) {
 	GinkgoHelper()
-	msg := fmt.Sprintf(format, args...)
-	i := -1
-	if ex != nil {
-		i = ex.Index
-	}
-	r.rec.Violations(i, []judge.Problem{{Rule: judge.FlowRule(r.S.Flow), Message: msg}})
-	r.Failf("%s", msg)
+	r.sender.broke(r, ex, fmt.Sprintf(format, args...))
 }
 
 // ruleNames are every rule a report may name: the judge's and one per

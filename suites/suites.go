@@ -51,6 +51,10 @@ type Env struct {
 	OwnUsers []string
 	// VarsCatalogue describes the vars keys in skip reasons (vars.go).
 	VarsCatalogue varscat.Catalogue
+	// Claim, in a process of --procs, asks the parent for a scenario
+	// before it runs (internal/claim): it returns the release to call once
+	// the scenario and its undos are done, or claim.ErrElsewhere.
+	Claim func(ctx context.Context, sc *scenario.Scenario) (release func(), err error)
 }
 
 // OwnUsersOf names this shard's own users.
@@ -72,15 +76,13 @@ type Product struct {
 	jobs   jobBreaker // jobbreaker.go
 }
 
-// Flow runs one scenario row.
+// Flow runs one scenario row. It is written once, against the Run's
+// sender (sender.go): the same function runs the row and plans it.
 type Flow struct {
 	Run func(r *Run)
 	// With lists the parameters a row's with: may give; any other key is a
 	// typo that stops the run at start.
 	With []string
-	// Steps describe, for --plan, the requests the flow sends besides the
-	// row's own (setup, then); a flow that sends none has none.
-	Steps func(r *Run) []PlannedRequest
 	// Mutates says the flow changes data whatever its row sends (it
 	// uploads and submits on its own), for the shards' ownership of users.
 	Mutates bool
@@ -189,7 +191,8 @@ func (env *Env) declare(sc *scenario.Scenario) {
 	// instead (exchange's silence clock, the throttle budget, the poll
 	// limit), and the run's suite timeout is the backstop.
 	It(sc.Name(), Label(sc.AllLabels()...), where, func(ctx SpecContext) {
-		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line))
+		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line), runSender{})
+		env.claim(r)
 		rec.Start()
 		if reason := env.SkipReason(sc); reason != "" {
 			// Missing vars are said once per key (vars.go), not per row.
@@ -263,21 +266,24 @@ type Run struct {
 	Vars   scenario.Vars
 	rec    *Record
 	ledger *ledger.Ledger
+	// sender sends, judges and ends: the road in a run, the plan's list
+	// under --plan.
+	sender sender
 	// oigPending are the usr_keys whose update raised a request, with its
 	// id; oigNoted those already said unjudged (oig_pending.go).
 	oigPending map[string]string
 	oigNoted   map[string]bool
 }
 
-func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, where string) *Run {
+func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, where string, s sender) *Run {
 	p := env.Products[config.ProductOf(sc.API)]
 	if p == nil {
 		p = &Product{}
 	}
 	vars := env.Vars
 	vars.Admin, vars.NonAdmin = p.Credentials.Admin.User, p.Credentials.NonAdmin.User
-	r := &Run{Env: env, S: sc, Where: where, Product: p, Vars: vars, rec: rec}
-	r.ledger = ledger.New(r.send, r.credential(""))
+	r := &Run{Env: env, S: sc, Where: where, Product: p, Vars: vars, rec: rec, sender: s}
+	r.ledger = ledger.New(s.road(r), r.credential(""))
 	r.ledger.SetEPMUsers(ledger.DeclaredEPMUsers(vars.Var)) // put back at the end (epmrestore.go)
 	r.Ctx = ledger.With(ctx, r.ledger)
 	return r

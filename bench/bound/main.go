@@ -3,7 +3,10 @@
 // product's requests ÷ R (each product has its own rate) plus the longest
 // chain of dependent requests (a scenario's exchanges, one after another,
 // each at least the latency). It also prints requests per scenario per API,
-// so a row that sends more than it needs shows.
+// so a row that sends more than it needs shows, and a second bound the
+// suite's own design sets: scenarios that change the same user never
+// overlap (each user a scenario touches has one holder at a time), so the
+// requests of every scenario changing the busiest user are one chain.
 package main
 
 import (
@@ -13,14 +16,20 @@ import (
 	"sort"
 	"time"
 
+	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/config"
+	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/report"
+	"github.com/oracle-users-conformance/conformance/internal/runner"
+	"github.com/oracle-users-conformance/conformance/internal/scenario"
+	"github.com/oracle-users-conformance/conformance/internal/shard"
 )
 
 func main() {
 	rate := flag.Float64("rate", 20, "requests per second per product (R)")
 	latency := flag.Duration("latency", 200*time.Millisecond, "the target's latency per request")
 	wall := flag.Float64("wall", 0, "the run's wall time in seconds")
+	cfgFile := flag.String("config", "fixtures/targets/mock.yaml", "the run's config, whose vars name the users")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: bound [-rate R] [-latency D] -wall S report.json")
@@ -64,6 +73,16 @@ func main() {
 	} else {
 		fmt.Printf("   bound %.1f s\n", bound)
 	}
+	if user, n, reqs, err := busiestUser(run, *cfgFile); err != nil {
+		fmt.Fprintln(os.Stderr, "   the users' chain:", err)
+	} else if user != "" {
+		uchain := (time.Duration(reqs) * *latency).Seconds()
+		both := max(bound, uchain)
+		fmt.Printf("   the users' chain: %d scenarios change %s, %d requests one after another × %s = %.1f s\n", n, user, reqs, *latency, uchain)
+		if *wall > 0 {
+			fmt.Printf("   wall %.1f s vs the bound with the users' chain %.1f s: %.2f ×\n", *wall, both, *wall/both)
+		}
+	}
 	apis := make([]string, 0, len(perAPI))
 	for k := range perAPI {
 		apis = append(apis, k)
@@ -73,4 +92,45 @@ func main() {
 		a := perAPI[k]
 		fmt.Printf("   %-8s %3d scenarios %5d requests  %.2f per scenario\n", k, a.scenarios, a.requests, float64(a.requests)/float64(a.scenarios))
 	}
+}
+
+// busiestUser finds the user the most requests of changing scenarios name:
+// those scenarios hold it one at a time.
+func busiestUser(run *report.Run, cfgFile string) (user string, scenarios, requests int, err error) {
+	cfg, err := config.Load(cfgFile)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	tables, err := scenario.LoadDir(fixtures.FS, "scenarios")
+	if err != nil {
+		return "", 0, 0, err
+	}
+	cat, err := contract.Builtin()
+	if err != nil {
+		return "", 0, 0, err
+	}
+	rows := map[string]*scenario.Scenario{}
+	for _, t := range tables {
+		for i := range t.Scenarios {
+			rows[t.Scenarios[i].ID] = &t.Scenarios[i]
+		}
+	}
+	named, mutates := shard.Users(fixtures.FS, cfg.Vars), runner.Mutates(cat)
+	reqs, count := map[string]int{}, map[string]int{}
+	for _, s := range run.Scenarios {
+		sc := rows[s.ID]
+		if sc == nil || !mutates(sc) {
+			continue
+		}
+		for _, u := range named(sc) {
+			reqs[u] += len(s.Exchanges)
+			count[u]++
+		}
+	}
+	for u, n := range reqs {
+		if n > requests || n == requests && u < user {
+			user, requests, scenarios = u, n, count[u]
+		}
+	}
+	return user, scenarios, requests, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/buildinfo"
 	"github.com/oracle-users-conformance/conformance/internal/bundle"
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/specs"
 )
@@ -33,10 +34,10 @@ const bundleUsage = `Usage:
 
 func reportBundle(args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("report bundle", bundleUsage, stderr)
-	dir := flags.String("report-dir", "reports", "the run's reports (report.json, effective-config.yaml, …)")
+	dir := flags.String(config.ReportDirSetting.Flag, config.Default().ReportDir, "the run's reports (report.json, effective-config.yaml, …)")
 	out := flags.String("out", "", "the archive to write (default REPORT-DIR/bundle.tar.gz)")
 	keyFile := flags.String("key", "", "PEM ed25519 private key (PKCS #8) to sign the Statement with")
-	fixturesDir := flags.String("fixtures", "", "the fixtures directory the run used (its quirks register), instead of the built-in copy")
+	fixturesDir := flags.String(config.FixturesSetting.Flag, "", "the fixtures directory the run used (its quirks register), instead of the built-in copy")
 	rest, err := parseInterleaved(flags, args)
 	if err != nil {
 		return parseExit(err)

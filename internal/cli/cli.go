@@ -124,77 +124,27 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 	fs := rf.fs
 	fs.SetOutput(stderr)
 	fs.StringVar(&rf.config, "config", "", "YAML config file (see fixtures/targets/mock.yaml and README, \"Running against your environment\")")
-	target := fs.String("target", "", "default base URL of every product; no target at all starts the embedded mock")
-	urls := map[string]*string{}
-	for _, p := range config.Products {
-		urls[p] = fs.String(p+"-url", "", "base URL of "+p+" (overrides products."+p+".url)")
-	}
-	secrets := fs.String("secrets", "", "a second YAML file of the config's shape holding credentials")
-	allow := fs.Bool("allow-mutations", false, "let requests that can change data reach a target other than the embedded mock")
-	refusals := fs.Bool("allow-refusals", false, "let requests a conforming target must refuse before acting (no or wrong credentials, a body that breaks the spec) reach a live target")
-	labels := fs.String("label-filter", "", `Ginkgo label filter, e.g. "api:epm-v2 && kind:payload"`)
-	reportDir := fs.String("report-dir", "", "where the reports go (default reports)")
-	fixturesDir := fs.String("fixtures", "", "read scenario tables and fixtures from this directory instead of the built-in copy")
-	seed := fs.Int64("seed", 0, "seed of the generated scenarios (default 1)")
-	timeout := fs.Duration("timeout", 0, "timeout of one request (default 30s)")
-	pollInterval := fs.Duration("poll-interval", 0, "interval between job status polls (default 1s)")
-	pollLimit := fs.Duration("poll-limit", 0, "how long a job may stay in progress (default 5m)")
-	jobBreaker := fs.Int("job-breaker", -1, "jobs of a product in a row past the poll limit after which its remaining job scenarios are not run, 0 for never (default 2)")
-	rate := fs.Float64("rate", -1, "requests per second at most per product, 0 for no limit (default 5 on a live target, no limit on the embedded mock)")
-	breaker := fs.Int("breaker", 0, "consecutive transport failures or non-API answers after which a product's remaining scenarios are not run (default 5)")
-	baseline := fs.String("baseline", "", "YAML list of accepted vendor deviations (see fixtures/baseline.example.yaml)")
+	settings := config.BindFlags(fs) // every setting with a flag: internal/config/settings.go
 	fs.BoolVar(&rf.opts.Plan, "plan", false, "print every scenario, request (method, URL, tier) and undo the run would make; send nothing")
-	fs.StringVar(&rf.opts.Shard, "shard", "", "run the K-th of N deterministic parts, K/N (CI matrices; merge with conformance report merge); auto reads the CI's own index and total (GitLab CI_NODE_INDEX/CI_NODE_TOTAL, CircleCI, Buildkite, a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with CONFORMANCE_SHARD_TOTAL or auto/N)")
+	fs.StringVar(&rf.opts.Shard, "shard", "", "run the K-th of N deterministic parts, K/N (CI matrices; merge with conformance report merge); auto reads the CI's own index and total (GitLab CI_NODE_INDEX/CI_NODE_TOTAL, CircleCI, Buildkite, a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with "+config.ShardTotalEnv+" or auto/N)")
 	fs.IntVar(&rf.procs, "procs", 1, "run the shards as this many processes of this binary and merge their reports")
 	fs.BoolVar(&rf.opts.Verbose, "verbose", false, "show every scenario's full timeline")
 	fs.StringVar(&rf.opts.Embedded, "embedded-mock", "", "(used by --procs) the URL of an embedded mock another process serves")
 	fs.StringVar(&rf.opts.Pace, "pace", "", "(used by --procs) the URL where the parent process keeps each product's rate")
-	rf.set = func(cfg *config.Config) {
-		fs.Visit(func(f *flag.Flag) {
-			cfg.SetExplicit(f.Name)
-			switch f.Name {
-			case "target":
-				cfg.Target = *target
-			case "secrets":
-				cfg.SecretsFile = *secrets
-			case "allow-mutations":
-				cfg.AllowMutations = *allow
-			case "allow-refusals":
-				cfg.AllowRefusals = *refusals
-			case "label-filter":
-				cfg.LabelFilter = *labels
-			case "report-dir":
-				cfg.ReportDir = *reportDir
-			case "fixtures":
-				cfg.Fixtures = *fixturesDir
-			case "seed":
-				cfg.Seed = *seed
-			case "timeout":
-				cfg.Timeout = config.Duration(*timeout)
-			case "poll-interval":
-				cfg.Poll.Interval = config.Duration(*pollInterval)
-			case "poll-limit":
-				cfg.Poll.Limit = config.Duration(*pollLimit)
-			case "job-breaker":
-				cfg.Poll.Breaker = *jobBreaker
-			case "rate":
-				cfg.Rate = *rate
-			case "breaker":
-				cfg.Breaker = *breaker
-			case "baseline":
-				cfg.Baseline = *baseline
-			}
-			if p, ok := strings.CutSuffix(f.Name, "-url"); ok {
-				if cfg.Products == nil {
-					cfg.Products = map[string]config.Product{}
-				}
-				pr := cfg.Products[p]
-				pr.URL = *urls[p]
-				cfg.Products[p] = pr
-			}
-		})
-	}
+	fs.StringVar(&rf.opts.Claim, "claim", "", "(used by --procs) the URL where the parent process hands out the scenarios")
+	fs.IntVar(&rf.opts.Proc, "proc", 0, "(used by --procs) this process's number among them")
+	rf.set = settings.Apply
 	return rf
+}
+
+// targetHint names the flags that give a target: --target URL, or
+// --epm-url, --essbase-url, --oig-url.
+func targetHint() string {
+	names := []string{"--" + config.TargetSetting.Flag + " URL"}
+	for _, p := range config.Products {
+		names = append(names, "--"+config.TargetSetting.Of(p).Flag)
+	}
+	return names[0] + ", or " + strings.Join(names[1:], ", ")
 }
 
 // load parses the flags and builds the effective config; code is the exit
@@ -202,7 +152,7 @@ func newRunFlags(name string, stderr io.Writer) *runFlags {
 func (rf *runFlags) load(args []string, stdout, stderr io.Writer) (cfg config.Config, code int, stop bool) {
 	if err := rf.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "\nEnvironment variables (the file, then these, then the flags):\n  %s\n", strings.Join(config.EnvNames(), "\n  "))
+			fmt.Fprintf(stderr, "\nEnvironment variables (the file, then these, then the flags; README, \"Running against your environment\"):\n%s", config.EnvHelp())
 			return cfg, ExitPass, true
 		}
 		return cfg, ExitBadConfig, true
@@ -302,7 +252,7 @@ func configCmd(args []string, stdout, stderr io.Writer) int {
 func mockCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	addr := fs.String(mockAddrFlag, "127.0.0.1:8080", "listen address")
 	adminPassword := fs.String("admin-password", "", "password of the administrator account(s): every account of the seed holding an administrator role (EPM Identity Domain Administrator, Essbase Service Administrator, OIG System or User Administrator), or only --admin-login (default: the seed's passwords)")
 	adminLogin := fs.String("admin-login", "", "the one account --admin-password applies to; it must be in the seed (default: every administrator account)")
 	seedFile := fs.String("seed", "", "seed file (default: the built-in fixtures/mock/seed.yaml)")

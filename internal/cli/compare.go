@@ -14,10 +14,11 @@ import (
 	"path/filepath"
 	"regexp"
 
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 )
 
-const compareUsage = `Usage:
+var compareUsage = `Usage:
   conformance compare --a A.yaml --b B.yaml [--name-a test --name-b prod] [--repeat 2]
                       [--label-filter F] [--report-dir DIR] [--json|--markdown]
       runs the same scenarios against two configurations, each keeping its own
@@ -29,7 +30,7 @@ const compareUsage = `Usage:
       that differ between two runs of the same side are volatile, not compared.
       Writes DIR/compare.json, DIR/compare.md, DIR/report.html (side B's report
       with the comparison first) and each side's reports in DIR/<name>/<run>/.
-      The environment's CONFORMANCE_* variables reach both sides: keep what
+      The environment's ` + config.EnvPrefix + `* variables reach both sides: keep what
       differs between them (URLs, accounts, allow_mutations) in the two files.
       Exit 0: no difference; 1: the sides differ; 2: bad arguments or a side's
       configuration is unusable; 3: a side wrote no report (nothing comparable).
@@ -44,8 +45,8 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 	nameA := fs.String("name-a", "a", "name of side A in the outputs")
 	nameB := fs.String("name-b", "b", "name of side B in the outputs")
 	repeat := fs.Int("repeat", 1, "runs per side; 2 or more learns which values are volatile")
-	filter := fs.String("label-filter", "", "Ginkgo label filter, for both sides")
-	dir := fs.String("report-dir", filepath.Join("reports", "compare"), "where the comparison and each side's reports go")
+	filter := fs.String(config.LabelFilterSetting.Flag, "", "Ginkgo label filter, for both sides")
+	dir := fs.String(config.ReportDirSetting.Flag, filepath.Join(config.Default().ReportDir, "compare"), "where the comparison and each side's reports go")
 	asJSON := fs.Bool("json", false, "write the comparison to stdout as JSON instead of a table")
 	asMarkdown := fs.Bool("markdown", false, "write the comparison to stdout as markdown instead of a table")
 	rest, err := parseInterleaved(fs, args)
@@ -107,10 +108,10 @@ func compareCmd(args []string, stdout, stderr io.Writer) int {
 
 // runSide runs the suite once against one side's config in a child
 // process; its console goes to stderr so stdout keeps the comparison.
-func runSide(name, config, dir, filter string, stderr io.Writer) (*report.Run, int) {
-	args := []string{"run", "--config", config, "--report-dir", dir}
+func runSide(name, configFile, dir, filter string, stderr io.Writer) (*report.Run, int) {
+	args := []string{"run", "--config", configFile, config.ReportDirSetting.Arg(dir)}
 	if filter != "" {
-		args = append(args, "--label-filter", filter)
+		args = append(args, config.LabelFilterSetting.Arg(filter))
 	}
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = os.Environ()
@@ -123,7 +124,7 @@ func runSide(name, config, dir, filter string, stderr io.Writer) (*report.Run, i
 		return nil, ExitBadConfig
 	}
 	if cmd.ProcessState.ExitCode() == ExitBadConfig {
-		fmt.Fprintf(stderr, "conformance compare: side %s (%s) stopped on its configuration:\n%s", name, config, console.String())
+		fmt.Fprintf(stderr, "conformance compare: side %s (%s) stopped on its configuration:\n%s", name, configFile, console.String())
 		return nil, ExitBadConfig
 	}
 	r, err := report.LoadJSON(filepath.Join(dir, "report.json"))

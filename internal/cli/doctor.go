@@ -28,7 +28,7 @@ func doctorCmd(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if !cfg.AnyTarget() {
-		fmt.Fprintln(stderr, "conformance doctor: no target: give --target URL (or --epm-url, --essbase-url, --oig-url, or --config FILE); without one, conformance run uses its embedded mock, which needs no doctor")
+		fmt.Fprintf(stderr, "conformance doctor: no target: give %s, or --config FILE; without one, conformance run uses its embedded mock, which needs no doctor\n", targetHint())
 		return ExitBadConfig
 	}
 	if err := cfg.Validate(); err != nil {

@@ -26,7 +26,7 @@ func initCmd(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if !cfg.AnyTarget() {
-		fmt.Fprintln(stderr, "conformance init: no target: give --target URL, or --epm-url, --essbase-url, --oig-url, and the accounts (CONFORMANCE_USER and CONFORMANCE_PASSWORD, or per product)")
+		fmt.Fprintf(stderr, "conformance init: no target: give %s, and the accounts (%s and %s, or per product)\n", targetHint(), config.UserSetting.Env, config.PasswordSetting.Env)
 		return ExitBadConfig
 	}
 	if err := cfg.Validate(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/control"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
@@ -35,14 +36,17 @@ func addMockControlFlags(fs *flag.FlagSet) mockControlFlags {
 // GitHub Actions service containers cannot be given arguments
 // (actions/runner issue 2139), so an image of the command runs the mock
 // from its environment alone.
-const MockAddrEnv = "CONFORMANCE_MOCK_ADDR"
+var MockAddrEnv = mockEnvName(mockAddrFlag)
+
+// mockAddrFlag is the mock's listen address flag.
+const mockAddrFlag = "addr"
 
 // mockEnv sets every mock flag from CONFORMANCE_MOCK_<FLAG> (dashes as
 // underscores) before the command line is parsed, so flags still win.
 func mockEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		name := "CONFORMANCE_MOCK_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		name := mockEnvName(f.Name)
 		if v, ok := lookup(name); ok && err == nil {
 			if e := f.Value.Set(v); e != nil {
 				err = fmt.Errorf("%s: %w", name, e)
@@ -50,6 +54,12 @@ func mockEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
 		}
 	})
 	return err
+}
+
+// mockEnvName is the variable of a mock flag: config.MockEnvPrefix and the
+// flag in capitals, dashes as underscores.
+func mockEnvName(flag string) string {
+	return config.MockEnvPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
 }
 
 // listPlays prints every name --play and the faults endpoint accept.

@@ -17,11 +17,21 @@ func servePace(rate float64) (url string, stop func(), err error) {
 	for _, p := range config.Products {
 		paces[p] = exchange.NewPace(rate * paceHeadroom)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err = serveLoopback(exchange.PaceHandler(paces))
 	if err != nil {
 		return "", nil, fmt.Errorf("the processes' shared rate: %w", err)
 	}
-	srv := &http.Server{Handler: exchange.PaceHandler(paces)}
+	return url, stop, nil
+}
+
+// serveLoopback serves what the parent of --procs shares with its
+// processes on a free loopback port.
+func serveLoopback(h http.Handler) (url string, stop func(), err error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h}
 	go func() { _ = srv.Serve(l) }()
 	return "http://" + l.Addr().String(), func() { srv.Close() }, nil
 }

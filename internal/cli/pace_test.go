@@ -61,4 +61,4 @@ func TestProcsShareOneRatePerProduct(t *testing.T) {
 
 // defaultRate undoes the tests' CONFORMANCE_RATE=0 (cleanEnv): the default
 // a live target gets.
-var defaultRate = []string{fmt.Sprintf("%s=%g", config.EnvRequestsPerSecs, config.DefaultForeignRate)}
+var defaultRate = []string{fmt.Sprintf("%s=%g", config.RateSetting.Env, config.DefaultForeignRate)}

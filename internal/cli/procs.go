@@ -1,7 +1,9 @@
 package cli
 
-// --procs N: the shards of one run as N processes of this binary, one
-// console and one set of reports. Ginkgo's RunSpecs runs once per process,
+// --procs N: one run as N processes of this binary, one console and one
+// set of reports; the processes take the scenarios from one board as they
+// go (internal/claim), so the run is as long as its work, not as its
+// busiest static part. Ginkgo's RunSpecs runs once per process,
 // so parallel runs need processes; the embedded mock is started here once
 // and shared by them.
 
@@ -20,6 +22,7 @@ import (
 	"syscall"
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
+	"github.com/oracle-users-conformance/conformance/internal/claim"
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
@@ -34,7 +37,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 	var child []string
 	rf.fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "procs", "report-dir", "shard":
+		case "procs", config.ReportDirSetting.Flag, "shard", "claim", "proc":
 		default:
 			child = append(child, "--"+f.Name+"="+f.Value.String())
 		}
@@ -47,8 +50,8 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 		}
 		defer func() { l.Close(); srv.Close() }()
 		child = append(child, "--embedded-mock=http://"+l.Addr().String())
-		if !cfg.Explicit("poll-interval") {
-			child = append(child, "--poll-interval="+runner.EmbeddedPoll.String())
+		if !cfg.Explicit(config.PollIntervalSetting) {
+			child = append(child, config.PollIntervalSetting.Arg(runner.EmbeddedPoll.String()))
 		}
 		fmt.Fprintf(stdout, "embedded mock listening on http://%s, shared by %d processes\n", l.Addr(), n)
 	} else if rate := runner.ForeignRate(cfg); rate > 0 {
@@ -61,6 +64,15 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 		defer stop()
 		child = append(child, "--pace="+url)
 	}
+	// Every process walks every scenario and runs those the board gives
+	// it (internal/claim): no part waits on another's share of the users.
+	board := claim.NewBoard()
+	claimURL, stopBoard, err := serveLoopback(board.Handler())
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance run: the processes' board: %v\n", err)
+		return ExitBadConfig
+	}
+	defer stopBoard()
 	tmp, err := os.MkdirTemp("", "conformance-procs-")
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance run: %v\n", err)
@@ -95,7 +107,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 	codes := make([]int, n)
 	for k := 1; k <= n; k++ {
 		dir := filepath.Join(tmp, fmt.Sprint(k))
-		a := append([]string{"run", fmt.Sprintf("--shard=%d/%d", k, n), "--report-dir=" + dir}, child...)
+		a := append([]string{"run", "--claim=" + claimURL, fmt.Sprintf("--proc=%d", k), config.ReportDirSetting.Arg(dir)}, child...)
 		cmd := exec.Command(os.Args[0], a...)
 		cmd.Env = os.Environ()
 		pipe, err := cmd.StdoutPipe()
@@ -131,6 +143,7 @@ func procsRun(rf *runFlags, args []string, cfg config.Config, stdout, stderr io.
 				outMu.Unlock()
 			}
 			_ = cmd.Wait()
+			board.Gone(k) // what it still held is free for the others
 			codes[k-1] = cmd.ProcessState.ExitCode()
 		}(k)
 	}

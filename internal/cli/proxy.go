@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
 )
 
@@ -17,7 +18,7 @@ func proxyCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("proxy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
-	target := fs.String("target", "http://127.0.0.1:8080", "the target to deviate from")
+	target := fs.String(config.TargetSetting.Flag, "http://127.0.0.1:8080", "the target to deviate from")
 	devNames := fs.String("deviation", "", "comma-separated deviations: documented behaviour to break (-list shows them)")
 	tolNames := fs.String("tolerate", "", "comma-separated harmless changes to play, which every conforming suite passes (-list shows them)")
 	list := fs.Bool("list", false, "list the deviations and the harmless changes, and exit")
@@ -37,7 +38,7 @@ func proxyCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	u, err := url.Parse(*target)
 	if err != nil || u.Host == "" {
-		fmt.Fprintf(stderr, "conformance proxy: --target %q is not a URL\n", *target)
+		fmt.Fprintf(stderr, "conformance proxy: --%s %q is not a URL\n", config.TargetSetting.Flag, *target)
 		return ExitBadConfig
 	}
 	ds, err := pick(*devNames, "deviation", deviate.Lookup)

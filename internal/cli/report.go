@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/coverage"
 	"github.com/oracle-users-conformance/conformance/internal/generate"
@@ -99,8 +100,8 @@ func reportDiff(args []string, stdout, stderr io.Writer) int {
 
 func reportMerge(name string, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("report "+name, reportUsage, stderr)
-	dir := fs.String("report-dir", "", "where junit.xml, report.json, report.html and summary.md go (required)")
-	baseline := fs.String("baseline", "", "apply this baseline of accepted deviations (see fixtures/baseline.example.yaml)")
+	dir := fs.String(config.ReportDirSetting.Flag, "", "where junit.xml, report.json, report.html and summary.md go (required)")
+	baseline := fs.String(config.BaselineSetting.Flag, "", "apply this baseline of accepted deviations (see fixtures/baseline.example.yaml)")
 	previous := fs.String("previous", "", "the report.json of a previous run: report.html's first screen shows what changed since it")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -108,7 +109,7 @@ func reportMerge(name string, args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case *dir == "":
-		fmt.Fprintf(stderr, "conformance report %s: --report-dir is required\n", name)
+		fmt.Fprintf(stderr, "conformance report %s: --%s is required\n", name, config.ReportDirSetting.Flag)
 		return report.ExitBadConfig
 	case len(files) == 0, name == "render" && len(files) != 1:
 		fmt.Fprintf(stderr, "conformance report %s: name the report.json files\n\n%s", name, reportUsage)
@@ -167,8 +168,8 @@ func coverageCmd(args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("coverage", coverageUsage, stderr)
 	asJSON := flags.Bool("json", false, "write the coverage as JSON")
 	reportFile := flags.String("report", "", "a report.json whose exchanges add the statuses its target answered")
-	seed := flags.Int64("seed", 1, "seed of the generated scenarios (it changes values, not which rules are generated)")
-	fixturesDir := flags.String("fixtures", "", "read scenario tables and the quirks register from this directory instead of the built-in copy")
+	seed := flags.Int64(config.SeedSetting.Flag, config.Default().Seed, "seed of the generated scenarios (it changes values, not which rules are generated)")
+	fixturesDir := flags.String(config.FixturesSetting.Flag, "", "read scenario tables and the quirks register from this directory instead of the built-in copy")
 	rest, err := parseInterleaved(flags, args)
 	if err != nil {
 		return parseExit(err)

@@ -65,7 +65,7 @@ type Config struct {
 
 	// explicit are the settings a flag or variable gave, which the
 	// embedded run keeps instead of the mock config's.
-	explicit map[string]bool
+	explicit map[*Setting]bool
 }
 
 // OwnUsers are the vars every one of n shards has its own user for: the
@@ -104,16 +104,16 @@ func (c *Config) ShardVarsFor(k, n int) map[string]string {
 	return out
 }
 
-// SetExplicit records that a setting (by its flag name) was given.
-func (c *Config) SetExplicit(name string) {
+// SetExplicit records that a setting was given by flag or variable.
+func (c *Config) SetExplicit(s *Setting) {
 	if c.explicit == nil {
-		c.explicit = map[string]bool{}
+		c.explicit = map[*Setting]bool{}
 	}
-	c.explicit[name] = true
+	c.explicit[s] = true
 }
 
 // Explicit reports whether a setting was given by flag or variable.
-func (c *Config) Explicit(name string) bool { return c.explicit[name] }
+func (c *Config) Explicit(s *Setting) bool { return c.explicit[s] }
 
 // AnyTarget reports whether the config names any target at all; none
 // means the embedded mock.
@@ -224,20 +224,6 @@ func ProductOf(api string) string {
 	return api
 }
 
-// Default is the configuration before any file, variable or flag.
-func Default() Config {
-	return Config{
-		Timeout:   Duration(30 * time.Second),
-		Poll:      Poll{Interval: Duration(time.Second), Limit: Duration(5 * time.Minute), Breaker: 2},
-		ReportDir: "reports",
-		Seed:      1,
-		Vars:      map[string]string{},
-		Rate:      -1, // unset: a foreign target gets DefaultForeignRate
-		Throttle:  Throttle{MaxWait: Duration(30 * time.Second), Budget: Duration(2 * time.Minute)},
-		Breaker:   5,
-	}
-}
-
 // DefaultForeignRate is the request rate a target other than the embedded
 // mock gets unless the config or --rate says otherwise: gentle enough for
 // a production tenant, fast enough for a run within a CI job.
@@ -282,162 +268,6 @@ func Load(path string) (Config, error) {
 		return c, fmt.Errorf("config: %w", err)
 	}
 	return c, c.Parse(path, data)
-}
-
-// Environment variables that override the file. Per product, the same
-// names with the product after CONFORMANCE_: CONFORMANCE_EPM_URL,
-// CONFORMANCE_ESSBASE_USER, CONFORMANCE_OIG_TOKEN_COMMAND, … (EnvNames).
-const (
-	EnvTarget          = "CONFORMANCE_TARGET"
-	EnvUser            = "CONFORMANCE_USER"
-	EnvPassword        = "CONFORMANCE_PASSWORD"
-	EnvToken           = "CONFORMANCE_TOKEN"
-	EnvTokenFile       = "CONFORMANCE_TOKEN_FILE"
-	EnvTokenCommand    = "CONFORMANCE_TOKEN_COMMAND"
-	EnvNonAdminUser    = "CONFORMANCE_NONADMIN_USER"
-	EnvNonAdminPass    = "CONFORMANCE_NONADMIN_PASSWORD"
-	EnvThrowawayUser   = "CONFORMANCE_THROWAWAY_USER"
-	EnvThrowawayPass   = "CONFORMANCE_THROWAWAY_PASSWORD"
-	EnvSecretsFile     = "CONFORMANCE_SECRETS_FILE"
-	EnvAllowMutations  = "CONFORMANCE_ALLOW_MUTATIONS"
-	EnvAllowRefusals   = "CONFORMANCE_ALLOW_REFUSALS"
-	EnvPollInterval    = "CONFORMANCE_POLL_INTERVAL"
-	EnvPollLimit       = "CONFORMANCE_POLL_LIMIT"
-	EnvGeneratorSeed   = "CONFORMANCE_SEED"
-	EnvRequestTimeout  = "CONFORMANCE_TIMEOUT"
-	EnvRequestsPerSecs = "CONFORMANCE_RATE"
-)
-
-// productEnv maps the suffix of a per-product variable to its field.
-var productEnv = []struct {
-	suffix string
-	field  func(p *Product) *string
-}{
-	{"URL", func(p *Product) *string { return &p.URL }},
-	{"USER", func(p *Product) *string { return &p.Credentials.Admin.User }},
-	{"PASSWORD", func(p *Product) *string { return &p.Credentials.Admin.Password }},
-	{"TOKEN", func(p *Product) *string { return &p.Credentials.Token }},
-	{"TOKEN_FILE", func(p *Product) *string { return &p.Credentials.TokenFile }},
-	{"TOKEN_COMMAND", func(p *Product) *string { return &p.Credentials.TokenCommand }},
-	{"NONADMIN_USER", func(p *Product) *string { return &p.Credentials.NonAdmin.User }},
-	{"NONADMIN_PASSWORD", func(p *Product) *string { return &p.Credentials.NonAdmin.Password }},
-	{"THROWAWAY_USER", func(p *Product) *string { return &p.Credentials.Throwaway.User }},
-	{"THROWAWAY_PASSWORD", func(p *Product) *string { return &p.Credentials.Throwaway.Password }},
-}
-
-// ProductEnv is the name of a per-product variable: ProductEnv("epm", "URL")
-// is CONFORMANCE_EPM_URL.
-func ProductEnv(product, suffix string) string {
-	return "CONFORMANCE_" + strings.ToUpper(product) + "_" + suffix
-}
-
-// EnvNames lists every variable the run reads, for the README and -h.
-func EnvNames() []string {
-	out := []string{EnvTarget, EnvUser, EnvPassword, EnvToken, EnvTokenFile, EnvTokenCommand,
-		EnvNonAdminUser, EnvNonAdminPass, EnvThrowawayUser, EnvThrowawayPass, EnvSecretsFile,
-		EnvAllowMutations, EnvAllowRefusals, EnvPollInterval, EnvPollLimit, EnvGeneratorSeed,
-		EnvRequestTimeout, EnvRequestsPerSecs}
-	for _, p := range Products {
-		for _, e := range productEnv {
-			out = append(out, ProductEnv(p, e.suffix))
-		}
-	}
-	return out
-}
-
-// ApplyEnv overrides c from the environment (lookup is os.LookupEnv in use).
-func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
-	str := func(name string, dst *string) {
-		if v, ok := lookup(name); ok && v != "" {
-			*dst = v
-		}
-	}
-	var errs []error
-	if v, ok := lookup(EnvSecretsFile); ok && v != "" {
-		if data, err := os.ReadFile(v); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", EnvSecretsFile, err))
-		} else if err := c.parse(v, data); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	str(EnvTarget, &c.Target)
-	str(EnvUser, &c.Credentials.Admin.User)
-	str(EnvPassword, &c.Credentials.Admin.Password)
-	str(EnvToken, &c.Credentials.Token)
-	str(EnvTokenFile, &c.Credentials.TokenFile)
-	str(EnvTokenCommand, &c.Credentials.TokenCommand)
-	str(EnvNonAdminUser, &c.Credentials.NonAdmin.User)
-	str(EnvNonAdminPass, &c.Credentials.NonAdmin.Password)
-	str(EnvThrowawayUser, &c.Credentials.Throwaway.User)
-	str(EnvThrowawayPass, &c.Credentials.Throwaway.Password)
-	for _, name := range Products {
-		p, had := c.Products[name]
-		creds := Credentials{}
-		if p.Credentials != nil {
-			creds = *p.Credentials
-		}
-		p.Credentials = &creds
-		set := false
-		for _, e := range productEnv {
-			if v, ok := lookup(ProductEnv(name, e.suffix)); ok && v != "" {
-				*e.field(&p) = v
-				set = true
-			}
-		}
-		if !set {
-			continue
-		}
-		if creds == (Credentials{}) && !had {
-			p.Credentials = nil
-		}
-		if c.Products == nil {
-			c.Products = map[string]Product{}
-		}
-		c.Products[name] = p
-	}
-	boolean := func(name string, dst *bool) {
-		if v, ok := lookup(name); ok && v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not true or false", name, v))
-			}
-			*dst = b
-		}
-	}
-	boolean(EnvAllowMutations, &c.AllowMutations)
-	boolean(EnvAllowRefusals, &c.AllowRefusals)
-	dur := func(name string, dst *Duration) {
-		if v, ok := lookup(name); ok && v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not a duration like 500ms or 30s", name, v))
-			}
-			*dst = Duration(d)
-		}
-	}
-	dur(EnvPollInterval, &c.Poll.Interval)
-	dur(EnvPollLimit, &c.Poll.Limit)
-	dur(EnvRequestTimeout, &c.Timeout)
-	for name, flag := range map[string]string{EnvPollInterval: "poll-interval", EnvPollLimit: "poll-limit", EnvRequestTimeout: "timeout"} {
-		if v, ok := lookup(name); ok && v != "" {
-			c.SetExplicit(flag)
-		}
-	}
-	if v, ok := lookup(EnvGeneratorSeed); ok && v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q is not an integer", EnvGeneratorSeed, v))
-		}
-		c.Seed = n
-	}
-	if v, ok := lookup(EnvRequestsPerSecs); ok && v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q is not a number", EnvRequestsPerSecs, v))
-		}
-		c.Rate = f
-	}
-	return errors.Join(errs...)
 }
 
 // CheckURL says what is wrong with a base URL, or nil: an http(s) scheme,
@@ -500,7 +330,7 @@ func (c *Config) Validate() error {
 		}
 		covered++
 		if r.Credentials.Admin.User == "" && !r.Credentials.HasToken() {
-			errs = append(errs, fmt.Errorf("%s: no credentials: set credentials.admin (or products.%s.credentials) in the config file, or %s and %s, or %s", name, name, ProductEnv(name, "USER"), ProductEnv(name, "PASSWORD"), ProductEnv(name, "TOKEN")))
+			errs = append(errs, fmt.Errorf("%s: no credentials: set credentials.admin (or products.%s.credentials) in the config file, or %s and %s, or %s", name, name, UserSetting.Of(name).Env, PasswordSetting.Of(name).Env, TokenSetting.Of(name).Env))
 		}
 		if r.Credentials.Token != "" && (r.Credentials.TokenFile != "" || r.Credentials.TokenCommand != "") ||
 			r.Credentials.TokenFile != "" && r.Credentials.TokenCommand != "" {
@@ -532,9 +362,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("poll interval is longer than the poll limit"))
 	}
 	if c.Poll.Breaker < 0 {
-		errs = append(errs, errors.New("poll breaker (--job-breaker) must not be negative"))
+		errs = append(errs, fmt.Errorf("poll breaker (--%s) must not be negative", JobBreakerSetting.Flag))
 	}
-	if c.Rate < 0 && c.Rate != -1 {
+	if c.Rate < 0 && c.Rate != RateUnset {
 		errs = append(errs, errors.New("rate must not be negative"))
 	}
 	if c.Throttle.MaxWait < 0 || c.Throttle.Budget < 0 {

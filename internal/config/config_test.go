@@ -13,7 +13,7 @@ func TestFileThenEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{EnvPassword: "secret", EnvPollLimit: "9s", EnvAllowMutations: "true"}
+	env := map[string]string{PasswordSetting.Env: "secret", PollLimitSetting.Env: "9s", AllowMutationsSetting.Env: "true"}
 	if err := c.ApplyEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestBadValuesAreErrors(t *testing.T) {
 			t.Errorf("want %q in %v", want, err)
 		}
 	}
-	bad := map[string]string{EnvAllowMutations: "maybe", EnvGeneratorSeed: "x"}
+	bad := map[string]string{AllowMutationsSetting.Env: "maybe", SeedSetting.Env: "x"}
 	if err := c.ApplyEnv(func(k string) (string, bool) { v, ok := bad[k]; return v, ok }); err == nil {
 		t.Error("bad environment values accepted")
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
 
@@ -45,7 +46,7 @@ func init() {
 		Summary:  "a v1 job stays in progress (status -1) forever: the suite must give up at the poll limit, naming the last status, and never hang",
 		// A short bound keeps the run quick: every job row waits it out
 		// (the job breaker is off, so that each of them shows it fails).
-		RunArgs: []string{"--poll-limit", "1s", "--job-breaker", "0"},
+		RunArgs: []string{config.PollLimitSetting.Arg("1s"), config.JobBreakerSetting.Arg("0")},
 		Response: onEPM1Jobs(func(r *http.Response, body []byte) []byte {
 			if r.StatusCode != http.StatusOK {
 				return body

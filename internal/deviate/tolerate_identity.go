@@ -77,13 +77,13 @@ func perUserOrder(r *http.Response, body []byte) []byte {
 		return body
 	}
 	switch {
-	case strings.Contains(p, "/iam/governance/"):
+	case strings.Contains(p, oigUsersPath):
 		if m, ok := v.(map[string]any); ok {
 			if l, ok := m["users"].([]any); ok {
 				rotate(l)
 			}
 		}
-	case strings.Contains(p, "/interop/rest/security/"):
+	case strings.Contains(p, epm1Security):
 		if m, ok := v.(map[string]any); ok {
 			if d, ok := m["details"].(map[string]any); ok {
 				if l, ok := d["faileditems"].([]any); ok {

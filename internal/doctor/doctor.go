@@ -203,7 +203,7 @@ func (c *checker) accounts(ctx context.Context) bool {
 	case creds.HasToken():
 		list = append(list, account{"admin", &exchange.Credential{Tokens: &exchange.TokenSource{File: creds.TokenFile, Command: creds.TokenCommand}}, "the bearer token"})
 	default:
-		c.add("account", Fail, fmt.Sprintf("no credentials: set credentials.admin (or products.%s.credentials), or %s and %s", c.r.Name, config.ProductEnv(c.r.Name, "USER"), config.ProductEnv(c.r.Name, "PASSWORD")))
+		c.add("account", Fail, fmt.Sprintf("no credentials: set credentials.admin (or products.%s.credentials), or %s and %s", c.r.Name, config.UserSetting.Of(c.r.Name).Env, config.PasswordSetting.Of(c.r.Name).Env))
 		return false
 	}
 	if creds.Admin.User != "" && creds.HasToken() {

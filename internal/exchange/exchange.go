@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 )
 
@@ -191,7 +192,7 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	if opts.Timeout <= 0 {
-		opts.Timeout = 30 * time.Second
+		opts.Timeout = config.Default().Timeout.D() // the run's default, for callers that give none
 	}
 	if opts.Redactor == nil {
 		opts.Redactor = NewRedactor(nil, nil)
@@ -614,4 +615,10 @@ func MediaType(contentType string) string {
 		return strings.ToLower(strings.TrimSpace(contentType))
 	}
 	return mt
+}
+
+// Answer is an exchange as a fake road would return it (a planned run's
+// sender, a test's): the operation, the status and the body as received.
+func Answer(op string, status int, body []byte) *Exchange {
+	return &Exchange{Operation: op, Response: Recorded{Status: status, Body: string(body)}, body: body, raw: body}
 }

@@ -50,9 +50,11 @@ type entry struct {
 	do   func(ctx context.Context) error
 	// cause is the request whose change the undo puts back, once sent.
 	cause *exchange.Exchange
-	// needless, when set, reports before any undo runs that the target
-	// was shown not to hold the change (seen.go): the undo is skipped.
-	needless func() bool
+	// before, when set, runs before any undo of the scenario does (an
+	// undo's own request is a change that would make every read before it
+	// stale): it reports whether the scenario's own reads showed the undo
+	// needless, and may keep what they showed for the undo (seen.go).
+	before func() (needless bool)
 }
 
 // Failure is an undo that did not put things back.
@@ -123,7 +125,7 @@ func (l *Ledger) Unwind(ctx context.Context) []Failure {
 	// that would make every read before it look stale.
 	needless := make([]bool, len(entries))
 	for i, e := range entries {
-		needless[i] = e.needless != nil && e.needless()
+		needless[i] = e.before != nil && e.before()
 	}
 	var out []Failure
 	for i := len(entries) - 1; i >= 0; i-- {

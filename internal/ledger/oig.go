@@ -19,7 +19,7 @@ import (
 )
 
 // OIGUpdate keeps every user an update names (internal/ops/oig.go).
-var OIGUpdate = Rule{Plan: "read every named user first; write changed fields back, then read them again", Apply: oigKeep}
+var OIGUpdate = Rule{Plan: "read every named user first; write changed fields back (compared with the scenario's own read after its last change, or read again), then read them again", Apply: oigKeep}
 
 // ReadOIGUser GETs a user through send; found is false for 404.
 func ReadOIGUser(ctx context.Context, send Sender, c *exchange.Client, admin *exchange.Credential, id string, role exchange.Role) (oiguser.User, bool, error) {
@@ -58,7 +58,7 @@ func (l *Ledger) KeepOIGUsers(ctx context.Context, c *exchange.Client, ids []str
 func (l *Ledger) keep(ctx context.Context, c *exchange.Client, ex *exchange.Exchange, ids []string) error {
 	modifiable := oiguser.Modifiable(c.Catalog())
 	for _, id := range ids {
-		if id == "" || l.wasCreated("oig:"+id) {
+		if id == "" || l.wasCreated(oigKey(id)) {
 			continue
 		}
 		before, found, err := ReadOIGUser(ctx, l.send, c, l.admin, id, exchange.RoleReadBefore)
@@ -68,16 +68,28 @@ func (l *Ledger) keep(ctx context.Context, c *exchange.Client, ex *exchange.Exch
 		if !found {
 			continue
 		}
-		l.markCreated("oig:" + id) // kept once: the first read is the original
-		l.RegisterFor(ex, "write OIG user "+id+" back as it was", func(ctx context.Context) error {
-			return oigRestore(ctx, l, c, id, before, modifiable)
+		l.markCreated(oigKey(id)) // kept once: the first read is the original
+		// The scenario's latest read of the user, if it came after its last
+		// change, is what the restore compares with: one read fewer.
+		var seen *exchange.Exchange
+		l.registerUnless(ex, func() bool { seen, _ = l.fresh(oigKey(id)); return false }, "write OIG user "+id+" back as it was", func(ctx context.Context) error {
+			return oigRestore(ctx, l, c, id, before, modifiable, seen)
 		})
 	}
 	return nil
 }
 
-func oigRestore(ctx context.Context, l *Ledger, c *exchange.Client, id string, before oiguser.User, modifiable []string) error {
-	now, found, err := ReadOIGUser(ctx, l.send, c, l.admin, id, exchange.RoleUndo)
+func oigRestore(ctx context.Context, l *Ledger, c *exchange.Client, id string, before oiguser.User, modifiable []string, seen *exchange.Exchange) error {
+	now, found, err := oiguser.User(nil), false, error(nil)
+	if seen != nil {
+		// The scenario read the user after its last change: that read is
+		// what the target holds now (seen.go).
+		now, err = oiguser.Decode(seen.RawBody())
+		found = err == nil
+	}
+	if !found {
+		now, found, err = ReadOIGUser(ctx, l.send, c, l.admin, id, exchange.RoleUndo)
+	}
 	if err != nil {
 		return err
 	}

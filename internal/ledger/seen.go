@@ -28,7 +28,10 @@ type seenRead struct {
 // the operations whose answers an undo can trust to say a thing is absent.
 var readKeys = map[string]func(params map[string]string) string{
 	opid.EssbaseGetUser: func(p map[string]string) string { return essKey(unescape(p["id"])) },
+	opid.OigGetUser:     func(p map[string]string) string { return oigKey(unescape(p["id"])) },
 }
+
+func oigKey(id string) string { return "oig:" + id }
 
 // unescape is a path parameter as the body names it: "a%20b" is "a b".
 func unescape(s string) string {
@@ -85,16 +88,28 @@ func (l *Ledger) deletedByScenario(k string) bool {
 	return ok && ex.Err == nil && ex.Status() >= 200 && ex.Status() <= 299
 }
 
+// fresh is the latest read of k if it came after the scenario's last
+// change and answered 200: what the target holds now, read already.
+func (l *Ledger) fresh(k string) (*exchange.Exchange, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rd, ok := l.reads[k]
+	if !ok || rd.seq <= l.lastChange || rd.ex.Err != nil || rd.ex.Status() != http.StatusOK {
+		return nil, false
+	}
+	return rd.ex, true
+}
+
 // refused reports whether the target answered a change with a client
 // error: it says it did not act.
 func refused(ex *exchange.Exchange) bool {
 	return ex != nil && ex.Err == nil && ex.Status() >= 400 && ex.Status() <= 499
 }
 
-// registerUnless is RegisterFor with a test, made before any undo runs,
-// of whether the undo is needed at all.
-func (l *Ledger) registerUnless(cause *exchange.Exchange, needless func() bool, desc string, do func(ctx context.Context) error) {
+// registerUnless is RegisterFor with a look, before any undo runs, at what
+// the scenario's reads showed: whether the undo is needed at all.
+func (l *Ledger) registerUnless(cause *exchange.Exchange, before func() (needless bool), desc string, do func(ctx context.Context) error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.entries = append(l.entries, entry{desc: desc, do: do, cause: cause, needless: needless})
+	l.entries = append(l.entries, entry{desc: desc, do: do, cause: cause, before: before})
 }

@@ -87,3 +87,66 @@ func TestAnUndoIsSkippedOnlyWhenAReadShowedItDone(t *testing.T) {
 		})
 	}
 }
+
+// An OIG restore compares with the scenario's own read of the user when
+// that read came after the scenario's last change, and reads the user
+// itself otherwise: the read a scenario already made is not made again.
+func TestAnOIGRestoreUsesTheScenariosLatestRead(t *testing.T) {
+	cat, err := contract.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := exchange.New("http://127.0.0.1:1", cat, exchange.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := rules
+	t.Cleanup(func() { rules = saved })
+	rules = map[string]Rule{}
+	r := OIGUpdate
+	r.Operation = opid.OigUpdateUsers
+	Register(r)
+	admin := &exchange.Credential{Basic: true, User: "admin"}
+	const user = `{"id":"24","fields":[{"name":"First Name","value":"Dana"}]}`
+	answer := func(op string, status int, body string) *exchange.Exchange {
+		ex := exchange.Answer(op, status, []byte(body))
+		ex.Tier = exchange.TierRead
+		return ex
+	}
+	for _, tc := range []struct {
+		name      string
+		readAfter bool
+		wantReads int
+	}{
+		{"read after the change", true, 0},
+		{"no read after the change", false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reads := 0
+			send := func(_ context.Context, _ *exchange.Client, r exchange.Request) (*exchange.Exchange, error) {
+				if r.Role == exchange.RoleUndo && r.Operation == opid.OigGetUser {
+					reads++
+				}
+				return answer(r.Operation, http.StatusOK, user), nil
+			}
+			l := New(send, admin)
+			ctx := With(context.Background(), l)
+			upd := &exchange.Exchange{Operation: opid.OigUpdateUsers, Tier: exchange.TierMutation, Response: exchange.Recorded{Status: 200}}
+			body := `{"users":[{"requestId":"1","id":"24","fields":[{"name":"First Name","value":"X"}]}]}`
+			if err := Before(ctx, upd, c, exchange.Request{Path: path(c, opid.OigUpdateUsers, nil), Body: []byte(body)}); err != nil {
+				t.Fatal(err)
+			}
+			if tc.readAfter {
+				if err := Before(ctx, answer(opid.OigGetUser, http.StatusOK, user), c, exchange.Request{Path: path(c, opid.OigGetUser, map[string]string{"id": "24"})}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if fails := l.Unwind(ctx); len(fails) != 0 {
+				t.Fatalf("undo failed: %v", fails)
+			}
+			if reads != tc.wantReads {
+				t.Errorf("the restore read the user %d times, want %d", reads, tc.wantReads)
+			}
+		})
+	}
+}

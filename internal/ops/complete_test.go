@@ -22,6 +22,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/ledger"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/mocktest"
+	"github.com/oracle-users-conformance/conformance/internal/opid"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
@@ -33,6 +34,8 @@ type world struct {
 	deviations []deviate.Deviation
 	rows       []*scenario.Table // the hand-written tables (fixtures/scenarios)
 	generated  []*scenario.Table // the spec-generated rows, which deviations may catch too
+	tolerances []deviate.Tolerance
+	everywhere []string // HarmlessEverywhere
 }
 
 // product is the file stem an operation's pieces live under: the spec
@@ -152,6 +155,41 @@ func missing(w world) []string {
 	return out
 }
 
+// unattached lists the harmless changes no operation declares, and the
+// declarations that name no harmless change or name one twice: each
+// harmless change is declared on the operations it concerns, or once for
+// all of them.
+func unattached(w world) []string {
+	declared := map[string][]string{} // harmless change → where it is declared
+	for _, name := range w.everywhere {
+		declared[name] = append(declared[name], "HarmlessEverywhere (internal/ops/ops.go)")
+	}
+	for _, o := range w.specs {
+		for _, name := range w.ops[o.ID].Harmless {
+			declared[name] = append(declared[name], fmt.Sprintf("%s (internal/ops/%s.go)", o.ID, product(o)))
+		}
+	}
+	registered := map[string]bool{}
+	var out []string
+	for _, t := range w.tolerances {
+		registered[t.Name] = true
+		where := declared[t.Name]
+		switch {
+		case len(where) == 0:
+			out = append(out, fmt.Sprintf("harmless change %s is declared on no operation: add it to Harmless of the operations whose answers it changes in internal/ops/<product>.go, or to HarmlessEverywhere in internal/ops/ops.go", t.Name))
+		case slices.Contains(w.everywhere, t.Name) && len(where) > 1:
+			out = append(out, fmt.Sprintf("harmless change %s is declared for every operation and again on %s: keep one", t.Name, strings.Join(where[1:], ", ")))
+		}
+	}
+	for name, where := range declared {
+		if !registered[name] {
+			out = append(out, fmt.Sprintf("harmless change %s, declared on %s, is not registered in internal/deviate (tolerate*.go)", name, strings.Join(where, ", ")))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // theWorld is the project as built.
 func theWorld(t *testing.T) world {
 	t.Helper()
@@ -172,12 +210,61 @@ func theWorld(t *testing.T) world {
 	for _, o := range All() {
 		ops[o.ID] = o
 	}
-	return world{specs: cat.Operations(), ops: ops, mock: m, deviations: deviate.All(), rows: rows, generated: generated}
+	return world{specs: cat.Operations(), ops: ops, mock: m, deviations: deviate.All(), rows: rows, generated: generated,
+		tolerances: deviate.Tolerances(), everywhere: HarmlessEverywhere}
 }
 
 func TestEveryOperationIsComplete(t *testing.T) {
 	for _, m := range missing(theWorld(t)) {
 		t.Error(m)
+	}
+}
+
+func TestEveryHarmlessChangeIsAttached(t *testing.T) {
+	for _, m := range unattached(theWorld(t)) {
+		t.Error(m)
+	}
+}
+
+// A harmless change that loses its declaration, or a declaration that
+// names no harmless change, is found.
+func TestAttachmentNoticesWhatIsRemoved(t *testing.T) {
+	w := theWorld(t)
+	cases := map[string]func(w *world){
+		"essbase-error-codes is declared on no operation": func(w *world) {
+			ops := map[string]Operation{}
+			for id, o := range w.ops {
+				o.Harmless = slices.DeleteFunc(slices.Clone(o.Harmless), func(n string) bool { return n == "essbase-error-codes" })
+				ops[id] = o
+			}
+			w.ops = ops
+		},
+		"gzip is declared on no operation": func(w *world) {
+			w.everywhere = slices.DeleteFunc(slices.Clone(w.everywhere), func(n string) bool { return n == "gzip" })
+		},
+		"json-no-such-change, declared on HarmlessEverywhere": func(w *world) {
+			w.everywhere = append(slices.Clone(w.everywhere), "json-no-such-change")
+		},
+		"gzip is declared for every operation and again on essbaseAbout": func(w *world) {
+			ops := map[string]Operation{}
+			for id, o := range w.ops {
+				if id == opid.EssbaseAbout {
+					o.Harmless = append(slices.Clone(o.Harmless), "gzip")
+				}
+				ops[id] = o
+			}
+			w.ops = ops
+		},
+	}
+	for want, change := range cases {
+		t.Run(want, func(t *testing.T) {
+			c := w
+			change(&c)
+			got := unattached(c)
+			if !slices.ContainsFunc(got, func(m string) bool { return strings.Contains(m, want) }) {
+				t.Errorf("the change went unnoticed; the check found:\n%s", strings.Join(got, "\n"))
+			}
+		})
 	}
 }
 

@@ -19,12 +19,14 @@ func init() {
 		Invariants: invariant.EPM1Submit,
 		Deviations: []string{"epm1-summary-disagrees", "epm1-bad-submit-starts-job"},
 		Flows:      []string{"epm1-job"},
+		Harmless:   []string{"epm1-job-ids"},
 	})
 	Register(Operation{
 		ID:         opid.GetUsersJobV1,
 		Invariants: invariant.EPM1Job,
 		Deviations: []string{"epm1-links-object"},
 		Flows:      []string{"epm1-job"},
+		Harmless:   []string{"epm1-job-slower", "epm1-job-ids"},
 	})
 	Register(Operation{
 		ID:         opid.EpmUploadFile,
@@ -54,5 +56,6 @@ func init() {
 		Undo:       undo(ledger.EPMUsers(epmNoRead, "the users this batch changes keep their new values (EPM has no API to read a user back)")),
 		Invariants: invariant.EPM2Update,
 		Deviations: []string{"epm2-partial-as-failure", "epm2-processed-miscount"},
+		Harmless:   []string{"error-messages", "per-user-order"},
 	})
 }

@@ -15,11 +15,13 @@ func init() {
 		Invariants: invariant.OIGUpdate,
 		Deviations: []string{"oig-fail-as-success", "oig-success-without-change"},
 		Flows:      []string{"oig-restore", "oig-readback", "oig-doc-users"},
+		Harmless:   []string{"error-messages", "per-user-order"},
 	})
 	Register(Operation{
 		ID:         opid.OigListUsers,
 		Invariants: invariant.OIGList,
 		Deviations: []string{"oig-list-ignores-query", "oig-list-usr-key-as-string"},
+		Harmless:   []string{"error-messages", "per-user-order"},
 	})
 	Register(Operation{
 		ID: opid.OigGetToken,
@@ -33,5 +35,6 @@ func init() {
 		Invariants: invariant.OIGGet,
 		Deviations: []string{"oig-get-drops-fields"},
 		Flows:      []string{"oig-readback"},
+		Harmless:   []string{"error-messages"},
 	})
 }

@@ -31,6 +31,23 @@ type Operation struct {
 	// Flows name the suite flows (suites/) that drive the operation
 	// beyond one request, if any.
 	Flows []string
+	// Harmless names the harmless changes (internal/deviate, tolerate*.go)
+	// that concern this operation's answers in particular: a target may
+	// make them, and every scenario must stay green through each. Those
+	// that concern every operation's answers are in HarmlessEverywhere.
+	Harmless []string
+}
+
+// HarmlessEverywhere are the harmless changes that concern every
+// operation's answers alike (their JSON style, headers, transfer and
+// connection), declared once here rather than on each operation. The
+// completeness test checks that every harmless change is declared here or
+// on an operation.
+var HarmlessEverywhere = []string{
+	"json-keys-reordered", "json-pretty-printed", "json-escaped", "json-extra-fields",
+	"list-order", // links are in every answer; items, faileditems and fields where they are
+	"content-type-charset", "content-type-case", "extra-headers", "server-date-headers",
+	"chunked", "gzip", "connection-close",
 }
 
 var registry = map[string]Operation{}

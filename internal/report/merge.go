@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,7 +49,7 @@ func Merge(runs ...*Run) (*Run, error) {
 		out.Shards = append(out.Shards, in.Shards...)
 		for _, note := range in.Notes {
 			if !strings.HasPrefix(note, baselineNote) {
-				out.Notes = appendNew(out.Notes, note)
+				out.Notes = addNote(out.Notes, note)
 			}
 		}
 		out.Leftovers = append(out.Leftovers, in.Leftovers...)
@@ -148,6 +149,32 @@ func mergeBaseline(out *Run, in *BaselineResult) error {
 }
 
 // appendNew appends s unless it is empty or already there.
+// addNote adds a part's note to the merged run's. Notes that count ("24
+// requests changed EPM users ...") are the sum of the parts' counts: one
+// note of the run, as an unsplit run would have said it.
+func addNote(notes []string, note string) []string {
+	n, rest, ok := counted(note)
+	if ok {
+		for i, have := range notes {
+			if m, r, ok := counted(have); ok && r == rest {
+				notes[i] = strconv.Itoa(n+m) + rest
+				return notes
+			}
+		}
+	}
+	return appendNew(notes, note)
+}
+
+// counted splits a note that begins with a count.
+func counted(note string) (n int, rest string, ok bool) {
+	i := strings.IndexFunc(note, func(r rune) bool { return r < '0' || r > '9' })
+	if i <= 0 || note[i] != ' ' {
+		return 0, "", false
+	}
+	n, err := strconv.Atoi(note[:i])
+	return n, note[i:], err == nil
+}
+
 func appendNew(list []string, s string) []string {
 	if s == "" || slices.Contains(list, s) {
 		return list

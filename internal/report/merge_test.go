@@ -121,3 +121,20 @@ func TestMergeBaseline(t *testing.T) {
 		t.Fatal("two baselines merged")
 	}
 }
+
+// A note that counts is one note of the merged run with the parts' sum;
+// other notes are kept once each.
+func TestMergeAddsCountedNotes(t *testing.T) {
+	a, b := shards()
+	const epm = " requests changed EPM users that no documented API can read back"
+	a.Notes = []string{"24" + epm, "essbase answered 503 twice"}
+	b.Notes = []string{"essbase answered 503 twice", "13" + epm, "2 scenarios skipped for vars.epm_user_1"}
+	m, err := Merge(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"37" + epm, "essbase answered 503 twice", "2 scenarios skipped for vars.epm_user_1"}
+	if !slices.Equal(m.Notes, want) {
+		t.Fatalf("notes %q, want %q", m.Notes, want)
+	}
+}

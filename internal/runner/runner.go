@@ -67,6 +67,11 @@ type Options struct {
 	// Pace, when set, is the URL where the parent of --procs keeps each
 	// product's pace, shared by its processes (pace.go).
 	Pace string
+	// Claim, when set, is the URL where the parent of --procs hands out
+	// the scenarios to its processes as they ask (claim.go); Proc is this
+	// process's number there.
+	Claim string
+	Proc  int
 	// Today is the date the baseline's review dates are compared with.
 	Today time.Time
 	// PlanTo, with Plan, receives the plan instead of the console
@@ -80,146 +85,196 @@ type Outcome struct {
 	ExitCode int
 }
 
-// Run runs every selected scenario. It may be called once per process
-// (Ginkgo's RunSpecs runs once).
+// Run runs every selected scenario: prepare (nothing sent yet), execute,
+// publish. It may be called once per process (Ginkgo's RunSpecs runs once).
 func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Outcome, error) {
 	started := time.Now()
+	r, err := prepare(cfg, opts, out)
+	if err != nil {
+		return nil, err
+	}
+	defer r.stop()
+	if opts.Plan {
+		r.printPlan(opts, out)
+		return &Outcome{ExitCode: report.ExitConformant}, nil
+	}
+	// Listening until the reports are written: an interrupt then must
+	// not leave some of them unwritten.
+	defer noteInterrupt(r.env.Results, out)()
+	if err := r.execute(t, opts, out); err != nil {
+		return nil, err
+	}
+	return r.publish(opts, out, started), nil
+}
+
+// prepared is a run ready to start: everything read, checked and built,
+// nothing sent.
+type prepared struct {
+	cfg      config.Config
+	fx       fs.FS
+	tables   []*scenario.Table
+	catalog  *contract.Catalog
+	env      *suites.Env
+	notes    []string // said on the console and in every report
+	baseline report.Baseline
+	// stop ends the embedded mock, if this run started it.
+	stop func()
+}
+
+// prepare reads the fixtures and specs, checks the rows, points the run at
+// its target (the embedded mock when none is named), selects the
+// scenarios and builds one client per product. Every error is the
+// config's or the fixtures' (exit 2), found before anything is sent.
+func prepare(cfg config.Config, opts Options, out io.Writer) (*prepared, error) {
+	p := &prepared{stop: func() {}}
 	fx, fixturesDir, err := fixtureFS(cfg.Fixtures)
 	if err != nil {
 		return nil, ConfigError{err}
 	}
-	catalog, err := contract.Builtin()
+	p.fx = fx
+	if p.catalog, err = contract.Builtin(); err != nil {
+		return nil, ConfigError{err}
+	}
+	if p.tables, err = generate.All(fx, p.catalog, cfg.Seed); err != nil {
+		return nil, ConfigError{err}
+	}
+	if err := errors.Join(suites.Check(p.tables, p.catalog), judge.Validate(p.catalog), ledger.Validate(p.catalog)); err != nil {
+		return nil, ConfigError{err}
+	}
+	embedded, err := p.target(&cfg, opts, out)
 	if err != nil {
 		return nil, ConfigError{err}
-	}
-	tables, err := generate.All(fx, catalog, cfg.Seed)
-	if err != nil {
-		return nil, ConfigError{err}
-	}
-	if err := errors.Join(suites.Check(tables, catalog), judge.Validate(catalog), ledger.Validate(catalog)); err != nil {
-		return nil, ConfigError{err}
-	}
-	embedded := opts.Embedded != ""
-	if opts.Embedded != "" {
-		if err := pointAtMock(fx, &cfg, opts.Embedded); err != nil {
-			return nil, ConfigError{err}
-		}
-	} else if !cfg.AnyTarget() {
-		embedded = true
-		if opts.Plan {
-			// The embedded mock takes a free port when it runs; the plan
-			// shows the mock's usual address.
-			fmt.Fprintln(out, "plan of a run against the embedded mock (a free loopback port at run time; shown as 127.0.0.1:8080)")
-			err = pointAtMock(fx, &cfg, "http://127.0.0.1:8080")
-		} else {
-			var stop func()
-			stop, err = startEmbedded(fx, &cfg)
-			if err == nil {
-				defer stop()
-				fmt.Fprintf(out, "embedded mock listening on %s\n", cfg.Target)
-			}
-		}
-		if err != nil {
-			return nil, ConfigError{err}
-		}
 	}
 	if err := cfg.Validate(); err != nil {
+		p.stop()
 		return nil, ConfigError{err}
 	}
-	selected, err := selectScenarios(tables, cfg, opts.Shard, fx, Mutates(catalog))
+	env, err := p.environment(&cfg, opts, out, fixturesDir, embedded)
 	if err != nil {
+		p.stop()
 		return nil, ConfigError{err}
+	}
+	if cfg.Baseline != "" && !opts.Plan {
+		// Read before anything is sent: a baseline that cannot be read
+		// must not cost a run.
+		if p.baseline, err = report.LoadBaseline(cfg.Baseline); err != nil {
+			p.stop()
+			return nil, ConfigError{err}
+		}
+	}
+	p.cfg, p.env = cfg, env
+	return p, nil
+}
+
+// target points cfg at the embedded mock when it names no target (at its
+// usual address for a plan), and says whether the run is the embedded
+// mock's.
+func (p *prepared) target(cfg *config.Config, opts Options, out io.Writer) (embedded bool, err error) {
+	switch {
+	case opts.Embedded != "":
+		return true, pointAtMock(p.fx, cfg, opts.Embedded)
+	case cfg.AnyTarget():
+		return false, nil
+	case opts.Plan:
+		// The embedded mock takes a free port when it runs; the plan
+		// shows the mock's usual address.
+		fmt.Fprintln(out, "plan of a run against the embedded mock (a free loopback port at run time; shown as 127.0.0.1:8080)")
+		return true, pointAtMock(p.fx, cfg, "http://127.0.0.1:8080")
+	}
+	stop, err := startEmbedded(p.fx, cfg)
+	if err != nil {
+		return true, err
+	}
+	p.stop = stop
+	fmt.Fprintf(out, "embedded mock listening on %s\n", cfg.Target)
+	return true, nil
+}
+
+// environment selects the scenarios and builds what every spec shares:
+// the products' clients, the vars, the results.
+func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, fixturesDir string, embedded bool) (*suites.Env, error) {
+	selected, err := selectScenarios(p.tables, *cfg, opts.Shard, p.fx, Mutates(p.catalog))
+	if err != nil {
+		return nil, err
 	}
 	if opts.Shard != "" {
 		k, n, _ := shard.Parse(opts.Shard)
 		cfg.Vars = keepOwnAttributes(cfg.Vars, cfg.ShardVarsFor(k, n))
 	}
-	if err := checkVars(fx, tables, cfg.Vars); err != nil {
-		return nil, ConfigError{err}
+	if err := checkVars(p.fx, p.tables, cfg.Vars); err != nil {
+		return nil, err
 	}
 	redactor := exchange.NewRedactor(cfg.Secrets(), cfg.BasicPairs())
 	throttle := &exchange.Throttle{MaxWait: cfg.Throttle.MaxWait.D(), Budget: cfg.Throttle.Budget.D()}
-	cfg.Rate = shardRate(cfg, opts, embedded)
-	products, notes, err := buildProducts(cfg, catalog, redactor, throttle, embedded)
+	cfg.Rate = shardRate(*cfg, opts, embedded)
+	products, notes, err := buildProducts(*cfg, p.catalog, redactor, throttle, embedded)
 	if err != nil {
-		return nil, ConfigError{err}
+		return nil, err
 	}
+	p.notes = notes
 	sharePace(products, opts)
 	runID := runID()
-	learnSecrets(redactor, fx, selected, scenario.Vars{Run: runID, Var: cfg.Vars})
-	results := suites.NewResults()
-	console := suites.NewConsole(out, opts.Verbose)
+	learnSecrets(redactor, p.fx, selected, scenario.Vars{Run: runID, Var: cfg.Vars})
 	env := &suites.Env{
-		Config: cfg, Catalog: catalog, Products: products, Fixtures: fx, FixturesDir: fixturesDir,
-		Tables: tables, Selected: selected, Results: results, Console: console,
-		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(fx),
+		Config: *cfg, Catalog: p.catalog, Products: products, Fixtures: p.fx, FixturesDir: fixturesDir,
+		Tables: p.tables, Selected: selected, Results: suites.NewResults(), Console: suites.NewConsole(out, opts.Verbose),
+		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(p.fx),
 	}
-	if opts.Plan {
-		if opts.Shard != "" {
-			_, n, _ := shard.Parse(opts.Shard)
-			var all []*scenario.Scenario
-			for _, t := range tables {
-				for i := range t.Scenarios {
-					all = append(all, &t.Scenarios[i])
-				}
+	shareScenarios(env, opts, shard.Users(p.fx, cfg.Vars), Mutates(p.catalog))
+	return env, nil
+}
+
+// printPlan says what the run would send, sending nothing.
+func (p *prepared) printPlan(opts Options, out io.Writer) {
+	env := p.env
+	if opts.Shard != "" {
+		_, n, _ := shard.Parse(opts.Shard)
+		var all []*scenario.Scenario
+		for _, t := range p.tables {
+			for i := range t.Scenarios {
+				all = append(all, &t.Scenarios[i])
 			}
-			own := cfg.OwnUsers(n)
-			env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, shard.Users(fx, cfg.Vars), Mutates(catalog), own)
-			for k := range own {
-				env.OwnUsers = append(env.OwnUsers, k)
-			}
-			sort.Strings(env.OwnUsers)
 		}
-		if opts.PlanTo != nil {
-			opts.PlanTo(env, env.Plan())
-			return &Outcome{ExitCode: report.ExitConformant}, nil
+		own := p.cfg.OwnUsers(n)
+		env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, shard.Users(p.fx, p.cfg.Vars), Mutates(p.catalog), own)
+		for k := range own {
+			env.OwnUsers = append(env.OwnUsers, k)
 		}
-		suites.PrintPlan(out, env, env.Plan())
-		return &Outcome{ExitCode: report.ExitConformant}, nil
+		sort.Strings(env.OwnUsers)
 	}
-	for _, n := range notes {
+	if opts.PlanTo != nil {
+		opts.PlanTo(env, env.Plan())
+		return
+	}
+	suites.PrintPlan(out, env, env.Plan())
+}
+
+// execute declares the spec tree and runs it: every scenario sends, is
+// judged and undoes what it changed. An interrupt ends the running
+// scenario after its undos and leaves the rest not run.
+func (p *prepared) execute(t GinkgoTestingT, opts Options, out io.Writer) error {
+	cfg, env := p.cfg, p.env
+	for _, n := range p.notes {
 		fmt.Fprintln(out, "!! "+n)
 	}
 	// Said once per key, in the summary's notes and every report.
-	notes = append(notes, env.MissingVarsSummary()...)
+	p.notes = append(p.notes, env.MissingVarsSummary()...)
 	declared := suites.Build(env)
 	if err := os.MkdirAll(cfg.ReportDir, 0o755); err != nil {
-		return nil, ConfigError{fmt.Errorf("report dir: %w", err)}
+		return ConfigError{fmt.Errorf("report dir: %w", err)}
 	}
 	if err := os.WriteFile(filepath.Join(cfg.ReportDir, "effective-config.yaml"), []byte(cfg.YAML()), 0o644); err != nil {
-		return nil, ConfigError{fmt.Errorf("report dir: %w", err)}
+		return ConfigError{fmt.Errorf("report dir: %w", err)}
 	}
 	fmt.Fprintf(out, "run %s: %d scenarios selected (generated with seed %d; --seed changes it)%s\n",
-		runID, declared, cfg.Seed, describeSelection(cfg.LabelFilter, opts.Shard))
+		env.Vars.Run, declared, cfg.Seed, describeSelection(cfg.LabelFilter, opts.Shard))
 	for _, name := range config.Products {
-		if p := products[name]; p.Client != nil {
-			fmt.Fprintf(out, "  %-8s %s\n", name, p.URL)
+		if pr := env.Products[name]; pr.Client != nil {
+			fmt.Fprintf(out, "  %-8s %s\n", name, pr.URL)
 		} else {
 			fmt.Fprintf(out, "  %-8s not covered\n", name)
 		}
 	}
-
-	// Ginkgo's interrupt handler ends the running spec, runs its cleanups
-	// (the ledger's undos among them) and skips the rest; this one only
-	// learns which signal it was, so the report can say so.
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		select {
-		case s := <-sigs:
-			name := "SIGINT"
-			if s == syscall.SIGTERM {
-				name = "SIGTERM"
-			}
-			results.Interrupt(name)
-			fmt.Fprintf(out, "!! %s: finishing the running scenario's undos, then writing the reports\n", name)
-		case <-ctx.Done():
-		}
-	}()
-
 	suiteCfg, reporterCfg := GinkgoConfiguration()
 	suiteCfg.Timeout = time.Duration(declared+1) * (2*cfg.Poll.Limit.D() + 10*cfg.Timeout.D())
 	suiteCfg.RandomizeAllSpecs = false
@@ -237,32 +292,57 @@ func Run(t GinkgoTestingT, cfg config.Config, opts Options, out io.Writer) (*Out
 	RegisterFailHandler(Fail)
 	RunSpecs(t, SuiteName, suiteCfg, reporterCfg)
 	formatter.ColorableStdOut = saved
+	return nil
+}
 
-	run := buildReport(cfg, opts, env, runID, started)
-	recordVersions(run, products, cfg.Timeout.D())
+// noteInterrupt learns which signal interrupted the run, so the report
+// can say so; Ginkgo's own handler ends the running spec, runs its
+// cleanups (the ledger's undos among them) and skips the rest. The
+// returned function stops listening.
+func noteInterrupt(results *suites.Results, out io.Writer) (stop func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case s := <-sigs:
+			name := "SIGINT"
+			if s == syscall.SIGTERM {
+				name = "SIGTERM"
+			}
+			results.Interrupt(name)
+			fmt.Fprintf(out, "!! %s: finishing the running scenario's undos, then writing the reports\n", name)
+		case <-ctx.Done():
+		}
+	}()
+	return func() { signal.Stop(sigs); cancel() }
+}
+
+// publish turns the records into the typed report, applies the baseline,
+// writes every report and prints the summary. Reports that cannot be
+// written make the exit code 2: a verdict nobody can read is no verdict,
+// and CI must not go on trusting the last run's files.
+func (p *prepared) publish(opts Options, out io.Writer, started time.Time) *Outcome {
+	cfg, env := p.cfg, p.env
+	run := buildReport(cfg, opts, env, env.Vars.Run, started)
+	recordVersions(run, env.Products, cfg.Timeout.D())
 	run.Finish()
 	if cfg.Baseline != "" {
-		b, err := report.LoadBaseline(cfg.Baseline)
-		if err != nil {
-			return nil, ConfigError{err}
-		}
 		today := opts.Today
 		if today.IsZero() {
 			today = time.Now()
 		}
-		run.ApplyBaseline(b, cfg.Baseline, today)
+		run.ApplyBaseline(p.baseline, cfg.Baseline, today)
 	}
-	run.Notes = append(notes, run.Notes...)
+	run.Notes = append(p.notes, run.Notes...)
 	run.Finish()
 	code := report.ExitCode(run.Verdict)
 	if err := report.WriteAll(cfg.ReportDir, run); err != nil {
-		// A verdict nobody can read is no verdict: CI must not go on
-		// trusting the last run's files.
 		fmt.Fprintf(out, "writing reports: %v\n", err)
 		code = report.ExitBadConfig
 	}
 	PrintSummary(out, run, cfg.ReportDir)
-	return &Outcome{Run: run, ExitCode: code}, nil
+	return &Outcome{Run: run, ExitCode: code}
 }
 
 func describeSelection(filter, shardSpec string) string {
@@ -488,13 +568,13 @@ func pointAtMock(fx fs.FS, cfg *config.Config, url string) error {
 	cfg.Products = nil
 	cfg.Credentials = mockCfg.Credentials
 	cfg.AltTargets = mockCfg.AltTargets
-	if !cfg.Explicit("poll-interval") {
+	if !cfg.Explicit(config.PollIntervalSetting) {
 		cfg.Poll.Interval = mockCfg.Poll.Interval
 	}
-	if !cfg.Explicit("poll-limit") {
+	if !cfg.Explicit(config.PollLimitSetting) {
 		cfg.Poll.Limit = mockCfg.Poll.Limit
 	}
-	if !cfg.Explicit("timeout") {
+	if !cfg.Explicit(config.TimeoutSetting) {
 		cfg.Timeout = mockCfg.Timeout
 	}
 	if cfg.ShardVars == nil {
@@ -539,7 +619,7 @@ func startEmbedded(fx fs.FS, cfg *config.Config) (stop func(), err error) {
 		srv.Close()
 		return nil, err
 	}
-	if !cfg.Explicit("poll-interval") {
+	if !cfg.Explicit(config.PollIntervalSetting) {
 		cfg.Poll.Interval = config.Duration(EmbeddedPoll)
 	}
 	return func() { l.Close(); srv.Close() }, nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/oracle-users-conformance/conformance/internal/config"
 )
 
 // ciIndex is how one CI system tells a parallel job which part it is.
@@ -25,7 +27,7 @@ var ciIndexes = []ciIndex{
 
 // TotalEnv gives the number of parts where the CI system does not (a
 // Kubernetes Indexed Job: set it to the Job's completions).
-const TotalEnv = "CONFORMANCE_SHARD_TOTAL"
+const TotalEnv = config.ShardTotalEnv
 
 // Auto turns "auto" or "auto/N" into "K/N" from the CI system's own
 // variables; any other spec is returned as it is. lookup is os.LookupEnv

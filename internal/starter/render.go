@@ -22,7 +22,7 @@ func Render(cfg config.Config, products []Product, cat varscat.Catalogue) string
 	w("#   conformance run --config THIS_FILE                     # reads only")
 	w("#   conformance run --config THIS_FILE --allow-mutations   # everything, every change undone")
 	comment(w, "# ", fmt.Sprintf("Passwords and tokens are never written here: give them as environment variables (%s, or per product %s, %s, …), or in a secrets_file of the same shape. README: \"Running against your environment\".",
-		config.EnvPassword, config.ProductEnv("epm", "PASSWORD"), config.ProductEnv("essbase", "PASSWORD")))
+		config.PasswordSetting.Env, config.PasswordSetting.Of("epm").Env, config.PasswordSetting.Of("essbase").Env))
 	w("products:")
 	for _, name := range config.Products {
 		r := cfg.Resolve(name)
@@ -34,7 +34,7 @@ func Render(cfg config.Config, products []Product, cat varscat.Catalogue) string
 		w("    url: %s", scalar(r.URL))
 		if p := cfg.Products[name]; p.Credentials != nil {
 			w("    credentials:")
-			accounts(w, "      ", *p.Credentials, func(s string) string { return config.ProductEnv(name, s) })
+			accounts(w, "      ", *p.Credentials, func(s *config.Setting) string { return s.Of(name).Env })
 		}
 		if r.TLS.CAFile != "" || r.TLS.Insecure {
 			w("    tls: {ca_file: %s, insecure: %v}", scalar(r.TLS.CAFile), r.TLS.Insecure)
@@ -43,7 +43,7 @@ func Render(cfg config.Config, products []Product, cat varscat.Catalogue) string
 	if c := cfg.Credentials; c.Admin.User != "" || c.NonAdmin.User != "" || c.Throwaway.User != "" || c.HasToken() {
 		w("# The accounts of every product that names none of its own.")
 		w("credentials:")
-		accounts(w, "  ", c, func(s string) string { return "CONFORMANCE_" + s })
+		accounts(w, "  ", c, func(s *config.Setting) string { return s.Env })
 	}
 	w("vars:")
 	proposed := map[string]Proposal{}
@@ -76,22 +76,23 @@ func Render(cfg config.Config, products []Product, cat varscat.Catalogue) string
 	return b.String()
 }
 
-func accounts(w func(string, ...any), indent string, c config.Credentials, env func(string) string) {
+func accounts(w func(string, ...any), indent string, c config.Credentials, env func(*config.Setting) string) {
 	for _, a := range []struct {
-		key, user, envPrefix string
-	}{{"admin", c.Admin.User, ""}, {"non_admin", c.NonAdmin.User, "NONADMIN_"}, {"throwaway", c.Throwaway.User, "THROWAWAY_"}} {
+		key, user string
+		password  *config.Setting
+	}{{"admin", c.Admin.User, config.PasswordSetting}, {"non_admin", c.NonAdmin.User, config.NonAdminPasswordSetting}, {"throwaway", c.Throwaway.User, config.ThrowawayPasswordSetting}} {
 		if a.user == "" {
 			continue
 		}
-		w("%s%s: {user: %s}   # password: %s", indent, a.key, scalar(a.user), env(a.envPrefix+"PASSWORD"))
+		w("%s%s: {user: %s}   # password: %s", indent, a.key, scalar(a.user), env(a.password))
 	}
 	switch {
 	case c.TokenFile != "":
 		w("%stoken_file: %s", indent, scalar(c.TokenFile))
 	case c.Token != "":
-		w("%s# a bearer token: give it as %s", indent, env("TOKEN"))
+		w("%s# a bearer token: give it as %s", indent, env(config.TokenSetting))
 	case c.TokenCommand != "":
-		w("%s# a bearer token from a command: give it as %s", indent, env("TOKEN_COMMAND"))
+		w("%s# a bearer token from a command: give it as %s", indent, env(config.TokenCommandSetting))
 	}
 }
 

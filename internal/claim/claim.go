@@ -1,0 +1,213 @@
+// Package claim hands out a --procs run's scenarios to its processes as
+// they ask, one process each, and keeps two processes from touching the
+// same user at once.
+//
+// Static shards (--shard K/N) must keep every scenario naming a user in
+// the part that owns the user, and a few users named by many scenarios
+// (an OIG test user, the EPM users one CSV names together) put most of a
+// run into one part: that part's serial time became the run's. Here every
+// process walks every scenario; the first to ask for a scenario runs it,
+// the others record it as run elsewhere, and a scenario waits only while
+// another one holds a user it names. Scenarios that change nothing share
+// their users with each other; one that changes data holds them alone.
+package claim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+)
+
+// Request asks for one scenario.
+type Request struct {
+	Scenario string   `json:"scenario"`
+	Users    []string `json:"users,omitempty"`
+	// Changes is true for a scenario that can change data: it holds its
+	// users alone.
+	Changes bool `json:"changes,omitempty"`
+	// Proc is the asking process, so what it holds is freed if it dies.
+	Proc int `json:"proc"`
+}
+
+// Answer says whether the asking process runs the scenario.
+type Answer struct {
+	Run bool `json:"run"`
+}
+
+// Board is the parent's record of who runs what and who holds which user.
+type Board struct {
+	mu      sync.Mutex
+	changed *sync.Cond
+	owner   map[string]int      // scenario -> process running or having run it
+	holding map[string]*Request // scenario -> the claim holding its users, while it runs
+	alone   map[string]bool     // users held by a scenario that changes data
+	shared  map[string]int      // users held by scenarios that change nothing: how many
+}
+
+// NewBoard is an empty board.
+func NewBoard() *Board {
+	b := &Board{owner: map[string]int{}, holding: map[string]*Request{}, alone: map[string]bool{}, shared: map[string]int{}}
+	b.changed = sync.NewCond(&b.mu)
+	return b
+}
+
+// Claim gives the scenario to the asking process unless another has it;
+// the process then waits until the users the scenario names are free.
+func (b *Board) Claim(ctx context.Context, r Request) (run bool, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p, ok := b.owner[r.Scenario]; ok {
+		return p == r.Proc && b.holding[r.Scenario] != nil, nil
+	}
+	b.owner[r.Scenario] = r.Proc
+	stop := context.AfterFunc(ctx, func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.changed.Broadcast()
+	})
+	defer stop()
+	for !b.free(r) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		b.changed.Wait()
+	}
+	for _, u := range r.Users {
+		if r.Changes {
+			b.alone[u] = true
+		} else {
+			b.shared[u]++
+		}
+	}
+	b.holding[r.Scenario] = &r
+	return true, nil
+}
+
+func (b *Board) free(r Request) bool {
+	for _, u := range r.Users {
+		if b.alone[u] || r.Changes && b.shared[u] > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Release frees the users of a scenario that finished.
+func (b *Board) Release(scenario string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.release(scenario)
+}
+
+func (b *Board) release(scenario string) {
+	r := b.holding[scenario]
+	if r == nil {
+		return
+	}
+	delete(b.holding, scenario)
+	for _, u := range r.Users {
+		if r.Changes {
+			delete(b.alone, u)
+		} else if b.shared[u]--; b.shared[u] <= 0 {
+			delete(b.shared, u)
+		}
+	}
+	b.changed.Broadcast()
+}
+
+// Gone frees whatever a process that ended still held.
+func (b *Board) Gone(proc int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s, r := range b.holding {
+		if r.Proc == proc {
+			b.release(s)
+		}
+	}
+}
+
+// Handler serves the board to the processes: POST /claim with a Request,
+// answered with an Answer once the users are free; POST /release with the
+// scenario's ID.
+func (b *Board) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /claim", func(w http.ResponseWriter, r *http.Request) {
+		var req Request
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Scenario == "" {
+			http.Error(w, "a claim names its scenario", http.StatusBadRequest)
+			return
+		}
+		run, err := b.Claim(r.Context(), req)
+		if err != nil {
+			return // the process went away
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(Answer{Run: run})
+	})
+	mux.HandleFunc("POST /release", func(w http.ResponseWriter, r *http.Request) {
+		var req Request
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Scenario == "" {
+			http.Error(w, "a release names its scenario", http.StatusBadRequest)
+			return
+		}
+		b.Release(req.Scenario)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return mux
+}
+
+// Client asks a board over HTTP, as process Proc.
+type Client struct {
+	URL  string
+	Proc int
+	HTTP *http.Client
+}
+
+// ErrElsewhere is a scenario another process runs.
+var ErrElsewhere = errors.New("run by another process of this run")
+
+// Take claims a scenario and waits for its users. It returns the release
+// to call when the scenario (its undos included) is done, ErrElsewhere
+// when another process has it, or why the board could not be asked.
+func (c *Client) Take(ctx context.Context, r Request) (release func(), err error) {
+	r.Proc = c.Proc
+	var a Answer
+	if err := c.post(ctx, "/claim", r, &a); err != nil {
+		return nil, fmt.Errorf("asking the parent process for scenario %s: %w", r.Scenario, err)
+	}
+	if !a.Run {
+		return nil, ErrElsewhere
+	}
+	return func() {
+		_ = c.post(context.WithoutCancel(ctx), "/release", Request{Scenario: r.Scenario, Proc: c.Proc}, nil)
+	}, nil
+}
+
+func (c *Client) post(ctx context.Context, path string, body any, out any) error {
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL+path, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	if out != nil {
+		return json.NewDecoder(resp.Body).Decode(out)
+	}
+	return nil
+}
