@@ -181,6 +181,12 @@ var trickyInputs = []string{
 	hdrLine + `a,b,"c""` + "\n",
 	hdrLine + `a,"",""` + "\n",
 	hdrLine + "a,b,c,\"" + strings.Repeat("long ", 40) + "\"\n" + strings.Repeat("z", 300) + ",b,c,d\n",
+	// Lines Decoder.splitPlain reads without the parser, and their edges.
+	hdrLine + " \" A \" ,\t\"B, C\",\"c@d.e\",\"f\",\n",
+	hdrLine + "\"A\",\"B\"\n" + "\r\v\f A,\" \t\",,\n",
+	hdrLine + "A,B\r\r\n" + "\"A\",\"B\"\r",
+	hdrLine + "a,\"b\" \n" + "a,\v\"b\"\n" + "\"a\"b,c\n",
+	hdrLine + "A,\"\",c\n" + "A, \"x\"\"\",c\n",
 }
 
 const hdrLine = "First Name,Last Name,Email,User Login\n"

@@ -1,4 +1,4 @@
-// readLine and readRecord below are adapted from Go's encoding/csv
+// readLine and parseRecord below are adapted from Go's encoding/csv
 // (src/encoding/csv/reader.go, Go 1.26):
 //
 //	Copyright 2011 The Go Authors. All rights reserved.
@@ -117,16 +117,11 @@ func (p *parser) appendField(b []byte) {
 	}
 }
 
-// readRecord is encoding/csv's readRecord: it fills recordBuffer and
-// fieldIndexes (when keep) and returns io.EOF at the end, a *csv.ParseError
-// for broken quoting, or the read error.
-func (p *parser) readRecord() error {
-	line, errRead := p.readLine()
-	return p.parseRecord(line, errRead)
-}
-
-// parseRecord is readRecord once the first line (and its read error) is in
-// hand, so that validate can look at a line before deciding to parse it.
+// parseRecord is encoding/csv's readRecord once the first line (and its
+// read error) is in hand, so that validate and Decoder.Next can look at a
+// line before deciding to parse it: it fills recordBuffer and fieldIndexes
+// (when keep) and returns io.EOF at the end, a *csv.ParseError for broken
+// quoting, or the read error.
 func (p *parser) parseRecord(line []byte, errRead error) error {
 	for errRead == nil && len(line) == lengthNL(line) {
 		line, errRead = p.readLine() // Skip empty lines

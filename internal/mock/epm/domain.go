@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/oracle-users-conformance/conformance/internal/csvfile"
 )
 
 // User is one identity-domain user as the update APIs see it.
@@ -40,16 +42,18 @@ var (
 
 // Domain is the identity domain: users keyed by lower-cased login, because
 // User Login is case-insensitive (REST APIs for Oracle Enterprise Performance Management Cloud (https://docs.oracle.com/en/cloud/saas/enterprise-performance-management-common/prest/)).
+// The map holds pointers so that a change is one lookup and an assignment in
+// place, under mu: a v1 job changes a user per row, a million rows a file.
 type Domain struct {
 	mu    sync.RWMutex
-	users map[string]User
+	users map[string]*User
 }
 
 // NewDomain seeds a domain; later entries replace earlier ones of the same login.
 func NewDomain(users []User) *Domain {
-	d := &Domain{users: make(map[string]User, len(users))}
+	d := &Domain{users: make(map[string]*User, len(users))}
 	for _, u := range users {
-		d.users[strings.ToLower(u.Login)] = u
+		d.users[strings.ToLower(u.Login)] = &u
 	}
 	return d
 }
@@ -59,7 +63,10 @@ func (d *Domain) Get(login string) (User, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	u, ok := d.users[strings.ToLower(login)]
-	return u, ok
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
 }
 
 // Users lists every user sorted by login.
@@ -68,7 +75,7 @@ func (d *Domain) Users() []User {
 	defer d.mu.RUnlock()
 	out := make([]User, 0, len(d.users))
 	for _, u := range d.users {
-		out = append(out, u)
+		out = append(out, *u)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Login < out[j].Login })
 	return out
@@ -76,13 +83,12 @@ func (d *Domain) Users() []User {
 
 // Update applies a partial change made by caller.
 func (d *Domain) Update(caller, login string, c Change) error {
-	if err := check(caller, login, c.Email, &login, c.FirstName, c.LastName); err != nil {
+	if err := check(caller, login, c); err != nil {
 		return err
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	key := strings.ToLower(login)
-	u, ok := d.users[key]
+	u, ok := d.users[strings.ToLower(login)]
 	if !ok {
 		return ErrUnknownUser
 	}
@@ -95,48 +101,47 @@ func (d *Domain) Update(caller, login string, c Change) error {
 	if c.Email != nil {
 		u.Email = *c.Email
 	}
-	d.users[key] = u
 	return nil
 }
 
-// Replace sets every property of an existing user (v1: "It updates all
-// properties of the user identified by User Login").
-func (d *Domain) Replace(caller string, u User) error {
-	if err := check(caller, u.Login, &u.Email, &u.Login, &u.FirstName, &u.LastName); err != nil {
-		return err
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	key := strings.ToLower(u.Login)
-	old, ok := d.users[key]
-	if !ok {
-		return ErrUnknownUser
-	}
-	u.Login = old.Login // the stored spelling of the login stays
-	d.users[key] = u
-	return nil
-}
-
-func check(caller, login string, email *string, values ...*string) error {
-	for _, v := range append(values, email) {
-		// U+FFFD is what a decoder leaves where bytes were not text: a
-		// lone surrogate escape in JSON, a byte Windows-1252 leaves
-		// undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) in an ANSI file. Storing
-		// it would lose the caller's name without a word.
-		if v != nil && strings.ContainsRune(*v, utf8.RuneError) {
-			return ErrLostText
-		}
+// check applies the rules every change obeys. Its pointers are only read,
+// so a caller's values stay on its stack (Replace runs once per row of a
+// v1 file).
+func check(caller, login string, c Change) error {
+	// U+FFFD is what a decoder leaves where bytes were not text: a lone
+	// surrogate escape in JSON, a byte Windows-1252 leaves undefined (0x81,
+	// 0x8D, 0x8F, 0x90, 0x9D) in an ANSI file. Storing it would lose the
+	// caller's name without a word.
+	if lostText(login) || lostTextAt(c.FirstName) || lostTextAt(c.LastName) || lostTextAt(c.Email) {
+		return ErrLostText
 	}
 	switch {
 	case strings.TrimSpace(login) == "":
 		return ErrNoLogin
 	case strings.EqualFold(caller, login):
 		return ErrOwnAccount
-	case email != nil && !ValidEmail(*email):
+	case c.Email != nil && !ValidEmail(*c.Email):
 		return ErrInvalidEmail
 	}
 	return nil
 }
+
+// lostText reports whether s holds utf8.RuneError: U+FFFD itself, or a byte
+// that is not UTF-8, which decodes to it. It answers as
+// strings.ContainsRune(s, utf8.RuneError) (TestLostTextMatchesContainsRune),
+// whose loop decodes rune by rune. ASCII, nearly every value, holds
+// neither; from the first byte that is not, validity and U+FFFD are
+// looked for by the library's faster loops.
+func lostText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return !utf8.ValidString(s[i:]) || strings.Contains(s[i:], "\uFFFD")
+		}
+	}
+	return false
+}
+
+func lostTextAt(s *string) bool { return s != nil && lostText(*s) }
 
 // ValidEmail reports whether s has the form of an email address. The form is
 // deliberately plain: one @, a non-empty local part, a domain of at least two
@@ -199,3 +204,37 @@ var emailForbidden = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// replaceRows sets every property of the existing user each row names (v1:
+// "It updates all properties of the user identified by User Login"), for
+// the rows of a v1 file whose errs entry is nil, in order, under one lock:
+// it sets errs[i] to the row's error, if any. The checks, which need no
+// lock, come first.
+func (d *Domain) replaceRows(caller string, rows []csvfile.Row, errs []error) {
+	for i, r := range rows {
+		if errs[i] == nil {
+			errs[i] = check(caller, r.UserLogin, Change{FirstName: &r.FirstName, LastName: &r.LastName, Email: &r.Email})
+			if errs[i] == nil {
+				errs[i] = errPending
+			}
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, r := range rows {
+		if errs[i] != errPending {
+			continue
+		}
+		old, ok := d.users[strings.ToLower(r.UserLogin)]
+		if !ok {
+			errs[i] = ErrUnknownUser
+			continue
+		}
+		// The stored spelling of the login stays.
+		*old = User{Login: old.Login, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email}
+		errs[i] = nil
+	}
+}
+
+// errPending marks, inside replaceRows, a row that passed its checks.
+var errPending = errors.New("pending")

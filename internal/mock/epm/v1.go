@@ -187,15 +187,23 @@ func (s *Server) writeJobWithItems(w http.ResponseWriter, self linkV1, o jobOutc
 	defer f.Close()
 	links, _ := json.Marshal([]linkV1{self})
 	details, _ := json.Marshal(o.details)
+	head := fmt.Sprintf(`{"links":%s,"details":%s,"status":%d,"items":[`, links, details, o.status)
+	const tail = "]}\n"
 	w.Header().Set("Content-Type", "application/json")
+	// With its length known the answer is not chunked, and net/http hands
+	// the file to the socket with sendfile: a million failed rows are about
+	// 100 MiB that need not pass through the process.
+	if st, err := f.Stat(); err == nil {
+		w.Header().Set("Content-Length", strconv.FormatInt(int64(len(head))+st.Size()+int64(len(tail)), 10))
+	}
 	w.WriteHeader(http.StatusOK)
-	_, _ = fmt.Fprintf(w, `{"links":%s,"details":%s,"status":%d,"items":[`, links, details, o.status)
+	_, _ = io.WriteString(w, head)
 	if _, err := io.Copy(w, f); err != nil {
 		// The status line is gone; the client sees a truncated body.
 		s.log.Error("epm v1: stream job items", "err", err)
 		return
 	}
-	_, _ = io.WriteString(w, "]}\n")
+	_, _ = io.WriteString(w, tail)
 }
 
 // ---- POST /interop/rest/11.1.2.3.600/applicationsnapshots/{name}/contents

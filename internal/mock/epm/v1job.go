@@ -196,35 +196,38 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 			items.discard()
 		}
 	}()
-	for row, rowErr := range rd.All() {
-		if csvfile.IsFatal(rowErr) {
-			return fail("Failed to update users. Input file " + j.filename + " could not be read: " + rowErr.Error() + ".")
-		}
-		if o.processed%4096 == 0 && ctx.Err() != nil {
+	batches, stop := readAhead(rd)
+	defer stop()
+	for b := range batches {
+		if ctx.Err() != nil {
 			return fail("Failed to update users. The job was cancelled because the service is shutting down.")
 		}
-		o.processed++
-		if o.processed%100_000 == 0 {
-			log.Debug("epm v1 job progress", "processed", o.processed)
-		}
-		err := rowErr
-		if err == nil {
-			err = s.Domain.Replace(j.caller, User{Login: row.UserLogin, FirstName: row.FirstName, LastName: row.LastName, Email: row.Email})
-		}
-		if err == nil {
-			o.succeeded++
-			continue
-		}
-		o.failed++
-		if items == nil {
-			var werr error
-			if items, werr = s.newItemWriter(j.id); werr != nil {
+		s.Domain.replaceRows(j.caller, b.rows, b.errs)
+		for i, row := range b.rows {
+			err := b.errs[i]
+			o.processed++
+			if o.processed%100_000 == 0 {
+				log.Debug("epm v1 job progress", "processed", o.processed)
+			}
+			if err == nil {
+				o.succeeded++
+				continue
+			}
+			o.failed++
+			if items == nil {
+				var werr error
+				if items, werr = s.newItemWriter(j.id); werr != nil {
+					return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
+				}
+			}
+			if werr := items.add(row, err); werr != nil {
 				return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
 			}
 		}
-		if werr := items.add(row, err); werr != nil {
-			return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
+		if b.fatal != nil {
+			return fail("Failed to update users. Input file " + j.filename + " could not be read: " + b.fatal.Error() + ".")
 		}
+		b.done()
 	}
 	if items != nil {
 		path, err := items.finish()

@@ -1,10 +1,12 @@
 package epm
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
@@ -158,7 +160,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusOK, codeAuthorization, "Failed to update user. Authorization failed. Please provide valid authorized user.")
 		return
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" && !isJSONMediaType(ct) {
 		fail(http.StatusUnsupportedMediaType, codeInvalidParams, "Invalid or insufficient parameters. Content-Type must be application/json.")
 		return
 	}
@@ -230,9 +232,21 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		d.Succeeded++
 	}
 	d.Failed = len(d.FailedItems)
-	s.log.Info("epm v2 update users", "caller", caller.Login, "processed", d.Processed, "failed", d.Failed)
+	summary := []slog.Attr{slog.String("caller", caller.Login), slog.Int("processed", d.Processed), slog.Int("failed", d.Failed)}
+	if !reqinfo.Note(w, summary...) {
+		s.log.LogAttrs(context.Background(), slog.LevelInfo, "epm v2 update users", summary...)
+	}
 	// Status 0 also when some users failed (Example 3).
 	writeEnvelopeV2(w, http.StatusOK, envelopeV2{Links: selfLink(r), Status: 0, Details: d})
+}
+
+// isJSONMediaType reports whether a Content-Type names application/json,
+// parameters (charset) allowed. The handler asks it only when the header is
+// not exactly "application/json", which nearly every client sends, since
+// parsing allocates the parameters' map.
+func isJSONMediaType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
 }
 
 // itemError maps a domain error to the vendor's code and message.
