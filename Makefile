@@ -11,7 +11,7 @@ run:
 	$(GO) run ./cmd/conformance run --report-dir reports
 
 test: vet fmt-check
-	$(GO) test -race -count=1 -parallel 4 -timeout 15m ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
 
 build:
 	$(GO) build -o $(BIN) ./cmd/conformance

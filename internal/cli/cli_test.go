@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -36,6 +37,15 @@ var command = os.Args[0]
 func TestMain(m *testing.M) {
 	if os.Getenv(subprocessEnv) == "1" {
 		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	// These tests mostly wait on child processes (whole runs, a 429
+	// target's Retry-After, a stuck job's poll limit), so more of them at
+	// once than the CPUs (go test's default) cost little. Set here, not in
+	// the Makefile: Ginkgo refuses go test -parallel in the packages that
+	// run specs in-process.
+	flag.Parse()
+	if !flagSet("test.parallel") {
+		_ = flag.Set("test.parallel", "4")
 	}
 	dir, err := os.MkdirTemp("", "conformance-cli-test-")
 	if err == nil {
@@ -262,4 +272,11 @@ func TestFailedPublishExits2(t *testing.T) {
 	if r.code != cli.ExitBadConfig || !strings.Contains(r.stdout+r.stderr, "writing reports") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+}
+
+// flagSet reports whether a flag was given on the command line.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

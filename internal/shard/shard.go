@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
@@ -40,18 +41,33 @@ type Named func(*scenario.Scenario) []string
 // body naming usr_key 24): every user a scenario touches is owned. fsys is
 // where the rows' fixture files are.
 func Users(fsys fs.FS, values map[string]string) Named {
+	// Each scenario's users are found once: finding them reads its fixture
+	// files, and the planner asks for every scenario many times.
+	var mu sync.Mutex
+	known := map[*scenario.Scenario][]string{}
 	return func(sc *scenario.Scenario) []string {
-		seen := map[string]bool{}
-		var out []string
-		for _, v := range append(sc.VarsUsed(fsys), sc.VarsNamedLiterally(fsys, values)...) {
-			if !seen[v] {
-				seen[v] = true
-				out = append(out, v)
-			}
+		mu.Lock()
+		defer mu.Unlock()
+		if users, ok := known[sc]; ok {
+			return users
 		}
-		sort.Strings(out)
-		return out
+		users := usersOf(fsys, values, sc)
+		known[sc] = users
+		return users
 	}
+}
+
+func usersOf(fsys fs.FS, values map[string]string, sc *scenario.Scenario) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range append(sc.VarsUsed(fsys), sc.VarsNamedLiterally(fsys, values)...) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Assign gives every scenario its part, 1 to n. named finds the users each
