@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oracle-users-conformance/conformance/internal/runner"
 )
 
 // mockChild starts `conformance mock` on a free loopback port in a child
@@ -22,7 +24,10 @@ import (
 // tests that look into the mock's state.
 func mockChild(args ...string) (url string, stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, command, append([]string{"mock", "--addr", "127.0.0.1:0"}, args...)...)
+	// The embedded mock's short v1 jobs: a whole run's 79 job scenarios
+	// would otherwise wait 300 ms each, one after another.
+	base := []string{"mock", "--addr", "127.0.0.1:0", "--epm-job-duration", runner.EmbeddedJobDuration.String()}
+	cmd := exec.CommandContext(ctx, command, append(base, args...)...)
 	cmd.Env = append(cleanEnv(), subprocessEnv+"=1")
 	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()

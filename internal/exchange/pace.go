@@ -53,6 +53,7 @@ func PaceHandler(paces map[string]Pace) http.Handler {
 				http.Error(w, err.Error(), http.StatusServiceUnavailable)
 				return
 			}
+			w.Header().Set(grantedHeader, strconv.FormatInt(time.Now().UnixNano(), 10))
 		case "/throttled":
 			ms, _ := strconv.ParseInt(r.URL.Query().Get("ms"), 10, 64)
 			p.throttled(time.Duration(ms) * time.Millisecond)
@@ -77,28 +78,51 @@ type remotePace struct {
 	http          *http.Client
 }
 
-func (p *remotePace) call(ctx context.Context, method, path, extra string) error {
+func (p *remotePace) call(ctx context.Context, method, path, extra string) (http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, method, p.base+path+"?product="+p.product+extra, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	resp, err := p.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("the run's pace (parent process): %w", err)
+		return nil, fmt.Errorf("the run's pace (parent process): %w", err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNoContent {
-		return fmt.Errorf("the run's pace (parent process) answered HTTP %d", resp.StatusCode)
+		return nil, fmt.Errorf("the run's pace (parent process) answered HTTP %d", resp.StatusCode)
 	}
-	return nil
+	return resp.Header, nil
 }
 
-func (p *remotePace) await(ctx context.Context) error { return p.call(ctx, "GET", "/await", "") }
+// grantedHeader carries when the parent gave a turn, and staleTurn is how
+// old a turn may be when the request leaves. A process the machine kept
+// from running between the turn and its request would otherwise send it
+// next to the following turn's, two requests in the time of one: a stale
+// turn is dropped and another asked for (the parent counted the stale one,
+// so the rate can only come out lower, never higher).
+const (
+	grantedHeader = "X-Conformance-Pace-Granted"
+	staleTurn     = 100 * time.Millisecond
+	staleRetries  = 5
+)
+
+func (p *remotePace) await(ctx context.Context) error {
+	for try := 0; ; try++ {
+		h, err := p.call(ctx, "GET", "/await", "")
+		if err != nil {
+			return err
+		}
+		ns, err := strconv.ParseInt(h.Get(grantedHeader), 10, 64)
+		if err != nil || try == staleRetries || time.Since(time.Unix(0, ns)) <= staleTurn {
+			return nil
+		}
+	}
+}
 
 // The reports are best effort: a lost one makes the pace less adaptive,
 // never the run wrong.
 func (p *remotePace) throttled(d time.Duration) {
-	_ = p.call(context.Background(), "POST", "/throttled", "&ms="+strconv.FormatInt(d.Milliseconds(), 10))
+	_, _ = p.call(context.Background(), "POST", "/throttled", "&ms="+strconv.FormatInt(d.Milliseconds(), 10))
 }
 
-func (p *remotePace) answered() { _ = p.call(context.Background(), "POST", "/answered", "") }
+func (p *remotePace) answered() { _, _ = p.call(context.Background(), "POST", "/answered", "") }
