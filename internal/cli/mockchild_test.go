@@ -89,3 +89,16 @@ func seededMock(t *testing.T, seed []byte) string {
 	}
 	return childMock(t, "--seed", file)
 }
+
+// runPlayed runs the suite (filter selects; extra flags after) against a
+// child mock that plays one deviation or harmless change, as the proxy
+// playing it would answer (TestPlayedInProcessAsThroughTheProxy).
+func runPlayed(play, filter, reportDir string, extra ...string) (result, error) {
+	target, stop, err := mockChild("--play", play)
+	if err != nil {
+		return result{}, err
+	}
+	defer stop()
+	return runConformance(nil, append([]string{"run", "--config", mockConfig, "--target", target,
+		"--allow-mutations", "--label-filter", filter, "--report-dir", reportDir}, extra...)...)
+}

@@ -344,19 +344,7 @@ func runDeviations(t *testing.T, ds []deviate.Deviation, filters []string) []*de
 		dir := t.TempDir()
 		run := &deviationRun{d: d, filter: filters[i]}
 		runs[i] = run
-		jobs[i] = func() {
-			// A child mock playing the deviation, as the proxy would
-			// (mockChild says why not one in this process).
-			target, stop, err := mockChild("--play", d.Name)
-			if err != nil {
-				run.err = err
-				return
-			}
-			defer stop()
-			args := append([]string{"run", "--config", mockConfig, "--target", target,
-				"--allow-mutations", "--label-filter", filters[i], "--report-dir", dir}, d.RunArgs...)
-			run.res, run.err = runConformance(nil, args...)
-		}
+		jobs[i] = func() { run.res, run.err = runPlayed(d.Name, filters[i], dir, d.RunArgs...) }
 	}
 	fanOut(childLimit, jobs)
 	return runs

@@ -56,16 +56,7 @@ func runTolerances(t *testing.T, tols []deviate.Tolerance, filter string, limit 
 		dir := t.TempDir()
 		run := &toleranceRun{tol: tol}
 		runs[i] = run
-		jobs[i] = func() {
-			target, stop, err := mockChild("--play", tol.Name)
-			if err != nil {
-				run.err = err
-				return
-			}
-			defer stop()
-			run.res, run.err = runConformance(nil, "run", "--config", mockConfig, "--target", target,
-				"--allow-mutations", "--label-filter", filter, "--report-dir", dir)
-		}
+		jobs[i] = func() { run.res, run.err = runPlayed(tol.Name, filter, dir) }
 	}
 	fanOut(limit, jobs)
 	return runs

@@ -54,17 +54,7 @@ func TestUnwindSkipsWhatWasNeverActedOn(t *testing.T) {
 // stopped with NoRule, naming the operation: the ledger never silently
 // undoes nothing. Reads and declared rules pass.
 func TestBeforeFailsLoudlyWithoutARule(t *testing.T) {
-	cat, err := contract.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := exchange.New("http://127.0.0.1:1", cat, exchange.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := rules
-	t.Cleanup(func() { rules = saved })
-	rules = map[string]Rule{}
+	c := ruled(t, nil)
 	ctx := With(context.Background(), New(nil, nil))
 
 	ex := &exchange.Exchange{Operation: opid.EssbaseAddUsers, Tier: exchange.TierMutation}
@@ -83,4 +73,26 @@ func TestBeforeFailsLoudlyWithoutARule(t *testing.T) {
 	if PlanFor(opid.EssbaseAddUsers) != "none: test" {
 		t.Errorf("PlanFor = %q", PlanFor(opid.EssbaseAddUsers))
 	}
+}
+
+// ruled is a client of the specs' catalog on a port nothing answers, with
+// only these rules registered until the test ends.
+func ruled(t *testing.T, with map[string]Rule) *exchange.Client {
+	t.Helper()
+	cat, err := contract.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := exchange.New("http://127.0.0.1:1", cat, exchange.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := rules
+	t.Cleanup(func() { rules = saved })
+	rules = map[string]Rule{}
+	for op, r := range with {
+		r.Operation = op
+		Register(r)
+	}
+	return c
 }

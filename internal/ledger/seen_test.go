@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
@@ -17,21 +16,7 @@ import (
 // absent. Any one of those missing, and the delete is sent: a target that
 // refused and created anyway, or whose read lies, still gets its undo.
 func TestAnUndoIsSkippedOnlyWhenAReadShowedItDone(t *testing.T) {
-	cat, err := contract.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := exchange.New("http://127.0.0.1:1", cat, exchange.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := rules
-	t.Cleanup(func() { rules = saved })
-	rules = map[string]Rule{}
-	for op, r := range map[string]Rule{opid.EssbaseAddUsers: EssbaseAdd, opid.EssbaseDeleteUser: EssbaseDelete} {
-		r.Operation = op
-		Register(r)
-	}
+	c := ruled(t, map[string]Rule{opid.EssbaseAddUsers: EssbaseAdd, opid.EssbaseDeleteUser: EssbaseDelete})
 	admin := &exchange.Credential{Basic: true, User: "admin"}
 	viewer := &exchange.Credential{Basic: true, User: "viewer"}
 	read := func(status int, auth *exchange.Credential) func(*Ledger, context.Context) {
@@ -92,20 +77,7 @@ func TestAnUndoIsSkippedOnlyWhenAReadShowedItDone(t *testing.T) {
 // that read came after the scenario's last change, and reads the user
 // itself otherwise: the read a scenario already made is not made again.
 func TestAnOIGRestoreUsesTheScenariosLatestRead(t *testing.T) {
-	cat, err := contract.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := exchange.New("http://127.0.0.1:1", cat, exchange.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := rules
-	t.Cleanup(func() { rules = saved })
-	rules = map[string]Rule{}
-	r := OIGUpdate
-	r.Operation = opid.OigUpdateUsers
-	Register(r)
+	c := ruled(t, map[string]Rule{opid.OigUpdateUsers: OIGUpdate})
 	admin := &exchange.Credential{Basic: true, User: "admin"}
 	const user = `{"id":"24","fields":[{"name":"First Name","value":"Dana"}]}`
 	answer := func(op string, status int, body string) *exchange.Exchange {
