@@ -126,3 +126,13 @@ func (p *remotePace) throttled(d time.Duration) {
 }
 
 func (p *remotePace) answered() { _, _ = p.call(context.Background(), "POST", "/answered", "") }
+
+// ShareProduct makes c, a client of another base URL of main's product (an
+// alternative target such as Essbase under /shared-services), share main's
+// pace and breaker: the product is one client to its vendor, asked at one
+// rate, honouring one Retry-After, and stopped by one breaker, whichever of
+// its URLs a scenario uses.
+func (c *Client) ShareProduct(main *Client) {
+	c.SetPace(main.polite)
+	c.breaker = main.breaker
+}

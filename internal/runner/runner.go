@@ -400,6 +400,7 @@ func buildProducts(cfg config.Config, cat *contract.Catalog, red *exchange.Redac
 			if p.Alt[alt], err = newClient(u, cat, opts); err != nil {
 				return nil, nil, err
 			}
+			p.Alt[alt].ShareProduct(c)
 		}
 	}
 	return out, notes, nil
