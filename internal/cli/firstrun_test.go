@@ -19,10 +19,10 @@ import (
 // once, not once per scenario.
 func TestFirstRunWithOnlyTargetAndCredentials(t *testing.T) {
 	t.Parallel()
-	srv := newMock(t)
+	target := childMock(t)
 	dir := t.TempDir()
 	r := conformance(t, []string{"CONFORMANCE_USER=admin", "CONFORMANCE_PASSWORD=Welcome1"},
-		"run", "--target", srv.URL, "--report-dir", dir)
+		"run", "--target", target, "--report-dir", dir)
 	if r.code != cli.ExitPass && r.code != cli.ExitInconclusive {
 		t.Fatalf("exit %d, want 0 or 3\nstdout:\n%s\nstderr:\n%s", r.code, tail(r.stdout, 30), r.stderr)
 	}

@@ -16,11 +16,11 @@ import (
 // account of the config nor an administrator, and never writes a secret.
 func TestInitWritesAConfigARunPassesWith(t *testing.T) {
 	t.Parallel()
-	srv := newMock(t)
+	target := childMock(t)
 	creds := []string{"CONFORMANCE_USER=admin", "CONFORMANCE_PASSWORD=Welcome1",
 		"CONFORMANCE_NONADMIN_USER=viewer", "CONFORMANCE_NONADMIN_PASSWORD=Viewer#2026"}
 	out := filepath.Join(t.TempDir(), "conformance.yaml")
-	r := conformance(t, creds, "init", "--target", srv.URL, "--out", out)
+	r := conformance(t, creds, "init", "--target", target, "--out", out)
 	if r.code != cli.ExitPass {
 		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -48,7 +48,7 @@ func TestInitWritesAConfigARunPassesWith(t *testing.T) {
 		}
 	}
 	// A second init does not overwrite the first.
-	if again := conformance(t, creds, "init", "--target", srv.URL, "--out", out); again.code != cli.ExitBadConfig {
+	if again := conformance(t, creds, "init", "--target", target, "--out", out); again.code != cli.ExitBadConfig {
 		t.Errorf("init over an existing file: exit %d, want 2", again.code)
 	}
 

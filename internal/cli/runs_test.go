@@ -88,7 +88,9 @@ func TestDriftAndBaseline(t *testing.T) {
 }
 
 // A run split into three shards and merged is the unsharded run, scenario
-// for scenario.
+// for scenario. The unsharded run is the one TestSeparatelyStartedMock
+// judges too (shippedRun): the same command against the same kind of
+// mock, run once.
 func TestThreeShardsMergeIntoTheRun(t *testing.T) {
 	t.Parallel()
 	target := childMock(t)
@@ -101,7 +103,17 @@ func TestThreeShardsMergeIntoTheRun(t *testing.T) {
 		}
 		return filepath.Join(dir, "report.json"), r.report
 	}
-	_, whole := runOf()
+	run, err := shippedRun()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.code != cli.ExitPass {
+		t.Fatalf("the unsharded run: exit %d\n%s", run.code, tail(run.stdout, 20))
+	}
+	whole, err := report.LoadJSON(run.reportJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var parts []string
 	seen := map[string]int{}
 	for k := 1; k <= 3; k++ {
