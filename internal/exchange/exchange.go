@@ -205,7 +205,7 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 		}
 		next = t
 	}
-	polite := newPoliteness(opts.Rate)
+	polite := newPoliteness(opts.Rate, 0)
 	rt := &recordingTransport{next: next, redact: opts.Redactor, polite: polite, stall: opts.Timeout, host: u.Host}
 	return &Client{
 		polite: polite,

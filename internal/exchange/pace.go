@@ -23,9 +23,11 @@ type Pace interface {
 	answered()
 }
 
-// NewPace is a product's pace at perSecond requests per second (0: no
-// limit), for one process or for the parent of several.
-func NewPace(perSecond float64) Pace { return newPoliteness(perSecond) }
+// NewSharedPace is a product's pace at perSecond requests per second (0:
+// no limit) kept by the parent of several processes: its second is
+// widened by how late a child may send after its turn (window.go), so the
+// target never counts more than perSecond in a second.
+func NewSharedPace(perSecond float64) Pace { return newPoliteness(perSecond, staleTurn+roadSlack) }
 
 // SetPace makes the client wait its turn by p instead of its own pace:
 // clients of one product in several processes share the parent's.
@@ -104,6 +106,9 @@ const (
 	grantedHeader = "X-Conformance-Pace-Granted"
 	staleTurn     = 100 * time.Millisecond
 	staleRetries  = 5
+	// roadSlack is the child's own road between the check of its turn
+	// and the request on the wire (recording, redaction, a connection).
+	roadSlack = 25 * time.Millisecond
 )
 
 func (p *remotePace) await(ctx context.Context) error {

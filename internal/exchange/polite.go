@@ -14,24 +14,24 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // politeness is one product's pace: its rate limiter (nil for no limit)
 // and the time before which nothing is sent.
 type politeness struct {
 	mu        sync.Mutex
-	limiter   *rate.Limiter
-	base      rate.Limit
+	limiter   *window
+	base      float64
 	notBefore time.Time
 }
 
-func newPoliteness(perSecond float64) *politeness {
+// newPoliteness paces at perSecond (0: no limit); margin is how late after
+// its turn a request may leave (window.go).
+func newPoliteness(perSecond float64, margin time.Duration) *politeness {
 	p := &politeness{}
 	if perSecond > 0 {
-		p.base = rate.Limit(perSecond)
-		p.limiter = rate.NewLimiter(p.base, 1)
+		p.base = perSecond
+		p.limiter = newWindow(perSecond, margin)
 	}
 	return p
 }
@@ -99,5 +99,5 @@ func (c *Client) Rate() float64 {
 	if !ok || p.limiter == nil {
 		return 0
 	}
-	return float64(p.limiter.Limit())
+	return p.limiter.Limit()
 }

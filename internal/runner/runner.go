@@ -220,7 +220,7 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 		Tables: p.tables, Selected: selected, Results: suites.NewResults(), Console: suites.NewConsole(out, opts.Verbose),
 		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(p.fx),
 	}
-	shareScenarios(env, opts, shard.Users(p.fx, cfg.Vars), Mutates(p.catalog))
+	shareScenarios(env, opts, *cfg, p.fx, Mutates(p.catalog))
 	return env, nil
 }
 
@@ -236,7 +236,7 @@ func (p *prepared) printPlan(opts Options, out io.Writer) {
 			}
 		}
 		own := p.cfg.OwnUsers(n)
-		env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, shard.Users(p.fx, p.cfg.Vars), Mutates(p.catalog), own)
+		env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, Named(p.fx, p.cfg.Vars), Mutates(p.catalog), own)
 		for k := range own {
 			env.OwnUsers = append(env.OwnUsers, k)
 		}
@@ -445,7 +445,7 @@ func selectScenarios(tables []*scenario.Table, cfg config.Config, shardSpec stri
 	if err != nil {
 		return nil, err
 	}
-	owner := shard.Assign(all, n, shard.Users(fx, cfg.Vars), mutates, cfg.OwnUsers(n))
+	owner := shard.Assign(all, n, Named(fx, cfg.Vars), mutates, cfg.OwnUsers(n))
 	var out []*scenario.Scenario
 	for _, sc := range all {
 		if owner[sc.ID] == k {
