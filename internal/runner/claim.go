@@ -181,3 +181,22 @@ func weightedTurn(weight map[string]int, k int) string {
 	}
 	return pick
 }
+
+// ownUsers are the vars every one of n static shards has its own user for
+// (config.OwnUsers), less those a row names literally: that row's body
+// names the user vars gives, whatever its shard, so the user must have one
+// owner like any other, or two shards would change it at once.
+func ownUsers(cfg *config.Config, n int, tables []*scenario.Table, fx fs.FS) map[string]bool {
+	own := cfg.OwnUsers(n)
+	if len(own) == 0 {
+		return own
+	}
+	for _, t := range tables {
+		for i := range t.Scenarios {
+			for _, k := range t.Scenarios[i].VarsNamedLiterally(fx, cfg.Vars) {
+				delete(own, k)
+			}
+		}
+	}
+	return own
+}

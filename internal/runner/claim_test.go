@@ -164,3 +164,24 @@ func TestEachProcessBeginsWithItsHomeProduct(t *testing.T) {
 		t.Fatalf("the first three processes begin with %v, want all three products", homes)
 	}
 }
+
+// A user a row names literally has one owner in a split run like any
+// other: OIG-DOC-001 names usr_key 24, so oig_user_1 is not a key every
+// shard has its own of, although shard_vars gives it stand-ins.
+func TestALiterallyNamedUserIsNotEveryShardsOwn(t *testing.T) {
+	_, cat, cfg := mockScenarios(t)
+	tables, err := generate.All(fixtures.FS, cat, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := ownUsers(cfg, 4, tables, fixtures.FS)
+	if !own["oig_user_2"] || !own["epm_user_1"] {
+		t.Fatalf("own users %v lack oig_user_2 or epm_user_1, which every shard_vars set names", own)
+	}
+	if own["oig_user_1"] {
+		t.Fatal("oig_user_1 is every shard's own, yet OIG-DOC-001 names its user literally")
+	}
+	if cfg.OwnUsers(4)["oig_user_1"] != true {
+		t.Fatal("the config alone no longer gives oig_user_1 stand-ins: this test tests nothing")
+	}
+}
