@@ -22,8 +22,8 @@ import (
 // for jdoe): a scenario offers the board every set and runs with the
 // first whose users are free, so the dozens of rows naming the first test
 // user of a product spread over its stand-ins instead of queueing for it.
-// A scenario that names a user literally (a document's own example) can
-// only run with the users vars name: its body would not follow a swap.
+// A scenario that names a user literally (a document's own example) is
+// offered only sets that keep that user: its body would not follow a swap.
 func shareScenarios(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, mutates shard.Mutates) {
 	if opts.Claim == "" {
 		return
@@ -31,13 +31,13 @@ func shareScenarios(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, 
 	named := Named(fx, cfg.Vars)
 	sets := userSets(cfg)
 	var mu sync.Mutex
-	literal := map[*scenario.Scenario]bool{}
-	namesLiterally := func(sc *scenario.Scenario) bool {
+	literal := map[*scenario.Scenario][]string{}
+	namedLiterally := func(sc *scenario.Scenario) []string {
 		mu.Lock()
 		defer mu.Unlock()
 		l, ok := literal[sc]
 		if !ok {
-			l = len(sc.VarsNamedLiterally(fx, cfg.Vars)) > 0
+			l = sc.VarsNamedLiterally(fx, cfg.Vars)
 			literal[sc] = l
 		}
 		return l
@@ -48,17 +48,18 @@ func shareScenarios(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, 
 		keys := named(sc)
 		req := claim.Request{Scenario: sc.ID, Users: usersIn(keys, sets[0]), Changes: mutates(sc)}
 		offered := []map[string]string{sets[0]}
-		if !namesLiterally(sc) {
-			seen := [][]string{req.Users}
-			for _, set := range sets[1:] {
-				users := usersIn(keys, set)
-				if slices.ContainsFunc(seen, func(s []string) bool { return slices.Equal(s, users) }) {
-					continue // the same users: nothing to gain by offering it
-				}
-				seen = append(seen, users)
-				req.Alternatives = append(req.Alternatives, users)
-				offered = append(offered, set)
+		seen := [][]string{req.Users}
+		for _, set := range sets[1:] {
+			if !sameUsers(namedLiterally(sc), set, sets[0]) {
+				continue // the row names a user this set replaces: its body would not follow
 			}
+			users := usersIn(keys, set)
+			if slices.ContainsFunc(seen, func(s []string) bool { return slices.Equal(s, users) }) {
+				continue // the same users: nothing to gain by offering it
+			}
+			seen = append(seen, users)
+			req.Alternatives = append(req.Alternatives, users)
+			offered = append(offered, set)
 		}
 		set, release, err := c.Take(ctx, req)
 		if err != nil {
@@ -182,21 +183,12 @@ func weightedTurn(weight map[string]int, k int) string {
 	return pick
 }
 
-// ownUsers are the vars every one of n static shards has its own user for
-// (config.OwnUsers), less those a row names literally: that row's body
-// names the user vars gives, whatever its shard, so the user must have one
-// owner like any other, or two shards would change it at once.
-func ownUsers(cfg *config.Config, n int, tables []*scenario.Table, fx fs.FS) map[string]bool {
-	own := cfg.OwnUsers(n)
-	if len(own) == 0 {
-		return own
-	}
-	for _, t := range tables {
-		for i := range t.Scenarios {
-			for _, k := range t.Scenarios[i].VarsNamedLiterally(fx, cfg.Vars) {
-				delete(own, k)
-			}
+// sameUsers: the keys have the same values in both sets.
+func sameUsers(keys []string, a, b map[string]string) bool {
+	for _, k := range keys {
+		if a[k] != b[k] {
+			return false
 		}
 	}
-	return own
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -83,15 +84,20 @@ func TestAScenarioRunsWithStandInsWhileItsUsersAreHeld(t *testing.T) {
 		t.Fatalf("with 24 free again a scenario ran with %q (%v), want 24", again["oig_user_1"], err)
 	}
 	release()
-	_, release, err = env.Claim(ctx, all[indexOf(all, "OIG-DOC-001")])
-	if err != nil {
-		t.Fatal(err)
+	for _, id := range []string{"OIG-DOC-001", "EPM2-QUIRK-002"} {
+		_, release, err = env.Claim(ctx, all[indexOf(all, id)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		release()
 	}
-	release()
 	mu.Lock()
 	defer mu.Unlock()
 	if alt := asked["OIG-DOC-001"].Alternatives; len(alt) != 0 {
 		t.Fatalf("OIG-DOC-001 names usr_key 24 literally, yet offered stand-ins %v", alt)
+	}
+	if alt := asked["EPM2-QUIRK-002"].Alternatives; len(alt) != 0 {
+		t.Fatalf("EPM2-QUIRK-002 names jdoe literally, yet offered stand-ins %v", alt)
 	}
 	if alt := asked["OIG-FIELD-001"].Alternatives; len(alt) != 3 {
 		t.Fatalf("OIG-FIELD-001 offered %d stand-in sets, want 3 (the mock config's shard_vars)", len(alt))
@@ -165,23 +171,28 @@ func TestEachProcessBeginsWithItsHomeProduct(t *testing.T) {
 	}
 }
 
-// A user a row names literally has one owner in a split run like any
-// other: OIG-DOC-001 names usr_key 24, so oig_user_1 is not a key every
-// shard has its own of, although shard_vars gives it stand-ins.
-func TestALiterallyNamedUserIsNotEveryShardsOwn(t *testing.T) {
+// A row naming literally a user every shard has its own of runs in part
+// 1, whose users are those vars name: EPM2-QUIRK-002 (the document's
+// example, naming jdoe) and OIG-DOC-001 (usr_key 24) would otherwise
+// change part 1's users from another part.
+func TestARowNamingAnOwnUserLiterallyRunsInPartOne(t *testing.T) {
 	_, cat, cfg := mockScenarios(t)
 	tables, err := generate.All(fixtures.FS, cat, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	own := ownUsers(cfg, 4, tables, fixtures.FS)
-	if !own["oig_user_2"] || !own["epm_user_1"] {
-		t.Fatalf("own users %v lack oig_user_2 or epm_user_1, which every shard_vars set names", own)
+	if own := cfg.OwnUsers(4); !own["oig_user_1"] || !own["epm_user_1"] {
+		t.Fatalf("the mock config's own users %v lack oig_user_1 or epm_user_1: this test tests nothing", own)
 	}
-	if own["oig_user_1"] {
-		t.Fatal("oig_user_1 is every shard's own, yet OIG-DOC-001 names its user literally")
-	}
-	if cfg.OwnUsers(4)["oig_user_1"] != true {
-		t.Fatal("the config alone no longer gives oig_user_1 stand-ins: this test tests nothing")
+	for k := 2; k <= 4; k++ {
+		part, err := selectScenarios(tables, *cfg, fmt.Sprintf("%d/4", k), fixtures.FS, Mutates(cat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range part {
+			if sc.ID == "OIG-DOC-001" || sc.ID == "EPM2-QUIRK-002" {
+				t.Fatalf("%s names part 1's users literally, yet runs in part %d/4", sc.ID, k)
+			}
+		}
 	}
 }

@@ -199,7 +199,7 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 	}
 	if opts.Shard != "" {
 		k, n, _ := shard.Parse(opts.Shard)
-		cfg.Vars = keepOwnAttributes(cfg.Vars, cfg.ShardVarsFor(k, ownUsers(cfg, n, p.tables, p.fx)))
+		cfg.Vars = keepOwnAttributes(cfg.Vars, cfg.ShardVarsFor(k, cfg.OwnUsers(n)))
 	}
 	if err := checkVars(p.fx, p.tables, cfg.Vars); err != nil {
 		return nil, err
@@ -235,7 +235,7 @@ func (p *prepared) printPlan(opts Options, out io.Writer) {
 				all = append(all, &t.Scenarios[i])
 			}
 		}
-		own := ownUsers(&p.cfg, n, p.tables, p.fx)
+		own := p.cfg.OwnUsers(n)
 		env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, Named(p.fx, p.cfg.Vars), Mutates(p.catalog), own)
 		for k := range own {
 			env.OwnUsers = append(env.OwnUsers, k)
@@ -445,7 +445,18 @@ func selectScenarios(tables []*scenario.Table, cfg config.Config, shardSpec stri
 	if err != nil {
 		return nil, err
 	}
-	owner := shard.Assign(all, n, Named(fx, cfg.Vars), mutates, ownUsers(&cfg, n, tables, fx))
+	own := cfg.OwnUsers(n)
+	owner := shard.Assign(all, n, Named(fx, cfg.Vars), mutates, own)
+	// A row naming literally a user every part has its own of (a
+	// document's example naming jdoe) runs in part 1, the part whose users
+	// are those vars name: elsewhere it would change part 1's user.
+	for _, sc := range all {
+		for _, k := range sc.VarsNamedLiterally(fx, cfg.Vars) {
+			if own[k] {
+				owner[sc.ID] = 1
+			}
+		}
+	}
 	var out []*scenario.Scenario
 	for _, sc := range all {
 		if owner[sc.ID] == k {
