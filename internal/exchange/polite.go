@@ -42,9 +42,10 @@ func newPoliteness(perSecond float64, margin time.Duration) *politeness {
 // quiet).
 const floorDivisor = 16
 
-// await holds a request until the product may be sent to again: after the
-// last Retry-After, then by the (adapted) rate.
-func (p *politeness) await(ctx context.Context) error {
+// turn holds a request until the product may be sent to again: after the
+// last Retry-After, then by the (adapted) rate. It says when the turn was,
+// as the rate counted it (now, without a limit).
+func (p *politeness) turn(ctx context.Context) (time.Time, error) {
 	p.mu.Lock()
 	d := time.Until(p.notBefore)
 	p.mu.Unlock()
@@ -54,13 +55,13 @@ func (p *politeness) await(ctx context.Context) error {
 		select {
 		case <-t.C:
 		case <-ctx.Done():
-			return fmt.Errorf("interrupted while waiting %s for Retry-After: %w", d.Round(time.Millisecond), ctx.Err())
+			return time.Time{}, fmt.Errorf("interrupted while waiting %s for Retry-After: %w", d.Round(time.Millisecond), ctx.Err())
 		}
 	}
 	if p.limiter != nil {
 		return p.limiter.Wait(ctx)
 	}
-	return nil
+	return time.Now(), nil
 }
 
 // throttled: nothing before now+d, and half the rate.

@@ -81,21 +81,22 @@ func (w *window) cancel(at time.Time) {
 	}
 }
 
-// Wait blocks until the next turn, or until ctx ends.
-func (w *window) Wait(ctx context.Context) error {
+// Wait blocks until the next turn, or until ctx ends, and says when the
+// turn was: the time the window counted, however late this goroutine woke.
+func (w *window) Wait(ctx context.Context) (time.Time, error) {
 	at := w.reserve(time.Now())
 	d := time.Until(at)
 	if d <= 0 {
-		return nil
+		return at, nil
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return nil
+		return at, nil
 	case <-ctx.Done():
 		w.cancel(at)
-		return ctx.Err()
+		return time.Time{}, ctx.Err()
 	}
 }
 

@@ -77,12 +77,12 @@ func TestASlowWindowSpacesItsTurns(t *testing.T) {
 // A wait whose context ends gives its turn back.
 func TestACancelledWaitGivesItsTurnBack(t *testing.T) {
 	w := newWindow(1, 0)
-	if err := w.Wait(context.Background()); err != nil {
+	if _, err := w.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := w.Wait(ctx); err == nil {
+	if _, err := w.Wait(ctx); err == nil {
 		t.Fatal("a wait for a turn a second away returned before its context ended")
 	}
 	w.mu.Lock()
