@@ -313,6 +313,13 @@ func (r *Run) useVars(vars map[string]string) {
 	if vars == nil {
 		return
 	}
+	standIns := map[string]string{}
+	for k, v := range vars {
+		if was, ok := r.Env.Vars.Var[k]; ok && was != v {
+			standIns[k] = v
+		}
+	}
+	r.rec.StandIns(standIns)
 	r.Vars.Var = vars
 	r.ledger.SetEPMUsers(ledger.DeclaredEPMUsers(vars))
 }
