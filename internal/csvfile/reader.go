@@ -54,6 +54,7 @@ type Reader struct {
 	width  int             // fields in the header
 	header []string        // the header as written, trimmed
 	err    error
+	start  Point // where reading began (resume.go)
 }
 
 // NewReader reads the header from r and returns a Reader positioned on the
@@ -66,6 +67,7 @@ type Reader struct {
 func NewReader(r io.Reader) (*Reader, error) {
 	rd := &Reader{dec: NewDecoder(r)}
 	rec, err := rd.dec.Next()
+	// rd.start stays the zero Point: the start of the file.
 	if errors.Is(err, io.EOF) {
 		rd.err = &Error{Line: 1, Err: ErrEmpty, Fatal: true,
 			Detail: "no header line; the first line must be " + strings.Join(Header, ",")}
