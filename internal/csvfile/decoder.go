@@ -154,7 +154,7 @@ const bufferSize = 64 << 10
 func NewDecoder(r io.Reader) *Decoder {
 	src := &countingReader{r: r}
 	br := bufio.NewReaderSize(src, bufferSize)
-	return &Decoder{br: br, src: src, p: parser{r: br, keep: true}}
+	return &Decoder{br: br, src: src, p: parser{r: br}}
 }
 
 // countingReader counts the bytes read from r, plus the offset in the file
@@ -340,17 +340,6 @@ func trimBlanksString(s string) string {
 		j--
 	}
 	return s[i:j]
-}
-
-// validateRest reads to the end without decoding anything and returns the
-// error that ends the file: io.EOF at a clean end, else a fatal error
-// (broken quoting, a read failure) as Next would return it.
-func (d *Decoder) validateRest() error {
-	if err := d.ready(); err != nil {
-		return err
-	}
-	d.err = d.convert(d.p.validate())
-	return d.err
 }
 
 // ready returns the error that ended the file, if one did, and looks at the

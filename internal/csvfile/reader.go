@@ -221,22 +221,3 @@ func blank(fields []string) bool {
 	}
 	return true
 }
-
-// Validate reads a whole file and returns the error that would end a Reader
-// reading it (a wrong header, broken quoting, UTF-16, a read failure), or
-// nil when every row can be read. It is the first pass of the v1 job, which
-// must know a file is readable to the end before it changes any user
-// (Q-EPM1-007). Past the header it only parses, keeping and decoding no
-// field, since the errors that end a file are all the parser's, and most
-// lines it only glances at (parser.validate): it gives the same answer as
-// reading every row with Next, at a fraction of the cost.
-func Validate(r io.Reader) error {
-	rd, err := NewReader(r)
-	if err != nil {
-		return err
-	}
-	if err := rd.dec.validateRest(); !errors.Is(err, io.EOF) {
-		return err
-	}
-	return nil
-}
