@@ -248,6 +248,10 @@ END {
 			printf "   (reference)"
 		else if (name ~ /ValidateV2Response/ && exchange > 0)
 			printf "   = %.2f bare HTTP exchanges (1/bare req/s = %.0f ns)", ns[name] / exchange, exchange
+		else if (name ~ /BenchmarkV2OneUser\/mock/ && ns["BenchmarkV2OneUser/bare"] > 0)
+			printf "   %.0f ns beyond the bare handler in one process (ratio %.3f)", ns[name] - ns["BenchmarkV2OneUser/bare"], ns["BenchmarkV2OneUser/bare"] / ns[name]
+		else if (name ~ /BenchmarkV2OneUser\/bare/)
+			printf "   (reference: what bench/bare does)"
 		else if (name ~ /BenchmarkUpdateUsersV2Batch1000/ && exchange > 0)
 			printf "   = %.1f bare HTTP exchanges for 1,000 users", ns[name] / exchange
 		else if (name ~ /BenchmarkLoad$/ && run > 0)

@@ -190,13 +190,12 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 			changes[u] = v
 		}
 		if p.items != nil {
+			next := p.items
+			p.items = nil
 			if items == nil {
-				items, p.items = p.items, nil
-			} else if err := items.absorb(p.items); err != nil {
-				p.items = nil
+				items = next
+			} else if err := items.absorb(next); err != nil { // absorb discards next
 				return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
-			} else {
-				p.items = nil
 			}
 		}
 		if !p.joined {
