@@ -187,7 +187,7 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 	}
 	o := s.readParts(ctx, j, f, st.Size(), rd, cutPoints(f, rd.At().Offset, st.Size(), partsFor()))
 	if o.status == statusFailure {
-		log.Info("epm v1 job: file refused", "details", o.details)
+		log.Info("epm v1 job failed", "details", o.details)
 	}
 	return o
 }
