@@ -113,7 +113,7 @@ const (
 	staleTurn     = 100 * time.Millisecond
 	// roadSlack is the child's own road between the check of its turn
 	// and the request on the wire (recording, redaction, a connection).
-	roadSlack = 25 * time.Millisecond
+	roadSlack = 50 * time.Millisecond
 )
 
 func (p *remotePace) turn(ctx context.Context) (time.Time, error) {
