@@ -8,10 +8,13 @@
 # installed with apt-get when running as root); otherwise bench/loadgen, a Go
 # load generator, drives both servers, so the ratio still compares like with
 # like. Environment:
-#   BENCH_ROUNDS     rounds of the v2 comparison (6); each measures both
+#   BENCH_ROUNDS     rounds of the v2 comparison (10); each measures both
 #                    servers back to back, in the order bare-mock, mock-bare,
-#                    bare-mock, ..., so a drifting load favours neither
-#   BENCH_SECONDS    seconds of load per round and server (4)
+#                    bare-mock, ..., so a drifting load favours neither; the
+#                    figure is the median of the rounds' ratios, printed with
+#                    their spread and the load average of each round
+#   BENCH_SECONDS    seconds of load per round and server (2: short rounds
+#                    keep the two servers of a round under the same load)
 #   BENCH_CONNS      connections of the v2 comparison (32)
 #   BENCH_JOB_TIMES  v1 jobs per case, each next to its own ceiling read (3)
 #   BENCH_NO_APT=1   never try apt-get for wrk
@@ -24,8 +27,8 @@ set -eu
 
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
-ROUNDS=${BENCH_ROUNDS:-6}
-SECONDS_PER=${BENCH_SECONDS:-4}
+ROUNDS=${BENCH_ROUNDS:-10}
+SECONDS_PER=${BENCH_SECONDS:-2}
 CONNS=${BENCH_CONNS:-32}
 JOB_TIMES=${BENCH_JOB_TIMES:-3}
 STEPS=" ${BENCH_STEPS:-1 2 3 4 5} "
@@ -129,8 +132,9 @@ body='{"users":[{"userlogin":"jdoe","firstname":"Jane","lastname":"Doe","email":
 printf '%s' "$body" >"$tmp/body.json"
 if command -v wrk >/dev/null 2>&1; then
 	gen="wrk -t2 -c$CONNS"
-	load() { # load URL: requests/s answered 2xx, or 0
+	load() { # load URL: requests/s answered 2xx, or 0; the count of requests in $tmp/requests
 		wrk -t2 -c"$CONNS" -d"${SECONDS_PER}s" -s bench/epm2-update.lua "$1" >"$tmp/load.txt" 2>&1 || true
+		awk '/ requests in / {print $1+0}' "$tmp/load.txt" >"$tmp/requests"
 		awk '/^Requests\/sec:/ {r=$2} /^non-2xx or errors:/ {e=$4} END {if (e > 0) r = 0; print r+0}' "$tmp/load.txt"
 	}
 else
@@ -138,14 +142,30 @@ else
 	load() {
 		"$tmp/loadgen" -c "$CONNS" -d "${SECONDS_PER}s" -method PUT -body-file "$tmp/body.json" \
 			-header 'Content-Type: application/json' -user admin:Welcome1 "$1" >"$tmp/load.txt" 2>&1 || true
+		awk '/ requests in / {print $1+0}' "$tmp/load.txt" >"$tmp/requests"
 		awk '/^Requests\/sec:/ {r=$2} /^non-2xx or errors:/ {e=$4} END {if (e > 0) r = 0; print r+0}' "$tmp/load.txt"
 	}
 fi
 echo "   load generator: $gen, ${SECONDS_PER}s per server and round, $ROUNDS rounds, order alternating"
 MOCK_PORT=$(free_port 18090)
 serve mock "$MOCK_PORT" "$tmp/conformance" mock --addr 127.0.0.1:"$MOCK_PORT" --log-format json
+mock_pid=${pids##* }
 BARE_PORT=$(free_port $((MOCK_PORT + 1)))
 serve bare "$BARE_PORT" "$tmp/bare" -addr 127.0.0.1:"$BARE_PORT"
+bare_pid=${pids##* }
+# cpu_ticks PID: user + system CPU time the process has used, in clock ticks.
+cpu_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# measure NAME URL PID: one load; prints requests/s, and appends the server's
+# CPU time per request (µs) to $tmp/NAME.cpu. Requests/s depend on what the
+# neighbours leave of the 2 cores; CPU time per request much less so.
+measure() {
+	t0=$(cpu_ticks "$3")
+	rps=$(load "$2")
+	t1=$(cpu_ticks "$3")
+	awk -v a="$t0" -v b="$t1" -v n="$(cat "$tmp/requests")" -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" \
+		'BEGIN {print (n > 0 ? (b - a) / hz / n * 1e6 : 0)}' >>"$tmp/$1.cpu"
+	echo "$rps"
+}
 mock_url=http://127.0.0.1:$MOCK_PORT/interop/rest/security/v2/users/update
 bare_url=http://127.0.0.1:$BARE_PORT/interop/rest/security/v2/users/update
 # Warm both up (connections, heap) before anything counts.
@@ -157,19 +177,26 @@ SECONDS_PER=$SECONDS_SAVED
 : >"$tmp/mock.rps"
 : >"$tmp/bare.rps"
 : >"$tmp/ratio"
+: >"$tmp/mock.cpu"
+: >"$tmp/bare.cpu"
+: >"$tmp/cpuratio"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	if [ $((r % 2)) = 1 ]; then
-		b=$(load "$bare_url")
-		m=$(load "$mock_url")
+		b=$(measure bare "$bare_url" "$bare_pid")
+		m=$(measure mock "$mock_url" "$mock_pid")
 	else
-		m=$(load "$mock_url")
-		b=$(load "$bare_url")
+		m=$(measure mock "$mock_url" "$mock_pid")
+		b=$(measure bare "$bare_url" "$bare_pid")
 	fi
 	echo "$b" >>"$tmp/bare.rps"
 	echo "$m" >>"$tmp/mock.rps"
+	mc=$(tail -n 1 "$tmp/mock.cpu")
+	bc=$(tail -n 1 "$tmp/bare.cpu")
 	awk -v m="$m" -v b="$b" 'BEGIN {print (b > 0 ? m / b : 0)}' >>"$tmp/ratio"
-	awk -v r="$r" -v m="$m" -v b="$b" 'BEGIN {printf "   round %d: mock %9.0f req/s   bare %9.0f req/s   ratio %.3f\n", r, m, b, (b > 0 ? m / b : 0)}'
+	awk -v m="$mc" -v b="$bc" 'BEGIN {print (m > 0 ? b / m : 0)}' >>"$tmp/cpuratio"
+	awk -v r="$r" -v m="$m" -v b="$b" -v mc="$mc" -v bc="$bc" -v l="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')" \
+		'BEGIN {printf "   round %2d: mock %7.0f req/s %5.1f µs CPU/req   bare %7.0f req/s %5.1f µs CPU/req   ratio %.3f   CPU ratio %.3f   load average %s\n", r, m, mc, b, bc, (b > 0 ? m / b : 0), (mc > 0 ? bc / mc : 0), l}'
 	r=$((r + 1))
 done
 stop_bg
@@ -177,6 +204,16 @@ mock_med=$(median <"$tmp/mock.rps")
 bare_med=$(median <"$tmp/bare.rps")
 ratio_med=$(median <"$tmp/ratio")
 awk -v m="$mock_med" -v b="$bare_med" -v q="$ratio_med" 'BEGIN {printf "   median: mock %9.0f req/s   ceiling (bare) %9.0f req/s   ratio %.3f (median of the rounds'"'"' ratios)\n", m, b, q}'
+# The spread says how far the median can be trusted: the rounds' lowest,
+# quartiles and highest ratio.
+spread() { sort -g | awk '{v[NR]=$1} END {if (NR) printf "lowest %.3f, quartiles %.3f to %.3f, highest %.3f", v[1], v[int((NR+3)/4)], v[int((3*NR+3)/4)], v[NR]}'; }
+echo "   spread of the rounds' ratios: $(spread <"$tmp/ratio")"
+# The servers' own CPU time per request: what each costs, whatever share of
+# the cores the neighbours leave (bare µs / mock µs; 1 would be no cost
+# beyond net/http).
+awk -v m="$(median <"$tmp/mock.cpu")" -v b="$(median <"$tmp/bare.cpu")" -v q="$(median <"$tmp/cpuratio")" \
+	'BEGIN {printf "   CPU per request, median: mock %.1f µs   bare %.1f µs   CPU ratio %.3f (median of the rounds'"'"'; spread: ", m, b, q}'
+echo "$(spread <"$tmp/cpuratio"))"
 echo "   (the mock checks Basic auth, routes, decodes and applies the batch and logs each request as JSON, to /dev/null here)"
 echo
 fi
@@ -211,6 +248,10 @@ END {
 			printf "   (reference)"
 		else if (name ~ /ValidateV2Response/ && exchange > 0)
 			printf "   = %.2f bare HTTP exchanges (1/bare req/s = %.0f ns)", ns[name] / exchange, exchange
+		else if (name ~ /BenchmarkV2OneUser\/mock/ && ns["BenchmarkV2OneUser/bare"] > 0)
+			printf "   %.0f ns beyond the bare handler in one process (ratio %.3f)", ns[name] - ns["BenchmarkV2OneUser/bare"], ns["BenchmarkV2OneUser/bare"] / ns[name]
+		else if (name ~ /BenchmarkV2OneUser\/bare/)
+			printf "   (reference: what bench/bare does)"
 		else if (name ~ /BenchmarkUpdateUsersV2Batch1000/ && exchange > 0)
 			printf "   = %.1f bare HTTP exchanges for 1,000 users", ns[name] / exchange
 		else if (name ~ /BenchmarkLoad$/ && run > 0)

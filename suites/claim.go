@@ -13,12 +13,14 @@ import (
 // runs. Another process's scenario is recorded as not run here, quietly:
 // the merge of the processes' reports keeps the copy that ran. The
 // release is registered first, so it runs last, after every undo: the
-// users stay held until the scenario has put them back.
+// users stay held until the scenario has put them back. The board may
+// give the scenario stand-ins for the users vars name (shard_vars): it
+// then runs with those, and its ledger puts back theirs.
 func (env *Env) claim(r *Run) {
 	if env.Claim == nil {
 		return
 	}
-	release, err := env.Claim(r.Ctx, r.S)
+	vars, release, err := env.Claim(r.Ctx, r.S)
 	switch {
 	case errors.Is(err, claim.ErrElsewhere):
 		r.rec.decide(report.NotRun, claim.ErrElsewhere.Error())
@@ -27,4 +29,5 @@ func (env *Env) claim(r *Run) {
 		r.notRun(err.Error())
 	}
 	DeferCleanup(release)
+	r.useVars(vars)
 }

@@ -160,6 +160,17 @@ func (r *Record) Leftover(undo string, err error) {
 	r.leftovers = append(r.leftovers, report.Leftover{Scenario: r.s.ID, Undo: undo, Error: err.Error()})
 }
 
+// StandIns records the users the scenario runs with in place of those
+// vars name.
+func (r *Record) StandIns(users map[string]string) {
+	if len(users) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.s.StandIns = users
+}
+
 // Irreversible records changes no API can undo.
 func (r *Record) Irreversible(changes []string) {
 	r.mu.Lock()

@@ -52,9 +52,14 @@ type Env struct {
 	// VarsCatalogue describes the vars keys in skip reasons (vars.go).
 	VarsCatalogue varscat.Catalogue
 	// Claim, in a process of --procs, asks the parent for a scenario
-	// before it runs (internal/claim): it returns the release to call once
-	// the scenario and its undos are done, or claim.ErrElsewhere.
-	Claim func(ctx context.Context, sc *scenario.Scenario) (release func(), err error)
+	// before it runs (internal/claim): it returns the vars the scenario
+	// runs with (Vars or a set of stand-in users whose every user is free)
+	// and the release to call once the scenario and its undos are done,
+	// or claim.ErrElsewhere.
+	Claim func(ctx context.Context, sc *scenario.Scenario) (vars map[string]string, release func(), err error)
+	// Priority, when set, orders the specs: higher first (Ginkgo's
+	// SpecPriority), the shuffle deciding among equals.
+	Priority func(sc *scenario.Scenario) int
 }
 
 // OwnUsersOf names this shard's own users.
@@ -93,6 +98,15 @@ type Flow struct {
 
 // FlowMutates reports whether the named flow declares that it changes data.
 func FlowMutates(name string) bool { return flows[name].Mutates }
+
+// FlowVars are the vars a row's flow reads for it beyond those the row's
+// templates name (the users it touches that no fixture names).
+func FlowVars(sc *scenario.Scenario) []string {
+	if f := flows[sc.Flow]; f.Vars != nil {
+		return f.Vars(sc.With)
+	}
+	return nil
+}
 
 var flows = map[string]Flow{"": {Run: requestFlow}}
 
@@ -190,7 +204,11 @@ func (env *Env) declare(sc *scenario.Scenario) {
 	// target's time the vendor's failure. Every wait is bounded at the road
 	// instead (exchange's silence clock, the throttle budget, the poll
 	// limit), and the run's suite timeout is the backstop.
-	It(sc.Name(), Label(sc.AllLabels()...), where, func(ctx SpecContext) {
+	decorations := []any{Label(sc.AllLabels()...), where}
+	if env.Priority != nil {
+		decorations = append(decorations, SpecPriority(env.Priority(sc)))
+	}
+	It(sc.Name(), append(decorations, func(ctx SpecContext) {
 		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line), runSender{})
 		env.claim(r)
 		rec.Start()
@@ -219,7 +237,7 @@ func (env *Env) declare(sc *scenario.Scenario) {
 			rec.Irreversible(r.ledger.IrreversibleChanges())
 		})
 		flow.Run(r)
-	})
+	})...)
 }
 
 // SkipReason says why a row cannot run on this target, or "".
@@ -287,6 +305,23 @@ func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, 
 	r.ledger.SetEPMUsers(ledger.DeclaredEPMUsers(vars.Var)) // put back at the end (epmrestore.go)
 	r.Ctx = ledger.With(ctx, r.ledger)
 	return r
+}
+
+// useVars runs the scenario with other vars than the run's: stand-ins
+// for its users the board gave it (claim.go). Nothing has been sent yet.
+func (r *Run) useVars(vars map[string]string) {
+	if vars == nil {
+		return
+	}
+	standIns := map[string]string{}
+	for k, v := range vars {
+		if was, ok := r.Env.Vars.Var[k]; ok && was != v {
+			standIns[k] = v
+		}
+	}
+	r.rec.StandIns(standIns)
+	r.Vars.Var = vars
+	r.ledger.SetEPMUsers(ledger.DeclaredEPMUsers(vars))
 }
 
 // kindOf is a scenario's kind, from its kind: label.

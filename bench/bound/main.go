@@ -22,7 +22,6 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/runner"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
-	"github.com/oracle-users-conformance/conformance/internal/shard"
 )
 
 func main() {
@@ -117,7 +116,7 @@ func busiestUser(run *report.Run, cfgFile string) (user string, scenarios, reque
 			rows[t.Scenarios[i].ID] = &t.Scenarios[i]
 		}
 	}
-	named, mutates := shard.Users(fixtures.FS, cfg.Vars), runner.Mutates(cat)
+	named, mutates := runner.Named(fixtures.FS, cfg.Vars), runner.Mutates(cat)
 	reqs, count := map[string]int{}, map[string]int{}
 	holders, holderReqs = map[string]int{}, map[string]int{}
 	for _, s := range run.Scenarios {

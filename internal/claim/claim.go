@@ -10,6 +10,12 @@
 // the others record it as run elsewhere, and a scenario waits only while
 // another one holds a user it names. Scenarios that change nothing share
 // their users with each other; one that changes data holds them alone.
+//
+// A scenario may offer other sets of users it could run with as well
+// (config shard_vars: jdoe2 for jdoe): the board gives it the first set
+// whose users are all free, so a scenario waits only while every set it
+// offers is held, and the many scenarios naming one test user spread over
+// its stand-ins instead of queueing for it.
 package claim
 
 import (
@@ -26,6 +32,9 @@ import (
 type Request struct {
 	Scenario string   `json:"scenario"`
 	Users    []string `json:"users,omitempty"`
+	// Alternatives are other sets of users the scenario could run with
+	// instead of Users, in order of preference after Users.
+	Alternatives [][]string `json:"alternatives,omitempty"`
 	// Changes is true for a scenario that can change data: it holds its
 	// users alone.
 	Changes bool `json:"changes,omitempty"`
@@ -36,32 +45,43 @@ type Request struct {
 // Answer says whether the asking process runs the scenario.
 type Answer struct {
 	Run bool `json:"run"`
+	// Set is the users the scenario runs with: 0 for Users, k for
+	// Alternatives[k-1].
+	Set int `json:"set,omitempty"`
 }
 
 // Board is the parent's record of who runs what and who holds which user.
 type Board struct {
 	mu      sync.Mutex
 	changed *sync.Cond
-	owner   map[string]int      // scenario -> process running or having run it
-	holding map[string]*Request // scenario -> the claim holding its users, while it runs
-	alone   map[string]bool     // users held by a scenario that changes data
-	shared  map[string]int      // users held by scenarios that change nothing: how many
+	owner   map[string]int   // scenario -> process running or having run it
+	holding map[string]*held // scenario -> the users it holds, while it runs
+	alone   map[string]bool  // users held by a scenario that changes data
+	shared  map[string]int   // users held by scenarios that change nothing: how many
 }
 
 // NewBoard is an empty board.
 func NewBoard() *Board {
-	b := &Board{owner: map[string]int{}, holding: map[string]*Request{}, alone: map[string]bool{}, shared: map[string]int{}}
+	b := &Board{owner: map[string]int{}, holding: map[string]*held{}, alone: map[string]bool{}, shared: map[string]int{}}
 	b.changed = sync.NewCond(&b.mu)
 	return b
 }
 
+// held is what a running scenario holds.
+type held struct {
+	proc    int
+	users   []string
+	changes bool
+}
+
 // Claim gives the scenario to the asking process unless another has it;
-// the process then waits until the users the scenario names are free.
-func (b *Board) Claim(ctx context.Context, r Request) (run bool, err error) {
+// the process then waits until the users of one set the scenario offers
+// are free, and learns which set it runs with.
+func (b *Board) Claim(ctx context.Context, r Request) (run bool, set int, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if p, ok := b.owner[r.Scenario]; ok {
-		return p == r.Proc && b.holding[r.Scenario] != nil, nil
+		return p == r.Proc && b.holding[r.Scenario] != nil, 0, nil
 	}
 	b.owner[r.Scenario] = r.Proc
 	stop := context.AfterFunc(ctx, func() {
@@ -70,26 +90,43 @@ func (b *Board) Claim(ctx context.Context, r Request) (run bool, err error) {
 		b.changed.Broadcast()
 	})
 	defer stop()
-	for !b.free(r) {
+	sets := append([][]string{r.Users}, r.Alternatives...)
+	for {
+		// A process that stopped waiting is never given users it would
+		// not know it holds.
 		if ctx.Err() != nil {
-			return false, ctx.Err()
+			return false, 0, ctx.Err()
+		}
+		if set = b.freeSet(sets, r.Changes); set >= 0 {
+			break
 		}
 		b.changed.Wait()
 	}
-	for _, u := range r.Users {
-		if r.Changes {
+	h := &held{proc: r.Proc, users: sets[set], changes: r.Changes}
+	for _, u := range h.users {
+		if h.changes {
 			b.alone[u] = true
 		} else {
 			b.shared[u]++
 		}
 	}
-	b.holding[r.Scenario] = &r
-	return true, nil
+	b.holding[r.Scenario] = h
+	return true, set, nil
 }
 
-func (b *Board) free(r Request) bool {
-	for _, u := range r.Users {
-		if b.alone[u] || r.Changes && b.shared[u] > 0 {
+// freeSet is the first set whose users are all free, or -1.
+func (b *Board) freeSet(sets [][]string, changes bool) int {
+	for i, users := range sets {
+		if b.free(users, changes) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (b *Board) free(users []string, changes bool) bool {
+	for _, u := range users {
+		if b.alone[u] || changes && b.shared[u] > 0 {
 			return false
 		}
 	}
@@ -104,13 +141,13 @@ func (b *Board) Release(scenario string) {
 }
 
 func (b *Board) release(scenario string) {
-	r := b.holding[scenario]
-	if r == nil {
+	h := b.holding[scenario]
+	if h == nil {
 		return
 	}
 	delete(b.holding, scenario)
-	for _, u := range r.Users {
-		if r.Changes {
+	for _, u := range h.users {
+		if h.changes {
 			delete(b.alone, u)
 		} else if b.shared[u]--; b.shared[u] <= 0 {
 			delete(b.shared, u)
@@ -123,8 +160,8 @@ func (b *Board) release(scenario string) {
 func (b *Board) Gone(proc int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for s, r := range b.holding {
-		if r.Proc == proc {
+	for s, h := range b.holding {
+		if h.proc == proc {
 			b.release(s)
 		}
 	}
@@ -141,12 +178,12 @@ func (b *Board) Handler() http.Handler {
 			http.Error(w, "a claim names its scenario", http.StatusBadRequest)
 			return
 		}
-		run, err := b.Claim(r.Context(), req)
+		run, set, err := b.Claim(r.Context(), req)
 		if err != nil {
 			return // the process went away
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(Answer{Run: run})
+		_ = json.NewEncoder(w).Encode(Answer{Run: run, Set: set})
 	})
 	mux.HandleFunc("POST /release", func(w http.ResponseWriter, r *http.Request) {
 		var req Request
@@ -170,19 +207,24 @@ type Client struct {
 // ErrElsewhere is a scenario another process runs.
 var ErrElsewhere = errors.New("run by another process of this run")
 
-// Take claims a scenario and waits for its users. It returns the release
-// to call when the scenario (its undos included) is done, ErrElsewhere
-// when another process has it, or why the board could not be asked.
-func (c *Client) Take(ctx context.Context, r Request) (release func(), err error) {
+// Take claims a scenario and waits for the users of one set it offers. It
+// returns the set it runs with (0 for Users, k for Alternatives[k-1]) and
+// the release to call when the scenario (its undos included) is done,
+// ErrElsewhere when another process has it, or why the board could not be
+// asked.
+func (c *Client) Take(ctx context.Context, r Request) (set int, release func(), err error) {
 	r.Proc = c.Proc
 	var a Answer
 	if err := c.post(ctx, "/claim", r, &a); err != nil {
-		return nil, fmt.Errorf("asking the parent process for scenario %s: %w", r.Scenario, err)
+		return 0, nil, fmt.Errorf("asking the parent process for scenario %s: %w", r.Scenario, err)
 	}
 	if !a.Run {
-		return nil, ErrElsewhere
+		return 0, nil, ErrElsewhere
 	}
-	return func() {
+	if a.Set < 0 || a.Set > len(r.Alternatives) {
+		return 0, nil, fmt.Errorf("asking the parent process for scenario %s: it answered set %d of %d", r.Scenario, a.Set, len(r.Alternatives)+1)
+	}
+	return a.Set, func() {
 		_ = c.post(context.WithoutCancel(ctx), "/release", Request{Scenario: r.Scenario, Proc: c.Proc}, nil)
 	}, nil
 }

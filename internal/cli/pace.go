@@ -15,7 +15,7 @@ import (
 func servePace(rate float64) (url string, stop func(), err error) {
 	paces := map[string]exchange.Pace{}
 	for _, p := range config.Products {
-		paces[p] = exchange.NewPace(rate * paceHeadroom)
+		paces[p] = exchange.NewSharedPace(rate)
 	}
 	url, stop, err = serveLoopback(exchange.PaceHandler(paces))
 	if err != nil {
@@ -35,10 +35,3 @@ func serveLoopback(h http.Handler) (url string, stop func(), err error) {
 	go func() { _ = srv.Serve(l) }()
 	return "http://" + l.Addr().String(), func() { srv.Close() }, nil
 }
-
-// paceHeadroom: the parent hands out four turns for every five the limit
-// allows. Between a turn and the request's arrival at the target lie a
-// loopback answer and a child's scheduling, which vary; without headroom an
-// early turn arriving late and a later one arriving early put more than the
-// limit into one second at the target.
-const paceHeadroom = 0.8

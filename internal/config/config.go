@@ -88,9 +88,9 @@ func (c *Config) OwnUsers(n int) map[string]bool {
 	return own
 }
 
-// ShardVarsFor are the vars shard k of n uses.
-func (c *Config) ShardVarsFor(k, n int) map[string]string {
-	own := c.OwnUsers(n)
+// ShardVarsFor are the vars shard k uses: vars, with shard_vars set k-1 in
+// place of the keys own names (the users every shard has its own of).
+func (c *Config) ShardVarsFor(k int, own map[string]bool) map[string]string {
 	if k < 2 || len(own) == 0 {
 		return c.Vars
 	}

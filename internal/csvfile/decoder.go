@@ -128,6 +128,7 @@ type Record struct {
 // Decoder reads CSV records from a byte stream.
 type Decoder struct {
 	br      *bufio.Reader
+	src     *countingReader // under br: where in the file a record ends
 	p       parser
 	started bool
 	enc     Encoding
@@ -151,9 +152,26 @@ const bufferSize = 64 << 10
 // blanks after commas ("Firt Name, Last Name"). Field counts are not checked
 // here but by Reader, with clearer errors.
 func NewDecoder(r io.Reader) *Decoder {
-	br := bufio.NewReaderSize(r, bufferSize)
-	return &Decoder{br: br, p: parser{r: br, keep: true}}
+	src := &countingReader{r: r}
+	br := bufio.NewReaderSize(src, bufferSize)
+	return &Decoder{br: br, src: src, p: parser{r: br}}
 }
+
+// countingReader counts the bytes read from r, plus the offset in the file
+// where r starts.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// offset is the position in the file just after the last line read.
+func (d *Decoder) offset() int64 { return d.src.n - int64(d.br.Buffered()) }
 
 // Encoding reports the encoding decided so far.
 func (d *Decoder) Encoding() Encoding { return d.enc }
@@ -322,17 +340,6 @@ func trimBlanksString(s string) string {
 		j--
 	}
 	return s[i:j]
-}
-
-// validateRest reads to the end without decoding anything and returns the
-// error that ends the file: io.EOF at a clean end, else a fatal error
-// (broken quoting, a read failure) as Next would return it.
-func (d *Decoder) validateRest() error {
-	if err := d.ready(); err != nil {
-		return err
-	}
-	d.err = d.convert(d.p.validate())
-	return d.err
 }
 
 // ready returns the error that ended the file, if one did, and looks at the

@@ -121,23 +121,45 @@ func compareDecoders(t *testing.T, data []byte, bufSize int) {
 	t.Fatalf("no end after %d records of %q", len(data)+2, data)
 }
 
-// compareValidate checks that Validate answers what reading every row with
-// a Reader answers: the first fatal error, or nil.
-func compareValidate(t *testing.T, data []byte) {
+// compareResume checks that a Reader resumed at the end of any row (with
+// the line and the encoding state a Reader reading from the start has
+// there) reads the rows that Reader reads after it, with the same errors
+// and the same end: a record parses the same whatever came before it,
+// which reading a file in parts relies on (Resume).
+func compareResume(t *testing.T, data []byte) {
 	t.Helper()
-	var want error
-	if rd, err := NewReader(bytes.NewReader(data)); err != nil {
-		want = err
-	} else {
-		for _, err := range rd.All() {
-			if IsFatal(err) {
-				want = err
-			}
+	rd, err := NewReader(bytes.NewReader(data))
+	if err != nil {
+		return
+	}
+	resume := rd.Resume()
+	type step struct {
+		at  Point
+		row string
+	}
+	steps := []step{{at: rd.At()}}
+	for {
+		row, err := rd.Next()
+		steps = append(steps, step{at: rd.At(), row: fmt.Sprintf("%+v %v", row, err)})
+		if IsFatal(err) {
+			break
 		}
 	}
-	got := Validate(bytes.NewReader(data))
-	if fmt.Sprint(got) != fmt.Sprint(want) || (got == nil) != (want == nil) {
-		t.Fatalf("Validate(%q) = %v; reading every row ends with %v", data, got, want)
+	for i, s := range steps[:len(steps)-1] {
+		from := s.at.Offset
+		later := resume.Reader(bytes.NewReader(data[from:]), from, s.at.Line)
+		if later.Start() != s.at {
+			if i == 0 {
+				t.Fatalf("resumed after the header of %q: starts at %+v, the header ends at %+v", data, later.Start(), s.at)
+			}
+			continue // the encoding was decided before this point: not the header's state
+		}
+		for _, want := range steps[i+1:] {
+			row, err := later.Next()
+			if got := fmt.Sprintf("%+v %v", row, err); got != want.row || later.At() != want.at {
+				t.Fatalf("resumed at %d of %q: %s at %+v; from the start: %s at %+v", from, data, got, later.At(), want.row, want.at)
+			}
+		}
 	}
 }
 
@@ -191,49 +213,6 @@ var trickyInputs = []string{
 
 const hdrLine = "First Name,Last Name,Email,User Login\n"
 
-// checkPlainLine: when plainLine vouches for a line (one that holds no line
-// break but perhaps a final one), encoding/csv reads it as one record
-// without error.
-func checkPlainLine(t *testing.T, line []byte) {
-	t.Helper()
-	if i := bytes.IndexByte(line, '\n'); (i >= 0 && i < len(line)-1) || !plainLine(line) {
-		return
-	}
-	r := csv.NewReader(bytes.NewReader(line))
-	r.TrimLeadingSpace, r.FieldsPerRecord = true, -1
-	_, err := r.Read()
-	if err == io.EOF {
-		return // a line encoding/csv skips ("", "\n", "\r"): no record, no error
-	}
-	if err != nil {
-		t.Fatalf("plainLine(%q) = true, but encoding/csv: %v", line, err)
-	}
-	if _, err := r.Read(); err != io.EOF {
-		t.Fatalf("plainLine(%q) = true, but encoding/csv reads more than one record (%v)", line, err)
-	}
-}
-
-func TestPlainLine(t *testing.T) {
-	// The shapes of real files must take the cheap path, or it is dead code.
-	for _, line := range []string{
-		"First 1,\"Last, Name\",jdoe.1@example.com,jdoe\n", "A,B,c@d.e,f\n", "A,B,c@d.e,f",
-		`"A","B, C","c@d.e","f"` + "\n", `"John ""Jack""",Doe,j@example.com,j` + "\n", `John, "Doe, Jr.",j,j` + "\n", "\n", "",
-	} {
-		if !plainLine([]byte(line)) {
-			t.Errorf("plainLine(%q) = false", line)
-		}
-		checkPlainLine(t, []byte(line))
-	}
-	// Lines it must leave to the parser.
-	for _, line := range []string{
-		`A"x,B` + "\n", `"A"x,B` + "\n", `"A" ,B` + "\n", `A,"B` + "\n", `"A"` + "\r\n", "\u00a0\"A\",B\n", `x"`, `"a""` + "\n",
-	} {
-		if plainLine([]byte(line)) {
-			t.Errorf("plainLine(%q) = true", line)
-		}
-	}
-}
-
 func TestParserMatchesEncodingCSV(t *testing.T) {
 	inputs := append([]string(nil), trickyInputs...)
 	for _, pattern := range []string{"../../fixtures/csv/epm-v1/*.csv", "testdata/*.csv"} {
@@ -250,15 +229,15 @@ func TestParserMatchesEncodingCSV(t *testing.T) {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			compareDecoders(t, []byte(in), 0)
 			compareDecoders(t, []byte(in), 16) // every line longer than the buffer
-			compareValidate(t, []byte(in))
+			compareResume(t, []byte(in))
 		})
 	}
 }
 
 // FuzzDecoderEquivalence: on any input the Decoder yields what the
 // encoding/csv-based reference yields, with the normal buffer and with one
-// so small that lines are read in pieces, and Validate agrees with a Reader
-// reading every row.
+// so small that lines are read in pieces, and a Reader resumed after any
+// row reads on as the Reader from the start does.
 func FuzzDecoderEquivalence(f *testing.F) {
 	for _, s := range trickyInputs {
 		f.Add([]byte(s))
@@ -266,7 +245,6 @@ func FuzzDecoderEquivalence(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		compareDecoders(t, data, 0)
 		compareDecoders(t, data, 16)
-		compareValidate(t, data)
-		checkPlainLine(t, data)
+		compareResume(t, data)
 	})
 }

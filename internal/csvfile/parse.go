@@ -28,10 +28,7 @@ import (
 //     made a string and the Decoder then copied the fields it changed;
 //   - the leading-blank test looks at ASCII bytes directly and decodes a rune
 //     only for a byte of 0x80 or above, where encoding/csv called
-//     unicode.IsSpace through a closure for every field;
-//   - validate reads to the end keeping no field, for the validation pass
-//     that only wants to know whether the file parses, and parses only the
-//     lines plainLine cannot vouch for.
+//     unicode.IsSpace through a closure for every field.
 //
 // Line numbers, columns and error positions are encoding/csv's, so messages
 // do not change; TestParserMatchesEncodingCSV and FuzzDecoderEquivalence
@@ -44,7 +41,6 @@ type parser struct {
 	rawBuffer    []byte // a line longer than the bufio buffer
 	recordBuffer []byte // the unquoted fields of the record, back to back
 	fieldIndexes []int  // end of each field in recordBuffer
-	keep         bool   // false while validating: recordBuffer is not filled
 }
 
 // position is a 1-based line and byte column (encoding/csv's position).
@@ -110,17 +106,14 @@ func leadingSpace(b []byte) int {
 	return -1
 }
 
-// appendField adds field bytes to the record when they are kept.
+// appendField adds field bytes to the record.
 func (p *parser) appendField(b []byte) {
-	if p.keep {
-		p.recordBuffer = append(p.recordBuffer, b...)
-	}
+	p.recordBuffer = append(p.recordBuffer, b...)
 }
 
 // parseRecord is encoding/csv's readRecord once the first line (and its
-// read error) is in hand, so that validate and Decoder.Next can look at a
-// line before deciding to parse it: it fills recordBuffer and fieldIndexes
-// (when keep) and returns io.EOF at the end, a *csv.ParseError for broken
+// read error) is in hand, so that Decoder.Next can look at a line before
+// deciding to parse it: it fills recordBuffer and fieldIndexes and returns io.EOF at the end, a *csv.ParseError for broken
 // quoting, or the read error.
 func (p *parser) parseRecord(line []byte, errRead error) error {
 	for errRead == nil && len(line) == lengthNL(line) {
@@ -244,66 +237,4 @@ func (p *parser) field(i int) []byte {
 		start = p.fieldIndexes[i-1]
 	}
 	return p.recordBuffer[start:p.fieldIndexes[i]]
-}
-
-// validate reads the rest of the stream and returns the first error that
-// ends it (io.EOF at a clean end). Most lines are whole records that parse
-// without error, and plainLine tells so with a few IndexByte calls; any other
-// line goes to parseRecord, which reads the record it starts (lines after it
-// included) and reports exactly what readRecord would. Lines plainLine
-// accepts produce no error in readRecord, so the answer is readRecord's.
-func (p *parser) validate() error {
-	p.keep = false
-	for {
-		line, err := p.readLine()
-		if err == nil && plainLine(line) {
-			continue
-		}
-		if err := p.parseRecord(line, err); err != nil {
-			return err
-		}
-	}
-}
-
-// plainLine reports whether line (as readLine returns it) is sure to be one
-// whole record that readRecord reads without error: every quote opens a
-// field (at the start of the line or after a comma, with only spaces or
-// tabs between), closes on the same line (doubled quotes inside are
-// content), and is followed by a comma or the end of the line. False means
-// "not sure": a bare quote, a quoted field that goes on to the next line,
-// other white space before a quote; readRecord then decides.
-func plainLine(line []byte) bool {
-	i := bytes.IndexByte(line, '"')
-	for i >= 0 {
-		j := i
-		for j > 0 && (line[j-1] == ' ' || line[j-1] == '\t') {
-			j--
-		}
-		if j > 0 && line[j-1] != ',' {
-			return false
-		}
-		k := i + 1 // just after the opening quote
-		for {
-			q := bytes.IndexByte(line[k:], '"')
-			if q < 0 {
-				return false
-			}
-			k += q + 1
-			if k < len(line) && line[k] == '"' {
-				k++ // a doubled quote
-				continue
-			}
-			break
-		}
-		// k is just after the closing quote.
-		if k < len(line) && line[k] != ',' && (line[k] != '\n' || k != len(line)-1) {
-			return false
-		}
-		next := bytes.IndexByte(line[k:], '"')
-		if next < 0 {
-			return true
-		}
-		i = k + next
-	}
-	return true
 }

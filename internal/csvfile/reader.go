@@ -54,6 +54,7 @@ type Reader struct {
 	width  int             // fields in the header
 	header []string        // the header as written, trimmed
 	err    error
+	start  Point // where reading began (resume.go)
 }
 
 // NewReader reads the header from r and returns a Reader positioned on the
@@ -66,6 +67,7 @@ type Reader struct {
 func NewReader(r io.Reader) (*Reader, error) {
 	rd := &Reader{dec: NewDecoder(r)}
 	rec, err := rd.dec.Next()
+	// rd.start stays the zero Point: the start of the file.
 	if errors.Is(err, io.EOF) {
 		rd.err = &Error{Line: 1, Err: ErrEmpty, Fatal: true,
 			Detail: "no header line; the first line must be " + strings.Join(Header, ",")}
@@ -218,23 +220,4 @@ func blank(fields []string) bool {
 		}
 	}
 	return true
-}
-
-// Validate reads a whole file and returns the error that would end a Reader
-// reading it (a wrong header, broken quoting, UTF-16, a read failure), or
-// nil when every row can be read. It is the first pass of the v1 job, which
-// must know a file is readable to the end before it changes any user
-// (Q-EPM1-007). Past the header it only parses, keeping and decoding no
-// field, since the errors that end a file are all the parser's, and most
-// lines it only glances at (parser.validate): it gives the same answer as
-// reading every row with Next, at a fraction of the cost.
-func Validate(r io.Reader) error {
-	rd, err := NewReader(r)
-	if err != nil {
-		return err
-	}
-	if err := rd.dec.validateRest(); !errors.Is(err, io.EOF) {
-		return err
-	}
-	return nil
 }

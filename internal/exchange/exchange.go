@@ -205,7 +205,7 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 		}
 		next = t
 	}
-	polite := newPoliteness(opts.Rate)
+	polite := newPoliteness(opts.Rate, 0)
 	rt := &recordingTransport{next: next, redact: opts.Redactor, polite: polite, stall: opts.Timeout, host: u.Host}
 	return &Client{
 		polite: polite,
@@ -570,7 +570,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		Header: t.redact.Header(req.Header),
 		Body:   printable(t.redact.Body(req.Header.Get("Content-Type"), reqBody)),
 	}
-	if err := t.polite.await(req.Context()); err != nil {
+	if _, err := t.polite.turn(req.Context()); err != nil {
 		return nil, err
 	}
 	// The clock starts here, after the harness's own work.

@@ -18,14 +18,18 @@ import (
 // Pace decides when a product's next request may leave: politeness.go's
 // rate and Retry-After, kept in this process or in the parent's.
 type Pace interface {
-	await(ctx context.Context) error
+	// turn waits until a request may leave and says when its turn was,
+	// as the pace counted it.
+	turn(ctx context.Context) (time.Time, error)
 	throttled(d time.Duration)
 	answered()
 }
 
-// NewPace is a product's pace at perSecond requests per second (0: no
-// limit), for one process or for the parent of several.
-func NewPace(perSecond float64) Pace { return newPoliteness(perSecond) }
+// NewSharedPace is a product's pace at perSecond requests per second (0:
+// no limit) kept by the parent of several processes: its second is
+// widened by how late a child may send after its turn (window.go), so the
+// target never counts more than perSecond in a second.
+func NewSharedPace(perSecond float64) Pace { return newPoliteness(perSecond, staleTurn+roadSlack) }
 
 // SetPace makes the client wait its turn by p instead of its own pace:
 // clients of one product in several processes share the parent's.
@@ -49,11 +53,14 @@ func PaceHandler(paces map[string]Pace) http.Handler {
 		}
 		switch r.URL.Path {
 		case "/await":
-			if err := p.await(r.Context()); err != nil {
+			at, err := p.turn(r.Context())
+			if err != nil {
 				http.Error(w, err.Error(), http.StatusServiceUnavailable)
 				return
 			}
-			w.Header().Set(grantedHeader, strconv.FormatInt(time.Now().UnixNano(), 10))
+			// The turn's time as the window counted it, so a late
+			// wake-up here counts against the child's margin too.
+			w.Header().Set(grantedHeader, strconv.FormatInt(at.UnixNano(), 10))
 		case "/throttled":
 			ms, _ := strconv.ParseInt(r.URL.Query().Get("ms"), 10, 64)
 			p.throttled(time.Duration(ms) * time.Millisecond)
@@ -98,23 +105,29 @@ func (p *remotePace) call(ctx context.Context, method, path, extra string) (http
 // old a turn may be when the request leaves. A process the machine kept
 // from running between the turn and its request would otherwise send it
 // next to the following turn's, two requests in the time of one: a stale
-// turn is dropped and another asked for (the parent counted the stale one,
-// so the rate can only come out lower, never higher).
+// turn is dropped and another asked for, as often as it takes (the parent
+// counted the stale one, so the rate can only come out lower, never
+// higher).
 const (
 	grantedHeader = "X-Conformance-Pace-Granted"
 	staleTurn     = 100 * time.Millisecond
-	staleRetries  = 5
+	// roadSlack is the child's own road between the check of its turn
+	// and the request on the wire (recording, redaction, a connection).
+	roadSlack = 50 * time.Millisecond
 )
 
-func (p *remotePace) await(ctx context.Context) error {
-	for try := 0; ; try++ {
+func (p *remotePace) turn(ctx context.Context) (time.Time, error) {
+	for {
 		h, err := p.call(ctx, "GET", "/await", "")
 		if err != nil {
-			return err
+			return time.Time{}, err
 		}
 		ns, err := strconv.ParseInt(h.Get(grantedHeader), 10, 64)
-		if err != nil || try == staleRetries || time.Since(time.Unix(0, ns)) <= staleTurn {
-			return nil
+		if err != nil {
+			return time.Now(), nil
+		}
+		if at := time.Unix(0, ns); time.Since(at) <= staleTurn {
+			return at, nil
 		}
 	}
 }

@@ -14,24 +14,24 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // politeness is one product's pace: its rate limiter (nil for no limit)
 // and the time before which nothing is sent.
 type politeness struct {
 	mu        sync.Mutex
-	limiter   *rate.Limiter
-	base      rate.Limit
+	limiter   *window
+	base      float64
 	notBefore time.Time
 }
 
-func newPoliteness(perSecond float64) *politeness {
+// newPoliteness paces at perSecond (0: no limit); margin is how late after
+// its turn a request may leave (window.go).
+func newPoliteness(perSecond float64, margin time.Duration) *politeness {
 	p := &politeness{}
 	if perSecond > 0 {
-		p.base = rate.Limit(perSecond)
-		p.limiter = rate.NewLimiter(p.base, 1)
+		p.base = perSecond
+		p.limiter = newWindow(perSecond, margin)
 	}
 	return p
 }
@@ -42,9 +42,10 @@ func newPoliteness(perSecond float64) *politeness {
 // quiet).
 const floorDivisor = 16
 
-// await holds a request until the product may be sent to again: after the
-// last Retry-After, then by the (adapted) rate.
-func (p *politeness) await(ctx context.Context) error {
+// turn holds a request until the product may be sent to again: after the
+// last Retry-After, then by the (adapted) rate. It says when the turn was,
+// as the rate counted it (now, without a limit).
+func (p *politeness) turn(ctx context.Context) (time.Time, error) {
 	p.mu.Lock()
 	d := time.Until(p.notBefore)
 	p.mu.Unlock()
@@ -54,13 +55,13 @@ func (p *politeness) await(ctx context.Context) error {
 		select {
 		case <-t.C:
 		case <-ctx.Done():
-			return fmt.Errorf("interrupted while waiting %s for Retry-After: %w", d.Round(time.Millisecond), ctx.Err())
+			return time.Time{}, fmt.Errorf("interrupted while waiting %s for Retry-After: %w", d.Round(time.Millisecond), ctx.Err())
 		}
 	}
 	if p.limiter != nil {
 		return p.limiter.Wait(ctx)
 	}
-	return nil
+	return time.Now(), nil
 }
 
 // throttled: nothing before now+d, and half the rate.
@@ -99,5 +100,5 @@ func (c *Client) Rate() float64 {
 	if !ok || p.limiter == nil {
 		return 0
 	}
-	return float64(p.limiter.Limit())
+	return p.limiter.Limit()
 }

@@ -111,11 +111,17 @@ func SecretsIn(body []byte) []string {
 	if json.Unmarshal(body, &v) == nil {
 		collect(v, &out)
 	}
-	for _, m := range xmlValue.FindAllSubmatch(body, -1) {
-		out = append(out, strings.TrimSpace(string(m[1])))
+	// The expressions are slow over a large body: ask them only where
+	// their form can occur.
+	if bytes.IndexByte(body, '<') >= 0 {
+		for _, m := range xmlValue.FindAllSubmatch(body, -1) {
+			out = append(out, strings.TrimSpace(string(m[1])))
+		}
 	}
-	for _, m := range formValue.FindAllSubmatch(body, -1) {
-		out = append(out, string(m[1]))
+	if bytes.IndexByte(body, '=') >= 0 {
+		for _, m := range formValue.FindAllSubmatch(body, -1) {
+			out = append(out, string(m[1]))
+		}
 	}
 	lines := bytes.Split(body, []byte("\n"))
 	if len(lines) > 1 {

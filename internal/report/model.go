@@ -151,6 +151,10 @@ type Scenario struct {
 	Exchanges    []Exchange    `json:"exchanges,omitempty"`
 	// Known is the baseline entry that accepted this scenario's failure.
 	Known *BaselineEntry `json:"known,omitempty"`
+	// StandIns are the users the scenario ran with in place of those the
+	// config's vars name (var → user): under --procs, a shard_vars set
+	// whose users were free when its turn came.
+	StandIns map[string]string `json:"stand_ins,omitempty"`
 }
 
 // Violation is one broken rule.

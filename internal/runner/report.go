@@ -48,7 +48,7 @@ func buildReport(cfg config.Config, opts Options, env *suites.Env, runID string,
 		if len(ledger.DeclaredEPMUsers(env.Vars.Var)) > 0 {
 			run.Notes = append(run.Notes, fmt.Sprintf("%d requests named EPM users whose attributes the config's vars do not declare (no documented API reads a user back), so they were not put back if they exist: %s", len(irreversible), strings.Join(irreversible, "; ")))
 		} else {
-			run.Notes = append(run.Notes, fmt.Sprintf("%d requests changed EPM users that no documented API can read back, so no undo could put them back: the users the config's vars name keep the values the scenarios gave them", len(irreversible)))
+			run.Notes = append(run.Notes, fmt.Sprintf("%d requests changed EPM users that no documented API can read back, so no undo could put them back: the users the config's vars and shard_vars name keep the values the scenarios gave them", len(irreversible)))
 		}
 	}
 	waits, total := 0, 0.0

@@ -199,7 +199,7 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 	}
 	if opts.Shard != "" {
 		k, n, _ := shard.Parse(opts.Shard)
-		cfg.Vars = keepOwnAttributes(cfg.Vars, cfg.ShardVarsFor(k, n))
+		cfg.Vars = keepOwnAttributes(cfg.Vars, cfg.ShardVarsFor(k, cfg.OwnUsers(n)))
 	}
 	if err := checkVars(p.fx, p.tables, cfg.Vars); err != nil {
 		return nil, err
@@ -220,7 +220,7 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 		Tables: p.tables, Selected: selected, Results: suites.NewResults(), Console: suites.NewConsole(out, opts.Verbose),
 		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(p.fx),
 	}
-	shareScenarios(env, opts, shard.Users(p.fx, cfg.Vars), Mutates(p.catalog))
+	shareScenarios(env, opts, *cfg, p.fx, Mutates(p.catalog))
 	return env, nil
 }
 
@@ -236,7 +236,7 @@ func (p *prepared) printPlan(opts Options, out io.Writer) {
 			}
 		}
 		own := p.cfg.OwnUsers(n)
-		env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, shard.Users(p.fx, p.cfg.Vars), Mutates(p.catalog), own)
+		env.Shard, env.ShardOwners = opts.Shard, shard.Owners(all, n, Named(p.fx, p.cfg.Vars), Mutates(p.catalog), own)
 		for k := range own {
 			env.OwnUsers = append(env.OwnUsers, k)
 		}
@@ -445,7 +445,18 @@ func selectScenarios(tables []*scenario.Table, cfg config.Config, shardSpec stri
 	if err != nil {
 		return nil, err
 	}
-	owner := shard.Assign(all, n, shard.Users(fx, cfg.Vars), mutates, cfg.OwnUsers(n))
+	own := cfg.OwnUsers(n)
+	owner := shard.Assign(all, n, Named(fx, cfg.Vars), mutates, own)
+	// A row naming literally a user every part has its own of (a
+	// document's example naming jdoe) runs in part 1, the part whose users
+	// are those vars name: elsewhere it would change part 1's user.
+	for _, sc := range all {
+		for _, k := range sc.VarsNamedLiterally(fx, cfg.Vars) {
+			if own[k] {
+				owner[sc.ID] = 1
+			}
+		}
+	}
 	var out []*scenario.Scenario
 	for _, sc := range all {
 		if owner[sc.ID] == k {

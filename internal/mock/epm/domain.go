@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/oracle-users-conformance/conformance/internal/csvfile"
 )
 
 // User is one identity-domain user as the update APIs see it.
@@ -204,37 +202,3 @@ var emailForbidden = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// replaceRows sets every property of the existing user each row names (v1:
-// "It updates all properties of the user identified by User Login"), for
-// the rows of a v1 file whose errs entry is nil, in order, under one lock:
-// it sets errs[i] to the row's error, if any. The checks, which need no
-// lock, come first.
-func (d *Domain) replaceRows(caller string, rows []csvfile.Row, errs []error) {
-	for i, r := range rows {
-		if errs[i] == nil {
-			errs[i] = check(caller, r.UserLogin, Change{FirstName: &r.FirstName, LastName: &r.LastName, Email: &r.Email})
-			if errs[i] == nil {
-				errs[i] = errPending
-			}
-		}
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for i, r := range rows {
-		if errs[i] != errPending {
-			continue
-		}
-		old, ok := d.users[strings.ToLower(r.UserLogin)]
-		if !ok {
-			errs[i] = ErrUnknownUser
-			continue
-		}
-		// The stored spelling of the login stays.
-		*old = User{Login: old.Login, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email}
-		errs[i] = nil
-	}
-}
-
-// errPending marks, inside replaceRows, a row that passed its checks.
-var errPending = errors.New("pending")

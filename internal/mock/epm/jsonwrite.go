@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync"
 )
 
 // Hand-written JSON for the two answers that are written the most: a v1
@@ -45,7 +46,9 @@ func appendJSONEscaped(b []byte, s string, escapeHTML bool) []byte {
 // writeEnvelopeV2 writes e as writeJSON writes it (encoding/json with its
 // default HTML escaping, then a newline), without reflection.
 func writeEnvelopeV2(w http.ResponseWriter, status int, e envelopeV2) {
-	b := make([]byte, 0, 256)
+	buf := answerBuffers.Get().(*[]byte)
+	defer answerBuffers.Put(buf)
+	b := (*buf)[:0]
 	b = append(b, `{"links":{"href":`...)
 	b = appendJSONString(b, e.Links.Href, true)
 	b = append(b, `,"action":`...)
@@ -94,7 +97,18 @@ func writeEnvelopeV2(w http.ResponseWriter, status int, e envelopeV2) {
 		b = append(b, '}')
 	}
 	b = append(b, "}\n"...)
-	w.Header().Set("Content-Type", "application/json")
+	// One shared value: net/http only reads it, and Set would allocate
+	// a slice for it on every answer.
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+	if cap(b) <= 64<<10 { // a large batch's answer is not kept
+		*buf = b
+	}
 }
+
+var jsonContentType = []string{"application/json"}
+
+// answerBuffers holds the buffers v2 answers are written in: the bytes are
+// copied by Write, so the buffer serves the next answer.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}

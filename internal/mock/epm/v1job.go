@@ -166,11 +166,9 @@ func (s *Server) runJob(ctx context.Context, j *job, submitted time.Time) {
 	log.Info("epm v1 job finished", "status", o.status, "processed", o.processed, "succeeded", o.succeeded, "failed", o.failed, "duration", time.Since(submitted))
 }
 
-// process reads the file twice, streaming: a first pass (csvfile.Validate,
-// which only parses) finds what makes the whole file unusable (no or wrong
-// header, broken quoting, UTF-16), so such a file fails the job without
-// changing any user (Q-EPM1-007); the second pass applies the rows one by
-// one.
+// process reads the file once (v1parts.go): the users change only if it
+// reads to the end without an error that ends it (no or wrong header,
+// broken quoting, UTF-16: Q-EPM1-007).
 func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutcome {
 	fail := func(details string) jobOutcome { return jobOutcome{status: 1, details: details} }
 	f, err := s.files.open(j.filename)
@@ -178,65 +176,19 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 		return fail(msgFileNotFound(j.filename))
 	}
 	defer f.Close()
-	if err := csvfile.Validate(f); err != nil {
+	st, err := f.Stat()
+	if err != nil {
+		return fail("Failed to update users. Input file " + j.filename + " could not be read: " + err.Error() + ".")
+	}
+	rd, err := csvfile.NewReader(io.NewSectionReader(f, 0, st.Size()))
+	if err != nil {
 		log.Info("epm v1 job: file refused", "err", err)
 		return fail("Failed to update users. Input file " + j.filename + " is not a valid user file: " + err.Error() + ".")
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fail("Failed to update users. Input file " + j.filename + " could not be read again: " + err.Error() + ".")
+	o := s.readParts(ctx, j, f, st.Size(), rd, cutPoints(f, rd.At().Offset, st.Size(), partsFor()))
+	if o.status == statusFailure {
+		log.Info("epm v1 job failed", "details", o.details)
 	}
-	rd, err := csvfile.NewReader(f)
-	if err != nil { // the first pass read the same bytes; only a disk failure gets here
-		return fail("Failed to update users. Input file " + j.filename + " is not a valid user file: " + err.Error() + ".")
-	}
-	var o jobOutcome
-	var items *itemWriter
-	defer func() {
-		if items != nil {
-			items.discard()
-		}
-	}()
-	batches, stop := readAhead(rd)
-	defer stop()
-	for b := range batches {
-		if ctx.Err() != nil {
-			return fail("Failed to update users. The job was cancelled because the service is shutting down.")
-		}
-		s.Domain.replaceRows(j.caller, b.rows, b.errs)
-		for i, row := range b.rows {
-			err := b.errs[i]
-			o.processed++
-			if o.processed%100_000 == 0 {
-				log.Debug("epm v1 job progress", "processed", o.processed)
-			}
-			if err == nil {
-				o.succeeded++
-				continue
-			}
-			o.failed++
-			if items == nil {
-				var werr error
-				if items, werr = s.newItemWriter(j.id); werr != nil {
-					return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
-				}
-			}
-			if werr := items.add(row, err); werr != nil {
-				return fail("Failed to update users. The service could not record failed rows: " + werr.Error() + ".")
-			}
-		}
-		if b.fatal != nil {
-			return fail("Failed to update users. Input file " + j.filename + " could not be read: " + b.fatal.Error() + ".")
-		}
-		b.done()
-	}
-	if items != nil {
-		path, err := items.finish()
-		if err != nil {
-			return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
-		}
-		o.failures, items = path, nil
-	}
-	o.details = msgSummary(o)
 	return o
 }
 
@@ -291,6 +243,28 @@ func (iw *itemWriter) add(row csvfile.Row, err error) error {
 	iw.buf = b
 	if _, err := iw.w.Write(b); err != nil {
 		return fmt.Errorf("write failed item: %w", err)
+	}
+	return nil
+}
+
+// absorb appends the items of other, which it then discards.
+func (iw *itemWriter) absorb(other *itemWriter) error {
+	defer other.discard()
+	if err := other.w.Flush(); err != nil {
+		return fmt.Errorf("write failed items: %w", err)
+	}
+	if _, err := other.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read failed items: %w", err)
+	}
+	if err := iw.w.WriteByte(','); err != nil {
+		return fmt.Errorf("write failed items: %w", err)
+	}
+	if err := iw.w.Flush(); err != nil {
+		return fmt.Errorf("write failed items: %w", err)
+	}
+	// File to file: the kernel copies (copy_file_range), not the process.
+	if _, err := io.Copy(iw.f, other.f); err != nil {
+		return fmt.Errorf("write failed items: %w", err)
 	}
 	return nil
 }

@@ -165,12 +165,13 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		fail(http.StatusRequestEntityTooLarge, codeInvalidParams, fmt.Sprintf("Invalid or insufficient parameters. The request body is larger than %d bytes.", tooBig.Limit))
-		return
-	}
 	if err != nil {
+		// Declared here, as errors.As moves it to the heap: not on every request.
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(http.StatusRequestEntityTooLarge, codeInvalidParams, fmt.Sprintf("Invalid or insufficient parameters. The request body is larger than %d bytes.", tooBig.Limit))
+			return
+		}
 		fail(http.StatusBadRequest, codeInvalidParams, "Invalid or insufficient parameters. The request body could not be read.")
 		return
 	}
@@ -185,6 +186,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	// names its user.
 	var entries []entryV2
 	if fast, ok := parseUsersV2(body); ok {
+		entries = make([]entryV2, 0, len(fast))
 		for _, u := range fast {
 			e := entryV2{change: Change{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email}}
 			if u.UserLogin == nil {

@@ -8,8 +8,8 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/expect"
 )
 
-// Get Users (search.go) against the shipped seed: usr_keys 24 to 29, 24 is
-// DCOLE. Every answer is checked against specs/oig-users.yaml by answer().
+// Get Users (search.go) against the shipped seed: usr_keys 24 to 38, 24 is
+// DCOLE, and 30, 33 and 36 are stand-ins alike 24 (DCOLE2 to DCOLE4). Every answer is checked against specs/oig-users.yaml by answer().
 func TestListUsers(t *testing.T) {
 	_, h := newMock(t, Options{})
 	list := func(q url.Values) call { return call{method: http.MethodGet, path: usersPath + "?" + q.Encode()} }
@@ -27,9 +27,11 @@ func TestListUsers(t *testing.T) {
 		{"no match is an empty page", list(url.Values{"q": {"User::Login eq NOBODY"}}), 200,
 			map[string]any{"count": 0, "totalResult": 0, "hasMore": false, "users": map[string]any{"$len": 0}}},
 		{"paging from 1", list(url.Values{"offset": {"2"}, "limit": {"2"}, "fields": {"usr_key"}}), 200,
-			map[string]any{"count": 2, "totalResult": 6, "hasMore": true, "users[0].id": "25", "users[1].id": "26"}},
-		{"default page size is 10", list(url.Values{}), 200, map[string]any{"count": 6, "hasMore": false}},
-		{"sw and quoted values", list(url.Values{"q": {"Last::Name sw 'co'"}}), 200, map[string]any{"users[*].id": "24"}},
+			map[string]any{"count": 2, "totalResult": 15, "hasMore": true, "users[0].id": "25", "users[1].id": "26"}},
+		{"default page size is 10", list(url.Values{}), 200, map[string]any{"count": 10, "totalResult": 15, "hasMore": true}},
+		{"the last page", list(url.Values{"offset": {"11"}}), 200, map[string]any{"count": 5, "hasMore": false, "users[4].id": "38"}},
+		{"sw and quoted values", list(url.Values{"q": {"Last::Name sw 'co'"}}), 200,
+			map[string]any{"users": map[string]any{"$len": 4}, "users[0].id": "24", "users[*].fields[name=Last Name].value": "Cole"}},
 		{"an unreadable filter is 400", list(url.Values{"q": {"User::Login likes x"}}), 400, map[string]any{"reason": map[string]any{"$match": "^IAM-4060018:"}}},
 		{"an unknown field is 400", list(url.Values{"fields": {"Shoe Size"}}), 400, map[string]any{"reason": map[string]any{"$match": "^IAM-4060012:"}}},
 		{"offset 0 is 400", list(url.Values{"offset": {"0"}}), 400, nil},

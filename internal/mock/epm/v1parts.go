@@ -1,0 +1,324 @@
+package epm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/oracle-users-conformance/conformance/internal/csvfile"
+)
+
+// A v1 job reads its file once. No user changes until the whole file has
+// been read without a fatal error (Q-EPM1-007: a file that cannot be read
+// to the end changes no user), so each row that passes its checks is noted
+// as the user's pending values, and the notes are applied together at the
+// end. Rows of a file change nothing but the user they name, and whether a
+// row passes depends on the row alone (the domain's users are fixed), so
+// the net change of a file is, for each user, the last row that passed:
+// the notes hold one entry per user named, however long the file.
+//
+// The file is read in parts, one goroutine each (a part per core), each
+// part noting its own changes, counts and failed rows; the parts are then
+// joined in file order, a later part's note of a user replacing an earlier
+// one's. A part starts at a guessed record boundary (csvfile.Resume): just
+// after a newline near its share of the file. The guess holds when the part
+// before ends exactly there, in the state the part started in (csvfile
+// Point: same offset, line and encoding); otherwise (the newline was inside
+// a quoted field, or the part before decided the file's encoding) the part
+// before reads on to the end of the file itself and the later parts are
+// dropped, so the answer is always that of reading the file in one go.
+
+// minPartBytes: a file is cut into parts only when each gets at least this
+// much; below it a second goroutine costs more than it saves.
+const minPartBytes = 1 << 20
+
+// maxParts bounds the goroutines of one job.
+const maxParts = 8
+
+// pendingUser is what the rows read so far will set on a user.
+type pendingUser struct{ firstName, lastName, email string }
+
+// part is a stretch of the file [from, to) read by one goroutine.
+type part struct {
+	index    int
+	from, to int64 // to: where the next part starts, or the file's size
+	rd       *csvfile.Reader
+	ready    chan struct{} // closed once rd is set (nil if it could not be)
+
+	// Set by the part's goroutine.
+	joined    bool // ended at to, where and as the next part started
+	fatal     error
+	recordErr error // the failed rows could not be written
+	cancelled bool
+	processed int
+	succeeded int
+	failed    int
+	changes   map[*User]pendingUser
+	items     *itemWriter
+}
+
+// cutPoints returns where parts after the first start: just after the
+// first newline at or after each n-th of [from, size), in increasing
+// order; none when a part would be smaller than minPartBytes.
+func cutPoints(f io.ReaderAt, from, size int64, n int) []int64 {
+	n = min(n, maxParts, int((size-from)/minPartBytes))
+	var cuts []int64
+	buf := make([]byte, 4<<10)
+	for k := 1; k < n; k++ {
+		pos := from + int64(k)*(size-from)/int64(n)
+		if len(cuts) > 0 {
+			pos = max(pos, cuts[len(cuts)-1])
+		}
+		for pos < size {
+			m, err := f.ReadAt(buf, pos)
+			if i := bytes.IndexByte(buf[:m], '\n'); i >= 0 {
+				if pos+int64(i)+1 < size {
+					cuts = append(cuts, pos+int64(i)+1)
+				}
+				break
+			}
+			if err != nil {
+				break
+			}
+			pos += int64(m)
+		}
+	}
+	return cuts
+}
+
+// countNewlines counts the newlines in [from, to) of f.
+func countNewlines(f io.ReaderAt, from, to int64) (int, error) {
+	buf := make([]byte, 256<<10)
+	n := 0
+	for from < to {
+		m, err := f.ReadAt(buf[:min(int64(len(buf)), to-from)], from)
+		n += bytes.Count(buf[:m], []byte{'\n'})
+		from += int64(m)
+		if err != nil && from < to {
+			return n, fmt.Errorf("count lines: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// readParts reads the file f of size bytes, whose header rd has read, in
+// parts starting at cuts (in increasing order, after the header), and
+// returns the job's outcome; the users change only when the whole file was
+// read without a fatal error.
+func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int64, rd *csvfile.Reader, cuts []int64) jobOutcome {
+	fail := func(details string) jobOutcome { return jobOutcome{status: 1, details: details} }
+	parts := make([]*part, len(cuts)+1)
+	for k := range parts {
+		p := &part{index: k, to: size, ready: make(chan struct{})}
+		if k > 0 {
+			p.from = cuts[k-1]
+		}
+		if k < len(cuts) {
+			p.to = cuts[k]
+		}
+		parts[k] = p
+	}
+	parts[0].rd = rd
+	close(parts[0].ready)
+	resume := rd.Resume()
+	var stop atomic.Int64 // parts from this index on are not needed
+	stop.Store(int64(len(parts)))
+	// Part k counts the lines of part k-1, so every part learns the line
+	// it starts after at about the same time.
+	lines := make([]int, len(parts))
+	var counted sync.WaitGroup
+	counted.Add(len(parts) - 1)
+	var wg sync.WaitGroup
+	for _, p := range parts {
+		wg.Go(func() {
+			if p.index > 0 {
+				prev := parts[p.index-1]
+				n, err := countNewlines(f, prev.from, prev.to)
+				lines[p.index-1] = n
+				counted.Done()
+				counted.Wait()
+				if err == nil {
+					before := 0
+					for _, n := range lines[:p.index] {
+						before += n
+					}
+					p.rd = resume.Reader(io.NewSectionReader(f, p.from, size-p.from), p.from, before)
+				}
+				close(p.ready)
+			}
+			s.readPart(ctx, j, p, parts, &stop)
+		})
+	}
+	wg.Wait()
+
+	defer func() {
+		for _, p := range parts {
+			if p.items != nil {
+				p.items.discard()
+			}
+		}
+	}()
+	var o jobOutcome
+	var items *itemWriter // the failed rows of the parts joined so far
+	defer func() {
+		if items != nil {
+			items.discard()
+		}
+	}()
+	changes := map[*User]pendingUser{}
+	for _, p := range parts {
+		switch {
+		case p.cancelled:
+			return fail("Failed to update users. The job was cancelled because the service is shutting down.")
+		case p.recordErr != nil:
+			return fail("Failed to update users. The service could not record failed rows: " + p.recordErr.Error() + ".")
+		case p.fatal != nil:
+			// Everything that ends a file is the reading's: broken quoting,
+			// a read failure; nothing has changed.
+			return fail("Failed to update users. Input file " + j.filename + " is not a valid user file: " + p.fatal.Error() + ".")
+		}
+		o.processed += p.processed
+		o.succeeded += p.succeeded
+		o.failed += p.failed
+		for u, v := range p.changes {
+			changes[u] = v
+		}
+		if p.items != nil {
+			next := p.items
+			p.items = nil
+			if items == nil {
+				items = next
+			} else if err := items.absorb(next); err != nil { // absorb discards next
+				return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
+			}
+		}
+		if !p.joined {
+			break // this part read on to the end of the file
+		}
+	}
+	if items != nil {
+		path, err := items.finish()
+		if err != nil {
+			return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
+		}
+		o.failures, items = path, nil
+	}
+	s.Domain.apply(changes)
+	o.details = msgSummary(o)
+	return o
+}
+
+// readPart reads part p until it reaches the next part's start (then joins
+// it if that part started as this one ends), the end of the file, or an
+// error that ends the file.
+func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, stop *atomic.Int64) {
+	needed := func() bool { return int64(p.index) < stop.Load() }
+	// enough: no part after this one is needed.
+	enough := func() {
+		for {
+			v := stop.Load()
+			if v <= int64(p.index+1) || stop.CompareAndSwap(v, int64(p.index+1)) {
+				return
+			}
+		}
+	}
+	if p.rd == nil { // its lines could not be counted; the part before reads on
+		return
+	}
+	last := p.index == len(parts)-1
+	p.changes = map[*User]pendingUser{}
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if ctx.Err() != nil {
+				p.cancelled = true
+				return
+			}
+			if !needed() {
+				return
+			}
+		}
+		if !last {
+			if at := p.rd.At(); at.Offset >= p.to {
+				next := parts[p.index+1]
+				<-next.ready
+				if next.rd != nil && at == next.rd.Start() {
+					p.joined = true
+					return
+				}
+				// The guess was wrong: read on to the end alone.
+				last = true
+				enough()
+			}
+		}
+		row, err := p.rd.Next()
+		if errors.Is(err, io.EOF) {
+			enough()
+			return
+		}
+		if csvfile.IsFatal(err) {
+			p.fatal = err
+			enough()
+			return
+		}
+		if err := s.notePending(j, p, row, err); err != nil {
+			p.recordErr = err
+			enough()
+			return
+		}
+	}
+}
+
+// notePending counts the row, and notes its values for its user if it
+// passes its checks, or writes it to the part's failed rows.
+func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error) error {
+	p.processed++
+	if err == nil {
+		err = check(j.caller, row.UserLogin, Change{FirstName: &row.FirstName, LastName: &row.LastName, Email: &row.Email})
+	}
+	if err == nil {
+		if u := s.Domain.lookup(row.UserLogin); u != nil {
+			p.changes[u] = pendingUser{row.FirstName, row.LastName, row.Email}
+			p.succeeded++
+			return nil
+		}
+		err = ErrUnknownUser
+	}
+	p.failed++
+	if p.items == nil {
+		var werr error
+		if p.items, werr = s.newItemWriter(j.id); werr != nil {
+			return werr
+		}
+	}
+	return p.items.add(row, err)
+}
+
+// partsFor is how many parts a job reads its file in: one per core.
+func partsFor() int { return runtime.GOMAXPROCS(0) }
+
+// lookup returns the user of a login, or nil. The map is never changed
+// after NewDomain (users are neither created nor removed), so reading it
+// needs no lock; the users it points to are guarded by mu.
+func (d *Domain) lookup(login string) *User {
+	return d.users[strings.ToLower(login)]
+}
+
+// apply sets the pending values of every user, under one lock (v1: "It
+// updates all properties of the user identified by User Login"; the
+// stored spelling of the login stays).
+func (d *Domain) apply(changes map[*User]pendingUser) {
+	if len(changes) == 0 {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for u, v := range changes {
+		u.FirstName, u.LastName, u.Email = v.firstName, v.lastName, v.email
+	}
+}

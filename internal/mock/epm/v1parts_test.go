@@ -1,0 +1,215 @@
+package epm
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/oracle-users-conformance/conformance/internal/csvfile"
+	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+)
+
+// partsResult is everything a job's reading leaves: its outcome (the
+// failed rows read back from their file) and the users.
+type partsResult struct {
+	status                       int
+	details                      string
+	processed, succeeded, failed int
+	items                        string
+	users                        []User
+}
+
+// newPartsServer is the server a test's readings in parts run on;
+// readInParts gives it a fresh domain each time.
+func newPartsServer(t testing.TB) *Server {
+	s := New(
+		auth.New([]auth.Account{{Login: "admin", Password: "pw", Roles: map[string][]string{auth.EPM: {"Identity Domain Administrator", "Service Administrator"}}}}),
+		Seed{Users: partsSeed}, Options{JobDuration: -1, FileDir: t.TempDir()}, nil)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+var partsSeed = []User{
+	{Login: "jdoe", FirstName: "John", LastName: "Doe", Email: "jdoe@example.com"},
+	{Login: "Chris", FirstName: "Chris", LastName: "Newton", Email: "chris@example.com"},
+}
+
+// readInParts runs the job's reading of data on a fresh domain with parts
+// starting at cuts; ok is false when the header itself is refused (before
+// any part).
+func readInParts(t testing.TB, s *Server, data []byte, cuts []int64) (partsResult, bool) {
+	t.Helper()
+	s.Domain = NewDomain(append([]User{{Login: "admin"}}, partsSeed...))
+	f := bytes.NewReader(data)
+	rd, err := csvfile.NewReader(io.NewSectionReader(f, 0, f.Size()))
+	if err != nil {
+		return partsResult{}, false
+	}
+	o := s.readParts(context.Background(), &job{id: 1, filename: "u.csv", caller: "admin"}, f, f.Size(), rd, cuts)
+	r := partsResult{status: o.status, details: o.details, processed: o.processed, succeeded: o.succeeded, failed: o.failed, users: s.Domain.Users()}
+	if o.failures != "" {
+		b, err := os.ReadFile(o.failures)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.items = string(b)
+		_ = os.Remove(o.failures)
+	}
+	return r, true
+}
+
+// compareParts checks that reading data in parts starting at cuts leaves
+// exactly what reading it in one part leaves.
+func compareParts(t *testing.T, s *Server, data []byte, cuts ...int64) {
+	t.Helper()
+	want, ok := readInParts(t, s, data, nil)
+	if !ok {
+		return
+	}
+	got, _ := readInParts(t, s, data, cuts)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("cuts %v of %q:\n got %+v\nwant %+v", cuts, data, got, want)
+	}
+}
+
+// partsFiles are files whose rows a wrong guess of a record boundary would
+// read differently: newlines and commas inside quotes, quotes that look
+// like the end of a field, blank lines and blank records, an encoding
+// decided after the header, row errors of every kind, CRLF, a BOM.
+var partsFiles = map[string]string{
+	"quoted newlines": "First Name,Last Name,Email,User Login\n" +
+		"John,\"Doe,\nJr\",j1@example.com,jdoe\n" +
+		"\"A\n\"\"B\"\"\nC\",Last,c@example.com,chris\n" +
+		"Ghost,X,g@example.com,ghost\n" +
+		"\"x\ny,z\",\"\n\",bad-email,jdoe\n" +
+		"Adm,In,a@example.com,ADMIN\n" +
+		"only,three,fields\n" +
+		"\n\n,,,\n" +
+		"Last,\"Row\",last@example.com,JDOE\n",
+	"fatal in the last part": "First Name,Last Name,Email,User Login\n" +
+		"John,Doe,j1@example.com,jdoe\n" +
+		"Chris,N,c1@example.com,chris\n" +
+		"John,Doe,j2@example.com,jdoe\n" +
+		"Broken,\"quote\"x,b@example.com,jdoe\n",
+	"unclosed quote at the end": "First Name,Last Name,Email,User Login\n" +
+		"John,Doe,j1@example.com,jdoe\n" +
+		"Chris,N,c1@example.com,chris\n" +
+		"John,\"Doe\n,j2@example.com,jdoe\n",
+	"encoding decided in a later row": "First Name,Last Name,Email,User Login\n" +
+		"John,Doe,j1@example.com,jdoe\n" +
+		"Jos\xe9,N,c1@example.com,chris\n" +
+		"Ren\xc3\xa9,Doe,j2@example.com,jdoe\n",
+	"utf-8 with a bom and crlf": "\xef\xbb\xbfFirst Name,Last Name,Email,User Login\r\n" +
+		"Jos\xc3\xa9,Doe,j1@example.com,jdoe\r\n" +
+		"\"Chris\r\nX\",N,c1@example.com,chris\r\n" +
+		"Bad\xff,Doe,j2@example.com,jdoe\r\n" +
+		"Last,Row,l@example.com,chris",
+}
+
+// Every cut, at every byte, and every pair of cuts: reading in parts leaves
+// what reading in one part leaves, whether or not a cut falls on a record
+// boundary.
+func TestPartsMatchOnePass(t *testing.T) {
+	for name, data := range partsFiles {
+		t.Run(name, func(t *testing.T) {
+			s := newPartsServer(t)
+			n := int64(len(data))
+			for i := int64(0); i <= n; i++ {
+				compareParts(t, s, []byte(data), i)
+			}
+			step := max(1, n/20)
+			for i := int64(0); i <= n; i += step {
+				for j := i; j <= n; j += step {
+					compareParts(t, s, []byte(data), i, j)
+					compareParts(t, s, []byte(data), i, j, min(n, j+step/2))
+				}
+			}
+		})
+	}
+}
+
+// A cut inside a quoted field, just after the newline it holds: the part
+// that starts there reads nonsense, and is dropped.
+func TestPartsCutInsideQuotedField(t *testing.T) {
+	data := "First Name,Last Name,Email,User Login\n" +
+		"John,\"Doe\nJohn,Doe,evil@example.com,chris\n\",j1@example.com,jdoe\n" +
+		"Chris,N,c1@example.com,chris\n"
+	cut := int64(strings.Index(data, "John,Doe,evil"))
+	s := newPartsServer(t)
+	got, _ := readInParts(t, s, []byte(data), []int64{cut})
+	if got.status != 0 || got.processed != 2 || got.succeeded != 2 {
+		t.Fatalf("%+v", got)
+	}
+	for _, u := range got.users {
+		if strings.Contains(u.Email, "evil") {
+			t.Fatalf("a row read from inside a quoted field: %+v", u)
+		}
+	}
+	compareParts(t, s, []byte(data), cut)
+}
+
+// A fatal error in the last part leaves every user unchanged, though the
+// parts before it read good rows, and no failed rows behind.
+func TestPartsFatalInLastPartChangesNoUser(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("First Name,Last Name,Email,User Login\n")
+	for i := range 200 {
+		fmt.Fprintf(&sb, "F%d,L%d,u%d@example.com,jdoe\nG%d,M,x@example.com,ghost%d\n", i, i, i, i, i)
+	}
+	good := int64(sb.Len())
+	sb.WriteString("Broken,\"quote\"x,b@example.com,chris\n")
+	data := []byte(sb.String())
+	s := newPartsServer(t)
+	before, _ := readInParts(t, s, []byte("First Name,Last Name,Email,User Login\n"), nil)
+	for _, cuts := range [][]int64{nil, {good / 2}, {good / 3, 2 * good / 3, good}, {good}} {
+		got, _ := readInParts(t, s, data, cuts)
+		if got.status != 1 || !strings.Contains(got.details, "line 402") || got.items != "" {
+			t.Errorf("cuts %v: %+v", cuts, got)
+		}
+		if !reflect.DeepEqual(got.users, before.users) {
+			t.Errorf("cuts %v: users changed: %+v", cuts, got.users)
+		}
+	}
+}
+
+func TestCutPoints(t *testing.T) {
+	var sb strings.Builder
+	for sb.Len() < 3*minPartBytes {
+		sb.WriteString("First,Last,first.last@example.com,login\n")
+	}
+	data := []byte(sb.String())
+	f := bytes.NewReader(data)
+	if cuts := cutPoints(f, 0, int64(len(data)), 4); len(cuts) != 2 {
+		t.Fatalf("3 MiB in parts of at least 1 MiB: %v", cuts)
+	} else {
+		for i, c := range cuts {
+			if data[c-1] != '\n' || i > 0 && c <= cuts[i-1] {
+				t.Fatalf("cuts %v", cuts)
+			}
+		}
+	}
+	if cuts := cutPoints(f, 0, minPartBytes, 2); len(cuts) != 0 {
+		t.Fatalf("1 MiB: %v", cuts)
+	}
+	if cuts := cutPoints(bytes.NewReader(bytes.Repeat([]byte("x"), 3*minPartBytes)), 0, 3*minPartBytes, 3); len(cuts) != 0 {
+		t.Fatalf("no newline: %v", cuts)
+	}
+}
+
+// FuzzPartsMatchOnePass: any file, any two cuts.
+func FuzzPartsMatchOnePass(f *testing.F) {
+	for _, data := range partsFiles {
+		f.Add([]byte(data), uint16(len(data)/3), uint16(len(data)/2))
+	}
+	s := newPartsServer(f)
+	f.Fuzz(func(t *testing.T, data []byte, a, b uint16) {
+		n := int64(len(data))
+		i, j := int64(a)%(n+1), int64(b)%(n+1)
+		compareParts(t, s, data, min(i, j), max(i, j))
+	})
+}
