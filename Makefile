@@ -13,7 +13,7 @@ run:
 # -vet=off: the vet target, which test depends on, has just run every vet
 # check, a superset of the ones go test would run again. -ldflags=-w: the
 # test binaries are linked without DWARF (debuggers' data; stack traces and
-# race reports come from the runtime's own tables), a third of the time
+# race reports come from the runtime's own tables), a quarter of the time
 # spent linking the 38 race-instrumented binaries. -p 4: several packages'
 # tests mostly wait (a browser, a Retry-After, a script polling a job), so
 # four binaries at a time keep both cores busy where two would leave them
