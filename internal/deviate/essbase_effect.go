@@ -2,15 +2,14 @@ package deviate
 
 import (
 	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/oracle-users-conformance/conformance/internal/essbaseuser"
 )
 
 // A refusal is shown refused by its status and by its effect (Q-ESS-008):
@@ -18,54 +17,6 @@ import (
 // read-backs can catch it.
 
 const refusedIDsHeader = "X-Conformance-Refused-Ids"
-
-var (
-	xmlID  = regexp.MustCompile(`<id>([^<]*)</id>`)
-	jsonID = regexp.MustCompile(`"id"\s*:\s*"((?:[^"\\]|\\.)*)"`)
-)
-
-// addedIDs reads the user IDs an add or import body names, whatever its
-// Content-Type says and however broken it is: "id" members of JSON, <id>
-// elements of XML, the id column of a CSV file (the first column of one
-// without a header).
-func addedIDs(body []byte) []string {
-	var ids []string
-	switch t := bytes.TrimSpace(body); {
-	case len(t) == 0:
-		return nil
-	case t[0] == '{' || t[0] == '[':
-		for _, m := range jsonID.FindAllSubmatch(t, -1) {
-			var id string
-			if json.Unmarshal(append(append([]byte{'"'}, m[1]...), '"'), &id) == nil {
-				ids = append(ids, id)
-			}
-		}
-	case t[0] == '<':
-		for _, m := range xmlID.FindAllSubmatch(t, -1) {
-			ids = append(ids, string(m[1]))
-		}
-	default:
-		r := csv.NewReader(bytes.NewReader(t))
-		r.FieldsPerRecord = -1
-		r.LazyQuotes = true
-		rows, _ := r.ReadAll()
-		if len(rows) == 0 {
-			return nil
-		}
-		col, from := 0, 0
-		for i, h := range rows[0] {
-			if strings.EqualFold(strings.TrimSpace(h), "id") {
-				col, from = i, 1
-			}
-		}
-		for _, row := range rows[from:] {
-			if col < len(row) && row[col] != "" {
-				ids = append(ids, row[col])
-			}
-		}
-	}
-	return ids
-}
 
 // refusalApplies remembers the IDs of adds answered 4xx and answers their
 // read-backs as if the add had gone through.
@@ -86,7 +37,7 @@ func (d *refusalApplies) request(r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
 	r.Header.Set("Content-Length", strconv.Itoa(len(body)))
-	if ids := addedIDs(body); len(ids) > 0 {
+	if ids := essbaseuser.AddedIDs(body); len(ids) > 0 {
 		for i, id := range ids {
 			ids[i] = url.QueryEscape(id)
 		}

@@ -9,16 +9,14 @@ package ledger
 // delete could not be undone.
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
+	"github.com/oracle-users-conformance/conformance/internal/essbaseuser"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/opid"
 )
@@ -69,7 +67,7 @@ func essbaseDeleteUndo(l *Ledger, c *exchange.Client, ex *exchange.Exchange, id 
 }
 
 func essbaseAdd(ctx context.Context, l *Ledger, c *exchange.Client, ex *exchange.Exchange, r exchange.Request) error {
-	for _, id := range essbaseIDs(r.Header.Get("Content-Type"), r.Body) {
+	for _, id := range essbaseuser.AddedIDs(r.Body) {
 		if l.wasCreated(essKey(id)) {
 			continue
 		}
@@ -158,64 +156,3 @@ func (e *readError) Error() string {
 // essKey is how the ledger remembers a user: Essbase IDs are not case
 // sensitive (Q-ESS-007).
 func essKey(id string) string { return "essbase:" + strings.ToLower(id) }
-
-var xmlID = regexp.MustCompile(`<id>\s*([^<]*?)\s*</id>`)
-
-// essbaseIDs are the user ids a body adds: a JSON user or list, the XML
-// forms, or a CSV whose header names an id column. The content type is not
-// trusted: a CSV sent as a form (curl's default) creates users all the same.
-func essbaseIDs(contentType string, body []byte) []string {
-	var ids []string
-	var one struct {
-		ID string `json:"id"`
-	}
-	var many []struct {
-		ID string `json:"id"`
-	}
-	switch {
-	case json.Unmarshal(body, &many) == nil:
-		for _, u := range many {
-			ids = append(ids, u.ID)
-		}
-	case json.Unmarshal(body, &one) == nil:
-		ids = append(ids, one.ID)
-	case xmlID.Match(body):
-		for _, m := range xmlID.FindAllSubmatch(body, -1) {
-			ids = append(ids, string(m[1]))
-		}
-	default:
-		ids = csvIDs(body)
-	}
-	out := ids[:0]
-	for _, id := range ids {
-		if id != "" {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// csvIDs reads the id column of an import; without a header, the
-// documented layout's first column (Q-ESS CSV layout: id,name,email,...).
-func csvIDs(body []byte) []string {
-	rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))))
-	rd.FieldsPerRecord = -1
-	rd.LazyQuotes = true
-	recs, _ := rd.ReadAll()
-	if len(recs) == 0 {
-		return nil
-	}
-	col, start := 0, 0
-	for i, h := range recs[0] {
-		if strings.EqualFold(strings.TrimSpace(h), "id") {
-			col, start = i, 1
-		}
-	}
-	var ids []string
-	for _, rec := range recs[start:] {
-		if col < len(rec) {
-			ids = append(ids, strings.TrimSpace(rec[col]))
-		}
-	}
-	return ids
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io/fs"
 	"slices"
-	"sync"
 
 	"github.com/oracle-users-conformance/conformance/internal/claim"
 	"github.com/oracle-users-conformance/conformance/internal/config"
@@ -30,18 +29,7 @@ func shareScenarios(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, 
 	}
 	named := Named(fx, cfg.Vars)
 	sets := userSets(cfg)
-	var mu sync.Mutex
-	literal := map[*scenario.Scenario][]string{}
-	namedLiterally := func(sc *scenario.Scenario) []string {
-		mu.Lock()
-		defer mu.Unlock()
-		l, ok := literal[sc]
-		if !ok {
-			l = sc.VarsNamedLiterally(fx, cfg.Vars)
-			literal[sc] = l
-		}
-		return l
-	}
+	namedLiterally := shard.Literal(fx, cfg.Vars)
 	env.Priority = homeFirst(env.Selected, opts.Proc, mutates)
 	c := &claim.Client{URL: opts.Claim, Proc: opts.Proc}
 	env.Claim = func(ctx context.Context, sc *scenario.Scenario) (map[string]string, func(), error) {

@@ -450,8 +450,9 @@ func selectScenarios(tables []*scenario.Table, cfg config.Config, shardSpec stri
 	// A row naming literally a user every part has its own of (a
 	// document's example naming jdoe) runs in part 1, the part whose users
 	// are those vars name: elsewhere it would change part 1's user.
+	literal := shard.Literal(fx, cfg.Vars)
 	for _, sc := range all {
-		for _, k := range sc.VarsNamedLiterally(fx, cfg.Vars) {
+		for _, k := range literal(sc) {
 			if own[k] {
 				owner[sc.ID] = 1
 			}

@@ -1,16 +1,11 @@
 package runner
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/oracle-users-conformance/conformance/fixtures"
-	"github.com/oracle-users-conformance/conformance/internal/config"
-	"github.com/oracle-users-conformance/conformance/internal/contract"
-	"github.com/oracle-users-conformance/conformance/internal/generate"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 	"github.com/oracle-users-conformance/conformance/internal/shard"
-	"github.com/oracle-users-conformance/conformance/specs"
 )
 
 // No two shards change the same fixture user: every scenario that changes
@@ -18,27 +13,10 @@ import (
 // scenario is in exactly one shard; and the split is by ID, so it does not
 // depend on the order of the tables.
 func TestShardsNeverShareAUserTheyChange(t *testing.T) {
-	cat, err := contract.Load(specs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tables, err := generate.All(fixtures.FS, cat, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all []*scenario.Scenario
-	for _, tb := range tables {
-		for i := range tb.Scenarios {
-			all = append(all, &tb.Scenarios[i])
-		}
-	}
-	mutates := Mutates(cat)
 	// The mock config's users: a row may name one literally (OIG-DOC-001,
 	// the document's example, names usr_key 24), and it is owned too.
-	mockCfg, err := config.Load(filepath.Join("..", "..", "fixtures", "targets", "mock.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	all, cat, mockCfg := mockScenarios(t)
+	mutates := Mutates(cat)
 	named := shard.Users(fixtures.FS, mockCfg.Vars)
 	if lit := all[indexOf(all, "OIG-DOC-001")].VarsNamedLiterally(fixtures.FS, mockCfg.Vars); !contains(lit, "oig_user_1") {
 		t.Fatalf("OIG-DOC-001 names usr_key 24 literally, yet its literal users are %v", lit)

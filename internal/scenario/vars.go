@@ -69,7 +69,9 @@ func (s *Scenario) VarsNamedLiterally(fsys fs.FS, values map[string]string) []st
 		if len(v) < 2 {
 			continue
 		}
-		word := regexp.MustCompile(`(?:^|[^\w.@-])` + regexp.QuoteMeta(v) + `(?:$|[^\w.@-])`)
+		// A value right after "}}" or before "{{" is part of a made-up
+		// word (cnf{{.Run}}jenp is no user jenp).
+		word := regexp.MustCompile(`(?:^|[^\w.@}-])` + regexp.QuoteMeta(v) + `(?:$|[^\w.@{-])`)
 		for _, t := range texts {
 			if word.MatchString(t) {
 				out = append(out, k)

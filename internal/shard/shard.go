@@ -16,7 +16,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
+	"github.com/oracle-users-conformance/conformance/internal/varscat"
 )
 
 // Parse reads "K/N" (1 ≤ K ≤ N).
@@ -41,6 +43,7 @@ type Named func(*scenario.Scenario) []string
 // body naming usr_key 24): every user a scenario touches is owned. fsys is
 // where the rows' fixture files are.
 func Users(fsys fs.FS, values map[string]string) Named {
+	literal := Literal(fsys, values)
 	// Each scenario's users are found once: finding them reads its fixture
 	// files, and the planner asks for every scenario many times.
 	var mu sync.Mutex
@@ -51,23 +54,46 @@ func Users(fsys fs.FS, values map[string]string) Named {
 		if users, ok := known[sc]; ok {
 			return users
 		}
-		users := usersOf(fsys, values, sc)
+		seen := map[string]bool{}
+		var users []string
+		for _, v := range append(sc.VarsUsed(fsys), literal(sc)...) {
+			if !seen[v] {
+				seen[v] = true
+				users = append(users, v)
+			}
+		}
+		sort.Strings(users)
 		known[sc] = users
 		return users
 	}
 }
 
-func usersOf(fsys fs.FS, values map[string]string, sc *scenario.Scenario) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, v := range append(sc.VarsUsed(fsys), sc.VarsNamedLiterally(fsys, values)...) {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
+// Literal names the vars whose values a scenario names literally, as
+// words of its rows and fixture files. Only the vars of the scenario's own
+// product count (fixtures/vars.yaml): "Finance", an OIG organization, is
+// also an Essbase group, and an Essbase row naming its group is no OIG row.
+func Literal(fsys fs.FS, values map[string]string) Named {
+	cat, _ := varscat.Load(fsys) // without a catalogue every var counts
+	var mu sync.Mutex
+	known := map[*scenario.Scenario][]string{}
+	return func(sc *scenario.Scenario) []string {
+		mu.Lock()
+		defer mu.Unlock()
+		if l, ok := known[sc]; ok {
+			return l
 		}
+		product := config.ProductOf(sc.API)
+		own := map[string]string{}
+		for k, v := range values {
+			if d, ok := cat[k]; ok && d.Product != product {
+				continue
+			}
+			own[k] = v
+		}
+		l := sc.VarsNamedLiterally(fsys, own)
+		known[sc] = l
+		return l
 	}
-	sort.Strings(out)
-	return out
 }
 
 // Assign gives every scenario its part, 1 to n. named finds the users each
