@@ -194,7 +194,9 @@ func items(r resp) []failure {
 const hdr = "First Name,Last Name,Email,User Login\n"
 
 func TestSubmitAnswerHasTheDocumentedLinks(t *testing.T) {
-	m := newV1(t, epm.Options{JobDuration: 50 * time.Millisecond})
+	// Long enough that the first poll comes while the job runs, however
+	// loaded the machine (50 ms was not, under -race beside other tests).
+	m := newV1(t, epm.Options{JobDuration: 2 * time.Second})
 	m.upload("users.csv", []byte(hdr+"John,Doe,jdoe@example.com,jdoe\n"))
 	r := m.submit("admin", "users.csv")
 	if r.status != 200 || r.json["status"] != float64(-1) || r.json["details"] != nil || r.json["items"] != nil {
