@@ -102,7 +102,13 @@ func (b *Board) Claim(ctx context.Context, r Request) (run bool, set int, err er
 		}
 		b.changed.Wait()
 	}
-	h := &held{proc: r.Proc, users: sets[set], changes: r.Changes}
+	b.hold(r, sets[set])
+	return true, set, nil
+}
+
+// hold records the users a scenario runs with as held by it.
+func (b *Board) hold(r Request, users []string) {
+	h := &held{proc: r.Proc, users: users, changes: r.Changes}
 	for _, u := range h.users {
 		if h.changes {
 			b.alone[u] = true
@@ -111,7 +117,6 @@ func (b *Board) Claim(ctx context.Context, r Request) (run bool, set int, err er
 		}
 	}
 	b.holding[r.Scenario] = h
-	return true, set, nil
 }
 
 // freeSet is the first set whose users are all free, or -1.

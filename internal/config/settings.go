@@ -115,6 +115,10 @@ var (
 		Help:        "requests per second at most per product, 0 for no limit",
 		DefaultText: fmt.Sprintf("%g on a live target, no limit on the embedded mock", DefaultForeignRate),
 		v:           float(func(c *Config) *float64 { return &c.Rate }, RateUnset)})
+	WorkersSetting = declare(&Setting{Key: "workers", Env: "CONFORMANCE_WORKERS", Flag: "workers",
+		Help:        "scenarios one process runs at once (never two sharing a user that one of them changes), 0 for the default",
+		DefaultText: fmt.Sprintf("%d on a live target, %d on the embedded mock", DefaultWorkers, DefaultWorkersEmbedded),
+		v:           number(func(c *Config) *int { return &c.Workers }, 0)})
 	ThrottleMaxWaitSetting = declare(&Setting{Key: "throttle.max_wait",
 		Help: "longest wait for one Retry-After of a 429 or 503 answer",
 		v:    duration(func(c *Config) *Duration { return &c.Throttle.MaxWait }, 30*time.Second)})
