@@ -1,9 +1,8 @@
 package suites
 
 import (
+	"context"
 	"errors"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/oracle-users-conformance/conformance/internal/claim"
 	"github.com/oracle-users-conformance/conformance/internal/report"
@@ -24,10 +23,10 @@ func (env *Env) claim(r *Run) {
 	switch {
 	case errors.Is(err, claim.ErrElsewhere):
 		r.rec.decide(report.NotRun, claim.ErrElsewhere.Error())
-		Skip(claim.ErrElsewhere.Error())
+		r.host.skip(claim.ErrElsewhere.Error())
 	case err != nil:
 		r.notRun(err.Error())
 	}
-	DeferCleanup(release)
+	r.host.cleanup(func(context.Context) { release() })
 	r.useVars(vars)
 }

@@ -296,7 +296,7 @@ func (r *Run) epm1Poll(submit *exchange.Exchange, auth string) *exchange.Exchang
 		st := epm1Status(ex)
 		if st != "-1" {
 			r.Product.jobs.finished()
-			fmt.Fprintf(GinkgoWriter, "%s: job %s finished with status %s after %s (%d polls)\n", r.S.ID, job, st, time.Since(start).Round(time.Millisecond), n)
+			fmt.Fprintf(r.host.log(), "%s: job %s finished with status %s after %s (%d polls)\n", r.S.ID, job, st, time.Since(start).Round(time.Millisecond), n)
 			return ex
 		}
 		elapsed := time.Since(start)
@@ -304,7 +304,7 @@ func (r *Run) epm1Poll(submit *exchange.Exchange, auth string) *exchange.Exchang
 			lastSaid = elapsed
 			r.Env.Console.Progress("%s job %s in progress, %s", r.S.ID, job, elapsed.Round(time.Second))
 		}
-		fmt.Fprintf(GinkgoWriter, "%s: job %s in progress (status -1) after %s, poll %d; polling every %s up to %s\n",
+		fmt.Fprintf(r.host.log(), "%s: job %s in progress (status -1) after %s, poll %d; polling every %s up to %s\n",
 			r.S.ID, job, elapsed.Round(time.Millisecond), n, interval, limit)
 		if !time.Now().Add(interval).Before(deadline) {
 			r.Product.jobs.exceeded(r.Product.Name, limit, r.Env.Config.Poll.Breaker)

@@ -118,7 +118,7 @@ func (r *Run) Exchange(req scenario.Request, role exchange.Role) (*exchange.Exch
 func (r *Run) record(ex *exchange.Exchange, _ *scenario.Expect) {
 	i := r.rec.Exchange(ex)
 	// Ginkgo's timeline (--verbose) shows the same transcript as the reports.
-	AddReportEntry("exchange", report.Transcript(r.rec.At(i), report.BodyLimit), ReportEntryVisibilityFailureOrVerbose)
+	r.host.entry("exchange", report.Transcript(r.rec.At(i), report.BodyLimit))
 	ex.Index = i
 	if ex.Err != nil || ex.Role.RowJudged() {
 		return
@@ -130,7 +130,7 @@ func (r *Run) record(ex *exchange.Exchange, _ *scenario.Expect) {
 		for _, p := range ps {
 			lines = append(lines, p.Message)
 		}
-		Fail(fmt.Sprintf("%s (%s)\n%s %s (%s) answered HTTP %d:\n  - %s", r.S.ID, r.Where, ex.Request.Method, ex.Request.URL, ex.Role, ex.Status(), strings.Join(lines, "\n  - ")))
+		r.host.fail(fmt.Sprintf("%s (%s)\n%s %s (%s) answered HTTP %d:\n  - %s", r.S.ID, r.Where, ex.Request.Method, ex.Request.URL, ex.Role, ex.Status(), strings.Join(lines, "\n  - ")))
 	}
 }
 
@@ -229,7 +229,7 @@ func (r *Run) observeAnswer(ex *exchange.Exchange, paths []string) {
 	if r.S.Quirk != "" {
 		note = " (" + r.S.Quirk + ")"
 	}
-	AddReportEntry("observed"+note, strings.Join(lines, "\n"), ReportEntryVisibilityFailureOrVerbose)
+	r.host.entry("observed"+note, strings.Join(lines, "\n"))
 }
 
 // Failf fails the spec with a message that names the scenario row.

@@ -44,6 +44,11 @@ type Record struct {
 	notes        []string // what a passing scenario could not judge (Note)
 	// grouped: skipped for a reason the console says once for many rows.
 	grouped bool
+	// worker: one of the process's workers runs the scenario, its spec
+	// only waits and replays (workers.go); ended is how it ended, nil
+	// until it has.
+	worker bool
+	ended  *workerEnd
 }
 
 // Declare makes the record of a selected scenario.
@@ -189,27 +194,38 @@ func (rs *Results) Finish(sr SpecReport, console *Console) {
 		return
 	}
 	rec.mu.Lock()
-	rec.s.Seconds = round3(sr.RunTime.Seconds())
+	state, message, took := sr.State, sr.Failure.Message, sr.RunTime
+	if rec.worker && rec.started {
+		// A worker's scenario ended as the worker saw it, in its own time
+		// rather than its spec's wait; one still running when the specs
+		// stopped (an interrupt) ends after its undos, which the run
+		// waits for (Env.Wait).
+		state, message, took = types.SpecStateInterrupted, "", 0
+		if e := rec.ended; e != nil {
+			state, message, took = e.state, e.msg, e.took
+		}
+	}
+	rec.s.Seconds = round3(took.Seconds())
 	switch {
 	case !rec.started:
 		rec.s.Outcome = report.NotRun
-	case sr.State == types.SpecStateInterrupted || interrupted != "" && sr.State.Is(types.SpecStateFailureStates):
+	case state == types.SpecStateInterrupted || interrupted != "" && state.Is(types.SpecStateFailureStates):
 		rec.s.Outcome, rec.s.Reason = report.NotRun, "interrupted ("+nonEmpty(interrupted, "signal")+") while it ran; its undos ran"
 	case rec.outcome != "":
 		// The scenario decided itself: skipped by the road, not run past a
 		// breaker, inconclusive for want of an answer.
 		rec.s.Outcome = rec.outcome
-	case sr.State == types.SpecStatePassed:
+	case state == types.SpecStatePassed:
 		rec.s.Outcome, rec.s.Reason = report.Passed, strings.Join(rec.notes, " ")
-	case sr.State == types.SpecStateTimedout:
+	case state == types.SpecStateTimedout:
 		// Only the run's backstop can time a scenario out (no scenario has
 		// a limit of its own: every wait on the target is bounded at the
 		// road), and time spent waiting is never the vendor's fault.
-		rec.s.Outcome, rec.s.Reason = report.Inconclusive, "the run's time ran out while the scenario waited: "+sr.Failure.Message
-	case sr.State.Is(types.SpecStateFailureStates):
-		rec.s.Outcome, rec.s.Reason = report.Failed, reasonOf(rec.s.ID, sr.Failure.Message)
-	case sr.State == types.SpecStateSkipped:
-		rec.s.Outcome, rec.s.Reason = report.Skipped, sr.Failure.Message
+		rec.s.Outcome, rec.s.Reason = report.Inconclusive, "the run's time ran out while the scenario waited: "+message
+	case state.Is(types.SpecStateFailureStates):
+		rec.s.Outcome, rec.s.Reason = report.Failed, reasonOf(rec.s.ID, message)
+	case state == types.SpecStateSkipped:
+		rec.s.Outcome, rec.s.Reason = report.Skipped, message
 	}
 	line := console.line(rec.s)
 	quiet := (rec.s.Outcome == report.NotRun || rec.grouped && rec.s.Outcome == report.Skipped) && !console.verbose

@@ -118,29 +118,29 @@ func (runSender) broke(r *Run, ex *exchange.Exchange, msg string) {
 
 func (runSender) fail(r *Run, msg string) {
 	GinkgoHelper()
-	Fail(fmt.Sprintf("%s (%s)\n%s", r.S.ID, r.Where, msg))
+	r.host.fail(fmt.Sprintf("%s (%s)\n%s", r.S.ID, r.Where, msg))
 }
 
 func (runSender) end(r *Run, o report.Outcome, reason string) {
 	switch o {
 	case report.Skipped:
 		r.rec.decide(report.Skipped, reason)
-		Skip(reason)
+		r.host.skip(reason)
 	case report.NotRun:
 		r.Env.Console.Once(reason)
 		r.rec.decide(report.NotRun, reason)
-		Skip("not run: " + reason)
+		r.host.skip("not run: " + reason)
 	default:
 		if s := r.Product.Client.Breaker(); s != "" {
 			r.Env.Console.Once(s)
 		}
 		r.rec.decide(report.Inconclusive, reason)
-		Skip("inconclusive: " + reason)
+		r.host.skip("inconclusive: " + reason)
 	}
 }
 
-func (runSender) logf(_ *Run, format string, args ...any) {
-	fmt.Fprintf(GinkgoWriter, format, args...)
+func (runSender) logf(r *Run, format string, args ...any) {
+	fmt.Fprintf(r.host.log(), format, args...)
 }
 
 // planSender resolves every request as the road would and lists it,

@@ -60,6 +60,10 @@ type Env struct {
 	// Priority, when set, orders the specs: higher first (Ginkgo's
 	// SpecPriority), the shuffle deciding among equals.
 	Priority func(sc *scenario.Scenario) int
+	// Workers, when set with N > 1, runs that many scenarios at once in
+	// this process (workers.go); pool is theirs.
+	Workers *Workers
+	pool    *pool
 }
 
 // OwnUsersOf names this shard's own users.
@@ -166,6 +170,9 @@ func contains(list []string, s string) bool {
 // before RunSpecs, never from a BeforeSuite: Ginkgo needs the whole tree
 // before it starts.
 func Build(env *Env) int {
+	if env.Workers != nil && env.Workers.N > 1 {
+		env.pool = newPool(env)
+	}
 	for _, sc := range env.Selected {
 		env.declare(sc)
 	}
@@ -195,8 +202,9 @@ func (env *Env) declare(sc *scenario.Scenario) {
 	}
 	// The spec's location is the data row, so reports point at the YAML line
 	// a user would edit, not at this loop.
-	where := types.NewCustomCodeLocation(fmt.Sprintf("%s:%d", file, sc.Line))
-	where.FileName, where.LineNumber = file, sc.Line
+	row := fmt.Sprintf("%s:%d", file, sc.Line)
+	loc := types.NewCustomCodeLocation(row)
+	loc.FileName, loc.LineNumber = file, sc.Line
 	flow := flows[sc.Flow]
 	rec := env.Results.Declare(sc, env.Source(sc))
 	// No NodeTimeout: a scenario's own time limit would fire while the road
@@ -204,40 +212,56 @@ func (env *Env) declare(sc *scenario.Scenario) {
 	// target's time the vendor's failure. Every wait is bounded at the road
 	// instead (exchange's silence clock, the throttle budget, the poll
 	// limit), and the run's suite timeout is the backstop.
-	decorations := []any{Label(sc.AllLabels()...), where}
+	decorations := []any{Label(sc.AllLabels()...), loc}
 	if env.Priority != nil {
 		decorations = append(decorations, SpecPriority(env.Priority(sc)))
 	}
+	if env.pool != nil {
+		env.pool.add(sc, rec, row, flow)
+		It(sc.Name(), append(decorations, func(ctx SpecContext) {
+			// A worker runs the scenario (or will, first of all, now that
+			// its spec waits for it); the spec shows what it did.
+			env.pool.await(ctx, sc).replay()
+		})...)
+		return
+	}
 	It(sc.Name(), append(decorations, func(ctx SpecContext) {
-		r := env.newRun(ctx, sc, rec, fmt.Sprintf("%s:%d", file, sc.Line), runSender{})
+		r := env.newRun(ctx, sc, rec, row, runSender{})
 		env.claim(r)
-		rec.Start()
-		if reason := env.SkipReason(sc); reason != "" {
-			// Missing vars are said once per key (vars.go), not per row.
-			if strings.HasPrefix(reason, missingVarsPrefix) {
-				rec.group()
-			}
-			r.skip(reason)
-		}
-		if s := r.Product.Client.Breaker(); s != "" {
-			r.notRun(s)
-		}
-		// The ledger's undos are registered first so they run last, after
-		// every cleanup the row or flow registers (DeferCleanup is LIFO).
-		DeferCleanup(func(cctx SpecContext) {
-			rc := *r
-			// An interrupt arriving while the undos run must not cut them
-			// off half-way (Ginkgo cancels the running node's context on
-			// SIGINT): each undo request is bounded by the road's silence
-			// clock, and a second interrupt still ends the process.
-			rc.Ctx = ledger.With(context.WithoutCancel(cctx), r.ledger)
-			for _, f := range r.ledger.Unwind(rc.Ctx) {
-				rec.Leftover(f.Undo, f.Err)
-			}
-			rec.Irreversible(r.ledger.IrreversibleChanges())
-		})
-		flow.Run(r)
+		env.body(r, flow)
 	})...)
+}
+
+// body runs one scenario whose users are its own: skipped or not run when
+// it cannot run here, else its flow, then the ledger's undos.
+func (env *Env) body(r *Run, flow Flow) {
+	sc, rec := r.S, r.rec
+	rec.Start()
+	if reason := env.SkipReason(sc); reason != "" {
+		// Missing vars are said once per key (vars.go), not per row.
+		if strings.HasPrefix(reason, missingVarsPrefix) {
+			rec.group()
+		}
+		r.skip(reason)
+	}
+	if s := r.Product.Client.Breaker(); s != "" {
+		r.notRun(s)
+	}
+	// The ledger's undos are registered first so they run last, after
+	// every cleanup the row or flow registers (cleanups are LIFO).
+	r.host.cleanup(func(cctx context.Context) {
+		rc := *r
+		// An interrupt arriving while the undos run must not cut them
+		// off half-way (Ginkgo cancels the running node's context on
+		// SIGINT): each undo request is bounded by the road's silence
+		// clock, and a second interrupt still ends the process.
+		rc.Ctx = ledger.With(context.WithoutCancel(cctx), r.ledger)
+		for _, f := range r.ledger.Unwind(rc.Ctx) {
+			rec.Leftover(f.Undo, f.Err)
+		}
+		rec.Irreversible(r.ledger.IrreversibleChanges())
+	})
+	flow.Run(r)
 }
 
 // SkipReason says why a row cannot run on this target, or "".
@@ -287,6 +311,9 @@ type Run struct {
 	// sender sends, judges and ends: the road in a run, the plan's list
 	// under --plan.
 	sender sender
+	// host ends the scenario, keeps its timeline and runs its cleanups:
+	// Ginkgo's current spec, or a worker's buffer (host.go).
+	host host
 	// oigPending are the usr_keys whose update raised a request, with its
 	// id; oigNoted those already said unjudged (oig_pending.go).
 	oigPending map[string]string
@@ -300,7 +327,7 @@ func (env *Env) newRun(ctx context.Context, sc *scenario.Scenario, rec *Record, 
 	}
 	vars := env.Vars
 	vars.Admin, vars.NonAdmin = p.Credentials.Admin.User, p.Credentials.NonAdmin.User
-	r := &Run{Env: env, S: sc, Where: where, Product: p, Vars: vars, rec: rec, sender: s}
+	r := &Run{Env: env, S: sc, Where: where, Product: p, Vars: vars, rec: rec, sender: s, host: ginkgoHost{}}
 	r.ledger = ledger.New(s.road(r), r.credential(""))
 	r.ledger.SetEPMUsers(ledger.DeclaredEPMUsers(vars.Var)) // put back at the end (epmrestore.go)
 	r.Ctx = ledger.With(ctx, r.ledger)

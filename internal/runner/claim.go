@@ -27,12 +27,26 @@ func shareScenarios(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, 
 	if opts.Claim == "" {
 		return
 	}
-	named := Named(fx, cfg.Vars)
-	sets := userSets(cfg)
-	namedLiterally := shard.Literal(fx, cfg.Vars)
+	offer := offers(cfg, fx, mutates)
 	env.Priority = homeFirst(env.Selected, opts.Proc, mutates)
 	c := &claim.Client{URL: opts.Claim, Proc: opts.Proc}
 	env.Claim = func(ctx context.Context, sc *scenario.Scenario) (map[string]string, func(), error) {
+		req, offered := offer(sc)
+		set, release, err := c.Take(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return offered[set], release, nil
+	}
+}
+
+// offers is what a scenario asks the board for: the users it names in
+// vars and in each stand-in set it may run with, and those sets' vars.
+func offers(cfg config.Config, fx fs.FS, mutates shard.Mutates) func(sc *scenario.Scenario) (claim.Request, []map[string]string) {
+	named := Named(fx, cfg.Vars)
+	sets := userSets(cfg)
+	namedLiterally := shard.Literal(fx, cfg.Vars)
+	return func(sc *scenario.Scenario) (claim.Request, []map[string]string) {
 		keys := named(sc)
 		req := claim.Request{Scenario: sc.ID, Users: usersIn(keys, sets[0]), Changes: mutates(sc)}
 		offered := []map[string]string{sets[0]}
@@ -49,11 +63,7 @@ func shareScenarios(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, 
 			req.Alternatives = append(req.Alternatives, users)
 			offered = append(offered, set)
 		}
-		set, release, err := c.Take(ctx, req)
-		if err != nil {
-			return nil, nil, err
-		}
-		return offered[set], release, nil
+		return req, offered
 	}
 }
 

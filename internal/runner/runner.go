@@ -221,6 +221,9 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(p.fx),
 	}
 	shareScenarios(env, opts, *cfg, p.fx, Mutates(p.catalog))
+	useWorkers(env, opts, *cfg, p.fx, Mutates(p.catalog), embedded, func(run string) {
+		learnSecrets(redactor, p.fx, selected, scenario.Vars{Run: run, Var: cfg.Vars})
+	})
 	return env, nil
 }
 
@@ -291,6 +294,7 @@ func (p *prepared) execute(t GinkgoTestingT, opts Options, out io.Writer) error 
 	}
 	RegisterFailHandler(Fail)
 	RunSpecs(t, SuiteName, suiteCfg, reporterCfg)
+	env.Wait() // the scenarios still running on workers end, undos and all
 	formatter.ColorableStdOut = saved
 	return nil
 }
