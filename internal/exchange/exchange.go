@@ -432,7 +432,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 			ex.Waits = append(ex.Waits, wait)
 			continue
 		}
-		c.polite.answered()
+		c.polite.answered(rec.turned)
 		if na := notAPI(op, resp, ex.raw); na != nil {
 			ex.Err = na
 			c.breaker.failed("answered with a page that is not the API (" + na.ContentType + ")")
@@ -530,6 +530,8 @@ type record struct {
 	responseBody []byte
 	raw          []byte
 	readErr      error
+	// turned is when the pace gave the request its turn (polite.go).
+	turned time.Time
 }
 
 type recordKey struct{}
@@ -571,9 +573,11 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		Header: t.redact.Header(req.Header),
 		Body:   printable(t.redact.Body(req.Header.Get("Content-Type"), reqBody)),
 	}
-	if _, err := t.polite.turn(req.Context()); err != nil {
+	turned, err := t.polite.turn(req.Context())
+	if err != nil {
 		return nil, err
 	}
+	rec.turned = turned
 	// The clock starts here, after the harness's own work.
 	ctx, w := startWatch(req.Context(), t.host, t.stall, trickleAllowance(t.stall, len(reqBody)))
 	defer w.stop()

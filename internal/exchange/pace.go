@@ -22,7 +22,9 @@ type Pace interface {
 	// as the pace counted it.
 	turn(ctx context.Context) (time.Time, error)
 	throttled(d time.Duration)
-	answered()
+	// answered reports an answer that was no throttle, to the request
+	// whose turn was at turned.
+	answered(turned time.Time)
 }
 
 // NewSharedPace is a product's pace at perSecond requests per second (0:
@@ -65,7 +67,8 @@ func PaceHandler(paces map[string]Pace) http.Handler {
 			ms, _ := strconv.ParseInt(r.URL.Query().Get("ms"), 10, 64)
 			p.throttled(time.Duration(ms) * time.Millisecond)
 		case "/answered":
-			p.answered()
+			ns, _ := strconv.ParseInt(r.URL.Query().Get("turned"), 10, 64)
+			p.answered(time.Unix(0, ns))
 		default:
 			http.NotFound(w, r)
 			return
@@ -138,7 +141,9 @@ func (p *remotePace) throttled(d time.Duration) {
 	_, _ = p.call(context.Background(), "POST", "/throttled", "&ms="+strconv.FormatInt(d.Milliseconds(), 10))
 }
 
-func (p *remotePace) answered() { _, _ = p.call(context.Background(), "POST", "/answered", "") }
+func (p *remotePace) answered(turned time.Time) {
+	_, _ = p.call(context.Background(), "POST", "/answered", "&turned="+strconv.FormatInt(turned.UnixNano(), 10))
+}
 
 // ShareProduct makes c, a client of another base URL of main's product (an
 // alternative target such as Essbase under /shared-services), share main's

@@ -7,7 +7,9 @@ package exchange
 // throttle gives a little of the rate back (additive increase,
 // multiplicative decrease). An always-throttling target so receives at most
 // one request per Retry-After period, and the breaker stops the product
-// after a few of them.
+// after a few of them. Several scenarios at once (workers, processes) wait
+// for the same time: until a request sent after the throttle is answered,
+// their turns come one Retry-After period apart, not all at once.
 
 import (
 	"context"
@@ -23,12 +25,21 @@ type politeness struct {
 	limiter   *window
 	base      float64
 	notBefore time.Time
+	// spacing, while the target throttles (since the last 429 or 503,
+	// until a request sent after it is answered), is its Retry-After: the
+	// time between two turns.
+	spacing time.Duration
+	since   time.Time
+	// gate lets one waiting request at a time take its turn while the
+	// target throttles.
+	gate chan struct{}
 }
 
 // newPoliteness paces at perSecond (0: no limit); margin is how late after
 // its turn a request may leave (window.go).
 func newPoliteness(perSecond float64, margin time.Duration) *politeness {
 	p := &politeness{}
+	p.gate = make(chan struct{}, 1)
 	if perSecond > 0 {
 		p.base = perSecond
 		p.limiter = newWindow(perSecond, margin)
@@ -44,33 +55,73 @@ const floorDivisor = 16
 
 // turn holds a request until the product may be sent to again: after the
 // last Retry-After, then by the (adapted) rate. It says when the turn was,
-// as the rate counted it (now, without a limit).
+// as the rate counted it (now, without a limit). While the target
+// throttles, the waiting requests go through the gate one at a time, and
+// each turn puts the next one a Retry-After period later.
 func (p *politeness) turn(ctx context.Context) (time.Time, error) {
-	p.mu.Lock()
-	d := time.Until(p.notBefore)
-	p.mu.Unlock()
-	if d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return time.Time{}, fmt.Errorf("interrupted while waiting %s for Retry-After: %w", d.Round(time.Millisecond), ctx.Err())
+	gated := false
+	defer func() {
+		if gated {
+			<-p.gate
 		}
+	}()
+	for {
+		p.mu.Lock()
+		throttling := p.spacing > 0
+		d := time.Until(p.notBefore)
+		p.mu.Unlock()
+		if throttling && !gated {
+			select {
+			case p.gate <- struct{}{}:
+				gated = true
+			case <-ctx.Done():
+				return time.Time{}, fmt.Errorf("interrupted while waiting for Retry-After: %w", ctx.Err())
+			}
+			continue // the time may have moved while others went
+		}
+		if d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return time.Time{}, fmt.Errorf("interrupted while waiting %s for Retry-After: %w", d.Round(time.Millisecond), ctx.Err())
+			}
+		}
+		p.mu.Lock()
+		if p.spacing > 0 && !gated || time.Now().Before(p.notBefore) {
+			// Throttled, or throttled again, while it waited.
+			p.mu.Unlock()
+			continue
+		}
+		p.mu.Unlock()
+		at := time.Now()
+		if p.limiter != nil {
+			var err error
+			if at, err = p.limiter.Wait(ctx); err != nil {
+				return at, err
+			}
+		}
+		if gated {
+			p.mu.Lock()
+			if next := at.Add(p.spacing); p.spacing > 0 && next.After(p.notBefore) {
+				p.notBefore = next
+			}
+			p.mu.Unlock()
+		}
+		return at, nil
 	}
-	if p.limiter != nil {
-		return p.limiter.Wait(ctx)
-	}
-	return time.Now(), nil
 }
 
 // throttled: nothing before now+d, and half the rate.
 func (p *politeness) throttled(d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if until := time.Now().Add(d); until.After(p.notBefore) {
+	now := time.Now()
+	if until := now.Add(d); until.After(p.notBefore) {
 		p.notBefore = until
 	}
+	p.spacing, p.since = d, now
 	if p.limiter != nil {
 		if l := p.limiter.Limit() / 2; l >= p.base/floorDivisor {
 			p.limiter.SetLimit(l)
@@ -80,13 +131,21 @@ func (p *politeness) throttled(d time.Duration) {
 	}
 }
 
-// answered gives back a twentieth of the configured rate.
-func (p *politeness) answered() {
+// answered gives back a twentieth of the configured rate. An answer to a
+// request whose turn came after the last throttle ends the throttling
+// (an answer to one sent before it says nothing of the target's present).
+func (p *politeness) answered(turned time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.spacing > 0 && !turned.Before(p.since) {
+		p.spacing = 0
+		if now := time.Now(); p.notBefore.After(now) {
+			p.notBefore = now
+		}
+	}
 	if p.limiter == nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if l := p.limiter.Limit(); l < p.base {
 		p.limiter.SetLimit(min(p.base, l+p.base/20))
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 )
@@ -43,5 +45,44 @@ func TestTheRoadSlowsDownWhenThrottledAndRecovers(t *testing.T) {
 	}
 	if got := cl.Rate(); got != 100 {
 		t.Fatalf("rate %v after many answers, want back at the configured 100", got)
+	}
+}
+
+// Several scenarios of one product at once (workers) against a target that
+// keeps throttling: once it has said Retry-After, their requests reach it
+// one Retry-After period apart, not all at once when the period ends.
+func TestThrottledRequestsOfManyScenariosComeOnePeriodApart(t *testing.T) {
+	const period = 150 * time.Millisecond // Retry-After 1 s, capped by MaxWait
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	cl, err := exchange.New(srv.URL, catalog(t), exchange.Options{Rate: 100, Breaker: 10, Throttle: &exchange.Throttle{MaxWait: period, Budget: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const scenarios = 4
+	var wg sync.WaitGroup
+	for range scenarios {
+		wg.Go(func() { _, _ = cl.Do(context.Background(), exchange.Request{Method: "GET", Path: "/x"}) })
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(arrivals) < scenarios+3 {
+		t.Fatalf("%d requests arrived, want the %d sent at once and then some while throttled", len(arrivals), scenarios)
+	}
+	// The first ones left together, before any answer; every one after the
+	// throttle came a period after the one before.
+	for i := scenarios + 1; i < len(arrivals); i++ {
+		if gap := arrivals[i].Sub(arrivals[i-1]); gap < period-20*time.Millisecond {
+			t.Errorf("request %d came %s after the previous, inside the Retry-After period of %s", i+1, gap, period)
+		}
 	}
 }
