@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oracle-users-conformance/conformance/internal/cli"
+	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
 )
 
@@ -76,8 +77,11 @@ func TestAStuckJobQueueOpensTheJobBreaker(t *testing.T) {
 			stopped++
 		}
 	}
-	if waited != 2 || stopped == 0 {
-		t.Errorf("%d scenarios waited out the poll limit, %d were stopped by the job breaker; want 2 and the rest", waited, stopped)
+	// Two in a row open the breaker; the job scenarios the other workers
+	// were polling by then wait out their limit too (a live target gets
+	// config.DefaultWorkers at once).
+	if waited < 2 || waited > config.DefaultWorkers || stopped == 0 {
+		t.Errorf("%d scenarios waited out the poll limit, %d were stopped by the job breaker; want 2 to %d, and the rest stopped", waited, stopped, config.DefaultWorkers)
 	}
 	if n := strings.Count(r.stdout, "jobs in a row were still in progress"); n != 1 {
 		t.Errorf("the job breaker's sentence is said %d times, want once:\n%s", n, tail(r.stdout, 20))

@@ -20,7 +20,7 @@ func TestFlagAndVariableNamesAreStable(t *testing.T) {
 	wantFlags := []string{"allow-mutations", "allow-refusals", "baseline", "breaker", "claim", "config", "embedded-mock",
 		"epm-url", "essbase-url", "fixtures", "job-breaker", "label-filter", "oig-url", "pace", "plan",
 		"poll-interval", "poll-limit", "proc", "procs", "rate", "report-dir", "secrets", "seed", "shard", "target",
-		"timeout", "verbose"}
+		"timeout", "verbose", "workers"}
 	if !slices.Equal(flags, wantFlags) {
 		t.Errorf("flags of run, config, doctor and init:\n got %q\nwant %q", flags, wantFlags)
 	}
@@ -29,7 +29,7 @@ func TestFlagAndVariableNamesAreStable(t *testing.T) {
 		"CONFORMANCE_NONADMIN_PASSWORD", "CONFORMANCE_THROWAWAY_USER", "CONFORMANCE_THROWAWAY_PASSWORD",
 		"CONFORMANCE_SECRETS_FILE", "CONFORMANCE_ALLOW_MUTATIONS", "CONFORMANCE_ALLOW_REFUSALS",
 		"CONFORMANCE_POLL_INTERVAL", "CONFORMANCE_POLL_LIMIT", "CONFORMANCE_SEED", "CONFORMANCE_TIMEOUT",
-		"CONFORMANCE_RATE"}
+		"CONFORMANCE_RATE", "CONFORMANCE_WORKERS"}
 	for _, p := range []string{"EPM", "ESSBASE", "OIG"} {
 		for _, s := range []string{"URL", "USER", "PASSWORD", "TOKEN", "TOKEN_FILE", "TOKEN_COMMAND",
 			"NONADMIN_USER", "NONADMIN_PASSWORD", "THROWAWAY_USER", "THROWAWAY_PASSWORD"} {

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,9 +15,20 @@ import (
 // --procs 4 against a live target at the default rate: the processes share
 // one rate per product through their parent, so no second at the target
 // holds more requests of a product than the limit (before, each process
-// had its own, and a second held up to 14 at a limit of 5).
+// had its own, and a second held up to 14 at a limit of 5). One process
+// with its workers (eight on a live target) shares its clients' rate the
+// same way.
 func TestProcsShareOneRatePerProduct(t *testing.T) {
 	t.Parallel()
+	for _, how := range [][]string{{"--procs", "4"}, {"--workers", fmt.Sprint(config.DefaultWorkers)}} {
+		t.Run(how[0][2:], func(t *testing.T) {
+			t.Parallel()
+			oneRatePerProduct(t, how...)
+		})
+	}
+}
+
+func oneRatePerProduct(t *testing.T, how ...string) {
 	var mu sync.Mutex
 	arrivals := map[string][]time.Time{}
 	srv, _ := startMock(t, mock.Options{}, func(next http.Handler) http.Handler {
@@ -29,8 +41,9 @@ func TestProcsShareOneRatePerProduct(t *testing.T) {
 		})
 	})
 	dir := t.TempDir()
-	r := conformance(t, defaultRate, "run", "--config", mockConfig, "--target", srv.URL, "--allow-mutations", "--procs", "4",
-		"--label-filter", "(api:oig || api:epm-v2) && kind:contract", "--report-dir", dir)
+	args := append([]string{"run", "--config", mockConfig, "--target", srv.URL, "--allow-mutations",
+		"--label-filter", "(api:oig || api:epm-v2) && kind:contract", "--report-dir", dir}, how...)
+	r := conformance(t, defaultRate, args...)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, tail(r.stdout, 20), r.stderr)
 	}
@@ -50,7 +63,11 @@ func TestProcsShareOneRatePerProduct(t *testing.T) {
 			worst = max(worst, n)
 		}
 		if worst > limit {
-			t.Errorf("%s: %d requests within one second, over the limit of %d", p, worst, limit)
+			var at []string
+			for _, x := range times {
+				at = append(at, x.Sub(times[0]).Round(time.Millisecond).String())
+			}
+			t.Errorf("%s: %d requests within one second, over the limit of %d (at %s)", p, worst, limit, strings.Join(at, " "))
 		}
 		t.Logf("%s: %d requests, at most %d in a second", p, len(times), worst)
 	}

@@ -206,8 +206,13 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 		}
 		next = t
 	}
-	polite := newPoliteness(opts.Rate, 0)
-	rt := &recordingTransport{next: next, redact: opts.Redactor, polite: polite, stall: opts.Timeout, host: u.Host}
+	// The second is widened as the parent's of --procs is (pace.go): with
+	// several scenarios at once (workers), a request whose goroutine a
+	// loaded machine kept waiting can leave that long after its turn,
+	// next to the following turn's (window.go).
+	polite := newPoliteness(opts.Rate, staleTurn+roadSlack)
+	b := &breaker{limit: opts.Breaker, product: opts.Product, host: u.Host}
+	rt := &recordingTransport{next: next, redact: opts.Redactor, polite: polite, breaker: b, stall: opts.Timeout, host: u.Host}
 	return &Client{
 		polite: polite,
 		base:   u,
@@ -221,13 +226,17 @@ func New(base string, catalog *contract.Catalog, opts Options) (*Client, error) 
 		},
 		catalog: catalog,
 		opts:    opts,
-		breaker: &breaker{limit: opts.Breaker, product: opts.Product, host: u.Host},
+		breaker: b,
 	}, nil
 }
 
 // transport is Go's default transport with the product's TLS settings.
 func transport(opts Options) (http.RoundTripper, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	// Several scenarios at once (workers) each keep a connection to the
+	// product: with Go's default of two idle ones per host, every other
+	// request would dial anew.
+	t.MaxIdleConnsPerHost = 32
 	if opts.CAFile == "" && !opts.Insecure {
 		return t, nil
 	}
@@ -387,10 +396,18 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 			ex.RequestViolations = op.ValidateRequest(req, relPath, r.Body)
 		}
 		resp, rec, d, err := c.send(ctx, req)
+		// Whatever ends this attempt, the pace learns it was settled
+		// (after answered or throttled, when one of them is said).
+		defer c.polite.settled(rec.turned)
 		ex.Duration += d
 		ex.Request = rec.request
 		if ex.Request.Method == "" { // never reached the transport
 			ex.Request = Recorded{Method: method, URL: c.opts.Redactor.Text(full)}
+		}
+		var open *BreakerOpen
+		if errors.As(err, &open) {
+			ex.Err = open // never sent: the other scenarios' answers opened it
+			return ex, nil
 		}
 		if err != nil {
 			ex.Err = c.describe(err)
@@ -416,12 +433,13 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		// the target says it expired.
 		if resp.StatusCode == http.StatusUnauthorized && attempt == 0 && auth.refresh != nil && expired(resp, ex.raw) {
 			if auth, err = auth.refresh(); err == nil {
+				c.polite.settled(rec.turned)
 				continue
 			}
 		}
 		if throttled(resp.StatusCode, resp.Header) {
 			wait, ok := c.opts.Throttle.wait(resp)
-			c.polite.throttled(c.opts.Throttle.capped(resp))
+			c.polite.throttled(rec.turned, c.opts.Throttle.capped(resp))
 			c.breaker.failed(fmt.Sprintf("answered %d to %d requests in a row, though each Retry-After was honoured", resp.StatusCode, c.breaker.count()+1))
 			if s := c.breaker.sentence(); s != "" || !ok {
 				ex.Err = &Throttled{Status: resp.StatusCode, Waits: len(ex.Waits), Budget: c.opts.Throttle.budgetText()}
@@ -547,8 +565,11 @@ type recordingTransport struct {
 	next   http.RoundTripper
 	redact *Redactor
 	polite Pace
-	stall  time.Duration // Options.Timeout: the longest silence
-	host   string
+	// breaker is the product's: a request that waited for its turn while
+	// other scenarios' requests opened it is not sent.
+	breaker *breaker
+	stall   time.Duration // Options.Timeout: the longest silence
+	host    string
 }
 
 // maxResponse caps how much of a response is read: a misbehaving target
@@ -578,6 +599,10 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, err
 	}
 	rec.turned = turned
+	if s := t.breaker.sentence(); s != "" {
+		t.polite.settled(turned)
+		return nil, &BreakerOpen{Sentence: s}
+	}
 	// The clock starts here, after the harness's own work.
 	ctx, w := startWatch(req.Context(), t.host, t.stall, trickleAllowance(t.stall, len(reqBody)))
 	defer w.stop()

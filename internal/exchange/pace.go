@@ -21,17 +21,26 @@ type Pace interface {
 	// turn waits until a request may leave and says when its turn was,
 	// as the pace counted it.
 	turn(ctx context.Context) (time.Time, error)
-	throttled(d time.Duration)
-	// answered reports an answer that was no throttle, to the request
-	// whose turn was at turned.
+	// throttled reports a throttle (429, 503 with Retry-After) asking to
+	// wait d, answered an answer that was none, and settled that no
+	// answer came: each to the request whose turn was at turned.
+	throttled(turned time.Time, d time.Duration)
 	answered(turned time.Time)
+	settled(turned time.Time)
 }
 
 // NewSharedPace is a product's pace at perSecond requests per second (0:
 // no limit) kept by the parent of several processes: its second is
 // widened by how late a child may send after its turn (window.go), so the
 // target never counts more than perSecond in a second.
-func NewSharedPace(perSecond float64) Pace { return newPoliteness(perSecond, staleTurn+roadSlack) }
+//
+// Its requests are not held to one at a time before the first answer
+// (politeness.first): a child's request that gets none would not say so.
+func NewSharedPace(perSecond float64) Pace {
+	p := newPoliteness(perSecond, staleTurn+roadSlack)
+	p.heard = true
+	return p
+}
 
 // SetPace makes the client wait its turn by p instead of its own pace:
 // clients of one product in several processes share the parent's.
@@ -65,7 +74,7 @@ func PaceHandler(paces map[string]Pace) http.Handler {
 			w.Header().Set(grantedHeader, strconv.FormatInt(at.UnixNano(), 10))
 		case "/throttled":
 			ms, _ := strconv.ParseInt(r.URL.Query().Get("ms"), 10, 64)
-			p.throttled(time.Duration(ms) * time.Millisecond)
+			p.throttled(time.Time{}, time.Duration(ms)*time.Millisecond)
 		case "/answered":
 			ns, _ := strconv.ParseInt(r.URL.Query().Get("turned"), 10, 64)
 			p.answered(time.Unix(0, ns))
@@ -137,7 +146,10 @@ func (p *remotePace) turn(ctx context.Context) (time.Time, error) {
 
 // The reports are best effort: a lost one makes the pace less adaptive,
 // never the run wrong.
-func (p *remotePace) throttled(d time.Duration) {
+// settled: the parent gives turns by its window and Retry-After alone.
+func (p *remotePace) settled(time.Time) {}
+
+func (p *remotePace) throttled(_ time.Time, d time.Duration) {
 	_, _ = p.call(context.Background(), "POST", "/throttled", "&ms="+strconv.FormatInt(d.Milliseconds(), 10))
 }
 
@@ -153,4 +165,7 @@ func (p *remotePace) answered(turned time.Time) {
 func (c *Client) ShareProduct(main *Client) {
 	c.SetPace(main.polite)
 	c.breaker = main.breaker
+	if rt, ok := c.http.Transport.(*recordingTransport); ok {
+		rt.breaker = main.breaker
+	}
 }

@@ -33,13 +33,20 @@ type politeness struct {
 	// gate lets one waiting request at a time take its turn while the
 	// target throttles.
 	gate chan struct{}
+	// first holds a product's requests to one on its way at a time until
+	// the target has answered one: several scenarios at once must not
+	// send a wave before the first answer could say Retry-After.
+	// firstAt is the turn of the request holding it.
+	first   chan struct{}
+	firstAt time.Time
+	heard   bool
 }
 
 // newPoliteness paces at perSecond (0: no limit); margin is how late after
 // its turn a request may leave (window.go).
 func newPoliteness(perSecond float64, margin time.Duration) *politeness {
 	p := &politeness{}
-	p.gate = make(chan struct{}, 1)
+	p.gate, p.first = make(chan struct{}, 1), make(chan struct{}, 1)
 	if perSecond > 0 {
 		p.base = perSecond
 		p.limiter = newWindow(perSecond, margin)
@@ -59,6 +66,30 @@ const floorDivisor = 16
 // throttles, the waiting requests go through the gate one at a time, and
 // each turn puts the next one a Retry-After period later.
 func (p *politeness) turn(ctx context.Context) (time.Time, error) {
+	p.mu.Lock()
+	probe := !p.heard
+	p.mu.Unlock()
+	if probe {
+		select {
+		case p.first <- struct{}{}:
+		case <-ctx.Done():
+			return time.Time{}, fmt.Errorf("interrupted while waiting for the target's first answer: %w", ctx.Err())
+		}
+		at, err := p.gated(ctx)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if err != nil || p.heard {
+			<-p.first // answered meanwhile (by a request sent earlier), or no turn
+		} else {
+			p.firstAt = at // held until its request is settled
+		}
+		return at, err
+	}
+	return p.gated(ctx)
+}
+
+// gated is turn once the first answer came (or for the first request).
+func (p *politeness) gated(ctx context.Context) (time.Time, error) {
 	gated := false
 	defer func() {
 		if gated {
@@ -101,6 +132,16 @@ func (p *politeness) turn(ctx context.Context) (time.Time, error) {
 			if at, err = p.limiter.Wait(ctx); err != nil {
 				return at, err
 			}
+			// The rate's wait is long enough for another scenario's
+			// request to be throttled meanwhile: then this turn is given
+			// back and the request waits as the throttle says.
+			p.mu.Lock()
+			again := p.spacing > 0 && !gated || time.Now().Before(p.notBefore)
+			p.mu.Unlock()
+			if again {
+				p.limiter.cancel(at)
+				continue
+			}
 		}
 		if gated {
 			p.mu.Lock()
@@ -113,10 +154,26 @@ func (p *politeness) turn(ctx context.Context) (time.Time, error) {
 	}
 }
 
-// throttled: nothing before now+d, and half the rate.
-func (p *politeness) throttled(d time.Duration) {
+// settled: the request whose turn was at turned has its answer, or none
+// will come; the next may leave (before the first answer, one at a time).
+func (p *politeness) settled(turned time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.settle(turned)
+}
+
+func (p *politeness) settle(turned time.Time) {
+	if !p.firstAt.IsZero() && p.firstAt.Equal(turned) {
+		p.firstAt = time.Time{}
+		<-p.first
+	}
+}
+
+// throttled: nothing before now+d, and half the rate.
+func (p *politeness) throttled(turned time.Time, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	defer p.settle(turned)
 	now := time.Now()
 	if until := now.Add(d); until.After(p.notBefore) {
 		p.notBefore = until
@@ -137,6 +194,8 @@ func (p *politeness) throttled(d time.Duration) {
 func (p *politeness) answered(turned time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.heard = true
+	p.settle(turned)
 	if p.spacing > 0 && !turned.Before(p.since) {
 		p.spacing = 0
 		if now := time.Now(); p.notBefore.After(now) {

@@ -49,8 +49,9 @@ func TestTheRoadSlowsDownWhenThrottledAndRecovers(t *testing.T) {
 }
 
 // Several scenarios of one product at once (workers) against a target that
-// keeps throttling: once it has said Retry-After, their requests reach it
-// one Retry-After period apart, not all at once when the period ends.
+// keeps throttling: the first request is alone on its way until its answer
+// (which could say Retry-After) is in, and from then on their requests
+// reach it one Retry-After period apart, not all at once when it ends.
 func TestThrottledRequestsOfManyScenariosComeOnePeriodApart(t *testing.T) {
 	const period = 150 * time.Millisecond // Retry-After 1 s, capped by MaxWait
 	var mu sync.Mutex
@@ -75,12 +76,12 @@ func TestThrottledRequestsOfManyScenariosComeOnePeriodApart(t *testing.T) {
 	wg.Wait()
 	mu.Lock()
 	defer mu.Unlock()
-	if len(arrivals) < scenarios+3 {
-		t.Fatalf("%d requests arrived, want the %d sent at once and then some while throttled", len(arrivals), scenarios)
+	if len(arrivals) < scenarios {
+		t.Fatalf("%d requests arrived, want at least one of each of the %d scenarios", len(arrivals), scenarios)
 	}
-	// The first ones left together, before any answer; every one after the
+	// Nothing left before the first answer came, and every one after the
 	// throttle came a period after the one before.
-	for i := scenarios + 1; i < len(arrivals); i++ {
+	for i := 1; i < len(arrivals); i++ {
 		if gap := arrivals[i].Sub(arrivals[i-1]); gap < period-20*time.Millisecond {
 			t.Errorf("request %d came %s after the previous, inside the Retry-After period of %s", i+1, gap, period)
 		}
