@@ -221,9 +221,7 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(p.fx),
 	}
 	shareScenarios(env, opts, *cfg, p.fx, Mutates(p.catalog))
-	useWorkers(env, opts, *cfg, p.fx, Mutates(p.catalog), embedded, func(run string) {
-		learnSecrets(redactor, p.fx, selected, scenario.Vars{Run: run, Var: cfg.Vars})
-	})
+	useWorkers(env, opts, *cfg, p.fx, Mutates(p.catalog), embedded)
 	return env, nil
 }
 
