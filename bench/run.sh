@@ -20,7 +20,9 @@
 #   BENCH_NO_APT=1   never try apt-get for wrk
 #   BENCH_PARALLEL_FILTER  --label-filter of the parallel-run step (all rows)
 #   BENCH_STEPS      which steps to run (1 2 3 4 5); step 3 uses step 2's figure
-#   BENCH_BOUND_PROCS  processes of the run near its bound, step 5 (8)
+#   BENCH_BOUND_WORKERS  scenarios at once in the one process of the run near
+#                    its bound, step 5 (8, a live target's default)
+#   BENCH_BOUND_PROCS  run step 5 as this many processes (--procs) instead
 #   BENCH_MOCK_BIN   a conformance binary to measure instead of this tree's
 #                    (e.g. an older build, for a before/after in one run)
 set -eu
@@ -319,18 +321,25 @@ if step 5; then
 echo "-- 5. A live run near its bound: the mock at 200 ms latency, R = 20 requests per second per product"
 # The bound: no run is faster than the busiest product's requests ÷ R plus
 # its longest chain of dependent requests (bench/bound reads report.json).
-# The processes share one rate per product through their parent (--procs).
+# One process runs BENCH_BOUND_WORKERS scenarios at once (--workers), all
+# sharing each product's rate; with BENCH_BOUND_PROCS, that many processes
+# share it through their parent (--procs) instead.
 B_PORT=$(free_port 18200)
 serve bound-mock "$B_PORT" "$tmp/conformance" mock --addr 127.0.0.1:"$B_PORT" --latency 200ms --log-format json
-B_PROCS=${BENCH_BOUND_PROCS:-8}
+if [ -n "${BENCH_BOUND_PROCS:-}" ]; then
+	B_HOW="--procs $BENCH_BOUND_PROCS"
+else
+	B_HOW="--workers ${BENCH_BOUND_WORKERS:-8}"
+fi
 t0=$(date +%s.%N)
 rc=0
+# shellcheck disable=SC2086 # B_HOW is a flag and its value
 "$tmp/conformance" run --config fixtures/targets/mock.yaml --target http://127.0.0.1:$B_PORT \
-	--allow-mutations --rate 20 --procs "$B_PROCS" --report-dir "$tmp/reports-bound" >"$tmp/bound.log" 2>&1 || rc=$?
+	--allow-mutations --rate 20 $B_HOW --report-dir "$tmp/reports-bound" >"$tmp/bound.log" 2>&1 || rc=$?
 t1=$(date +%s.%N)
 stop_bg
 wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
-echo "   --procs $B_PROCS --rate 20: $wall s (exit code $rc)"
+echo "   $B_HOW --rate 20: $wall s (exit code $rc), load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 "$tmp/bound" -rate 20 -latency 200ms -wall "$wall" "$tmp/reports-bound/report.json"
 echo
 fi

@@ -40,6 +40,9 @@ import (
 // Workers asks a run to run N scenarios at once in this process.
 type Workers struct {
 	N int
+	// Runs are the run suffixes ({{.Run}}) of the workers, one each, so
+	// two workers never create one name at once.
+	Runs []string
 	// Hold takes the users a scenario names if one set of users it may
 	// run with is free: the vars it runs with, and the release to call
 	// once its undos are done; ok is false while other scenarios hold
@@ -149,7 +152,7 @@ func (p *pool) work(k int) {
 		if sc == nil {
 			return
 		}
-		p.run(sc, j, vars, release)
+		p.run(sc, j, vars, release, p.env.Workers.Runs[k-1])
 	}
 }
 
@@ -199,11 +202,11 @@ func (p *pool) preference(home string) []int {
 
 // run runs one scenario on this worker, its users held, and publishes
 // what it did.
-func (p *pool) run(sc *scenario.Scenario, j *job, vars map[string]string, release func()) {
+func (p *pool) run(sc *scenario.Scenario, j *job, vars map[string]string, release func(), run string) {
 	h := &bufferedHost{}
 	start := time.Now()
 	r := p.env.newRun(p.ctx, sc, j.rec, j.where, runSender{})
-	r.host = h
+	r.host, r.Vars.Run = h, run
 	// Registered first, so it runs last: the users stay held until the
 	// undos have put them back.
 	h.cleanup(func(context.Context) { release() })

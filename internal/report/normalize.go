@@ -14,7 +14,7 @@ import (
 //   - Run.Started, Run.Seconds, Run.RunID, Run.Throttled.Seconds,
 //     Product.URL, Scenario.Seconds, Exchange.Millis, Exchange.Waits;
 //   - inside values (URLs, bodies, headers, messages, observations):
-//     the run suffix (RunID, as in the login cnfab12cdu001), the products'
+//     the run suffixes (RunID, as in the login cnfab12cdu001), the products'
 //     URLs and hosts, timestamps, UUIDs, durations, and numbers of five or
 //     more digits or following /jobs/ (job and request ids; error codes
 //     such as EPMCSS-21142 and IAM-2040028 are kept).
@@ -76,9 +76,12 @@ func newScrubber(r *Run) scrubber {
 		}
 	}
 	// A run suffix shorter than four characters would match inside
-	// ordinary words.
-	if len(r.RunID) >= 4 {
-		pairs = append(pairs, pair{r.RunID, "{run}"})
+	// ordinary words. A run of several processes or workers has one
+	// suffix each, joined with "+" (Merge, runner's workers).
+	for _, id := range strings.Split(r.RunID, "+") {
+		if len(id) >= 4 {
+			pairs = append(pairs, pair{id, "{run}"})
+		}
 	}
 	// Longest first: a URL before the host inside it.
 	slices.SortStableFunc(pairs, func(a, b pair) int { return cmp.Compare(len(b.old), len(a.old)) })

@@ -221,7 +221,9 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(p.fx),
 	}
 	shareScenarios(env, opts, *cfg, p.fx, Mutates(p.catalog))
-	useWorkers(env, opts, *cfg, p.fx, Mutates(p.catalog), embedded)
+	useWorkers(env, opts, *cfg, p.fx, Mutates(p.catalog), embedded, func(run string) {
+		learnSecrets(redactor, p.fx, selected, scenario.Vars{Run: run, Var: cfg.Vars})
+	})
 	return env, nil
 }
 
@@ -326,7 +328,7 @@ func noteInterrupt(results *suites.Results, out io.Writer) (stop func()) {
 // and CI must not go on trusting the last run's files.
 func (p *prepared) publish(opts Options, out io.Writer, started time.Time) *Outcome {
 	cfg, env := p.cfg, p.env
-	run := buildReport(cfg, opts, env, env.Vars.Run, started)
+	run := buildReport(cfg, opts, env, runSuffixes(env), started)
 	recordVersions(run, env.Products, cfg.Timeout.D())
 	run.Finish()
 	if cfg.Baseline != "" {

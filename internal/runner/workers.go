@@ -2,8 +2,8 @@ package runner
 
 import (
 	"io/fs"
-	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/claim"
 	"github.com/oracle-users-conformance/conformance/internal/config"
@@ -21,12 +21,11 @@ import (
 // the requests each product's rows are expected to send (homeFirst's
 // rule), so every product's rate is in use from the first second.
 //
-// The names a row makes with the run's suffix ({{.Run}}: the user
-// "cnf{{.Run}}jenp" that a dozen Essbase rows create) are held like users:
-// two rows creating one name never run at once. (The processes of --procs
-// each have a suffix of their own instead; one process has one, which
-// every report normalises.)
-func useWorkers(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, mutates shard.Mutates, embedded bool) {
+// Each worker names what its scenarios create with a run suffix of its
+// own (as each process of --procs does), learning the secrets its rows
+// send with it: rows that create "cnf{{.Run}}jenp" would otherwise create
+// one user twice at once. The first worker's is the run's.
+func useWorkers(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, mutates shard.Mutates, embedded bool, learn func(run string)) {
 	n := workers(cfg, opts, embedded)
 	if n <= 1 || opts.Plan {
 		return
@@ -38,15 +37,8 @@ func useWorkers(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, muta
 	}
 	asks := make(map[*scenario.Scenario]asked, len(env.Selected))
 	weight := map[string]int{}
-	made := madeNames(fx, env.Vars)
 	for _, sc := range env.Selected {
 		req, sets := offer(sc)
-		if names := made(sc); len(names) > 0 {
-			req.Users = withNames(req.Users, names)
-			for i := range req.Alternatives {
-				req.Alternatives[i] = withNames(req.Alternatives[i], names)
-			}
-		}
 		asks[sc] = asked{req, sets}
 		weight[config.ProductOf(sc.API)] += expectedRequests(sc, mutates)
 	}
@@ -60,8 +52,16 @@ func useWorkers(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, muta
 	}
 	env.Priority = func(sc *scenario.Scenario) int { return rank[sc] }
 	board := claim.NewBoard()
+	runs := []string{env.Vars.Run}
+	for len(runs) < n {
+		if id := runID(); !slices.Contains(runs, id) {
+			learn(id)
+			runs = append(runs, id)
+		}
+	}
 	env.Workers = &suites.Workers{
-		N: n,
+		N:    n,
+		Runs: runs,
 		Hold: func(sc *scenario.Scenario) (map[string]string, func(), bool) {
 			a := asks[sc]
 			set, ok := board.TryClaim(a.req)
@@ -126,36 +126,12 @@ func interleave(selected []*scenario.Scenario, weight map[string]int) []*scenari
 	return out
 }
 
-// madeNames finds the names a row's requests make with the run's suffix:
-// every word of its rendered paths, parameters and bodies that holds it.
-func madeNames(fx fs.FS, vars scenario.Vars) func(sc *scenario.Scenario) []string {
-	word := regexp.MustCompile(`[A-Za-z0-9._@-]*` + regexp.QuoteMeta(vars.Run) + `[A-Za-z0-9._@-]*`)
-	return func(sc *scenario.Scenario) []string {
-		var names []string
-		for _, req := range sc.Requests() {
-			texts := []string{req.Path}
-			for _, v := range req.Params {
-				texts = append(texts, v)
-			}
-			for i, t := range texts {
-				texts[i], _ = scenario.Render("path", t, vars)
-			}
-			if body, err := req.Render(fx, vars); err == nil {
-				texts = append(texts, string(body))
-			}
-			for _, t := range texts {
-				names = append(names, word.FindAllString(t, -1)...)
-			}
-		}
-		slices.Sort(names)
-		return slices.Compact(names)
+// runSuffixes is the report's run_id: the run's suffix, and each other
+// worker's after it, joined with "+" as a merge of processes' reports
+// joins theirs, so every suffix inside a value is normalised (report.Normalize).
+func runSuffixes(env *suites.Env) string {
+	if env.Workers == nil {
+		return env.Vars.Run
 	}
-}
-
-// withNames adds made names to the users a set holds, as usersIn keeps
-// them: sorted, once each.
-func withNames(users, names []string) []string {
-	out := append(slices.Clone(users), names...)
-	slices.Sort(out)
-	return slices.Compact(out)
+	return strings.Join(env.Workers.Runs, "+")
 }
