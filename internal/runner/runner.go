@@ -269,8 +269,8 @@ func (p *prepared) execute(t GinkgoTestingT, opts Options, out io.Writer) error 
 	if err := os.WriteFile(filepath.Join(cfg.ReportDir, "effective-config.yaml"), []byte(cfg.YAML()), 0o644); err != nil {
 		return ConfigError{fmt.Errorf("report dir: %w", err)}
 	}
-	fmt.Fprintf(out, "run %s: %d scenarios selected (generated with seed %d; --seed changes it)%s\n",
-		env.Vars.Run, declared, cfg.Seed, describeSelection(cfg.LabelFilter, opts.Shard))
+	fmt.Fprintf(out, "run %s: %d scenarios selected (generated with seed %d; --seed changes it)%s%s\n",
+		env.Vars.Run, declared, cfg.Seed, describeSelection(cfg.LabelFilter, opts.Shard), atOnce(env))
 	for _, name := range config.Products {
 		if pr := env.Products[name]; pr.Client != nil {
 			fmt.Fprintf(out, "  %-8s %s\n", name, pr.URL)

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -134,4 +135,12 @@ func runSuffixes(env *suites.Env) string {
 		return env.Vars.Run
 	}
 	return strings.Join(env.Workers.Runs, "+")
+}
+
+// atOnce tells the console how many scenarios run at once, when several do.
+func atOnce(env *suites.Env) string {
+	if env.Workers == nil {
+		return ""
+	}
+	return fmt.Sprintf(", %d at once (--%s)", env.Workers.N, config.WorkersSetting.Flag)
 }

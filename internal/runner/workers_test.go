@@ -17,8 +17,9 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 )
 
-// The OIG suite with four workers in this process (the only Ginkgo run of
-// this package, so under -race the workers' goroutines are checked too),
+// The OIG and EPM v1 suites with four workers in this process (the only
+// Ginkgo run of this package, so under -race the workers' goroutines are
+// checked too, the v1 jobs' polls and job breaker among them),
 // against the mock behind a handler that keeps every request in flight a
 // while and notes the users it names: no request changing a user may be
 // in flight while another request names that user. A scenario's requests
@@ -34,7 +35,9 @@ func TestWorkersNeverShareAUserOneOfThemChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := mock.New(mock.Options{Seed: s})
+	opts := EmbeddedOptions()
+	opts.Seed = s
+	m, err := mock.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +48,10 @@ func TestWorkersNeverShareAUserOneOfThemChanges(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.ReportDir = filepath.Join(t.TempDir(), "reports")
-	cfg.LabelFilter = "api:oig"
+	cfg.LabelFilter = "api:oig || api:epm-v1"
 	cfg.Workers = 4
+	cfg.Poll.Interval = config.Duration(EmbeddedPoll) // as the embedded run polls its 40 ms jobs
+	cfg.SetExplicit(config.PollIntervalSetting)
 	out, err := Run(t, cfg, Options{Embedded: srv.URL}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
