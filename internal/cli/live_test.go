@@ -240,7 +240,8 @@ func TestAnotherSeedPassesWithItsOwnConfig(t *testing.T) {
 
 // SIGINT in the middle of a run: the running scenario's undos finish, the
 // reports are written and say so, the exit code is the interrupted one,
-// and the target holds what it held before.
+// and the target holds what it held before. A live target gets several
+// workers, so several scenarios are under way when the signal comes.
 func TestAnInterruptedRunLeavesTheTargetAsItWas(t *testing.T) {
 	t.Parallel()
 	srv, _ := startMock(t, mock.Options{}, nil)
