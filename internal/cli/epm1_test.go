@@ -79,9 +79,10 @@ func TestAStuckJobQueueOpensTheJobBreaker(t *testing.T) {
 	}
 	// Two in a row open the breaker; the job scenarios the other workers
 	// were polling by then wait out their limit too (a live target gets
-	// config.DefaultWorkers at once).
-	if waited < 2 || waited > config.DefaultWorkers || stopped == 0 {
-		t.Errorf("%d scenarios waited out the poll limit, %d were stopped by the job breaker; want 2 to %d, and the rest stopped", waited, stopped, config.DefaultWorkers)
+	// config.DefaultWorkers at once), and so may one that the worker of
+	// the first to pass the limit took before the second passed it.
+	if most := config.DefaultWorkers + 1; waited < 2 || waited > most || stopped == 0 {
+		t.Errorf("%d scenarios waited out the poll limit, %d were stopped by the job breaker; want 2 to %d, and the rest stopped", waited, stopped, most)
 	}
 	if n := strings.Count(r.stdout, "jobs in a row were still in progress"); n != 1 {
 		t.Errorf("the job breaker's sentence is said %d times, want once:\n%s", n, tail(r.stdout, 20))

@@ -594,15 +594,11 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		Header: t.redact.Header(req.Header),
 		Body:   printable(t.redact.Body(req.Header.Get("Content-Type"), reqBody)),
 	}
-	turned, err := t.polite.turn(req.Context())
+	turned, err := t.waitTurn(req.Context())
 	if err != nil {
 		return nil, err
 	}
 	rec.turned = turned
-	if s := t.breaker.sentence(); s != "" {
-		t.polite.settled(turned)
-		return nil, &BreakerOpen{Sentence: s}
-	}
 	// The clock starts here, after the harness's own work.
 	ctx, w := startWatch(req.Context(), t.host, t.stall, trickleAllowance(t.stall, len(reqBody)))
 	defer w.stop()

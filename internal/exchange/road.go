@@ -214,6 +214,8 @@ type breaker struct {
 	product  string
 	host     string
 	lastDesc string
+	// openCh is closed when the breaker opens (breakerwait.go).
+	openCh chan struct{}
 }
 
 func (b *breaker) count() int {
@@ -228,6 +230,9 @@ func (b *breaker) failed(desc string) {
 	b.n++
 	if b.limit > 0 && b.n >= b.limit && b.open == "" {
 		b.open = fmt.Sprintf("%s at %s %s", productTitle(b.product), b.host, desc)
+		if b.openCh != nil {
+			close(b.openCh)
+		}
 	}
 }
 
