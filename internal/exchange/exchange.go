@@ -411,7 +411,13 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		}
 		if err != nil {
 			ex.Err = c.describe(err)
-			c.breaker.failed(c.describeFor(err))
+			// A request the run itself called off (an interrupt ends the
+			// scenarios under way, several at once with workers) says
+			// nothing of the target: counted, it would open the breaker
+			// before the undos that must follow.
+			if ctx.Err() == nil {
+				c.breaker.failed(c.describeFor(err))
+			}
 			return ex, nil
 		}
 		ex.Response = rec.response
@@ -421,12 +427,16 @@ func (c *Client) Do(ctx context.Context, r Request) (*Exchange, error) {
 		var silent *Silent
 		if errors.As(rec.readErr, &silent) {
 			ex.Err = &Transport{Err: silent}
-			c.breaker.failed(fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.opts.Timeout))
+			if ctx.Err() == nil {
+				c.breaker.failed(fmt.Sprintf("did not answer %d requests in a row within %s", c.breaker.count()+1, c.opts.Timeout))
+			}
 			return ex, nil
 		}
 		if rec.readErr != nil {
 			ex.Err = &Transport{Err: fmt.Errorf("the target at %s broke off its answer: %w", c.base.Host, rec.readErr)}
-			c.breaker.failed(fmt.Sprintf("broke off %d answers in a row", c.breaker.count()+1))
+			if ctx.Err() == nil { // not the run calling it off
+				c.breaker.failed(fmt.Sprintf("broke off %d answers in a row", c.breaker.count()+1))
+			}
 			return ex, nil
 		}
 		// A bearer token from a file or a command is read again, once, when
