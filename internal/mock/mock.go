@@ -244,8 +244,9 @@ func (s *Server) logRequest(r *http.Request, rec *statusRecorder, start time.Tim
 	if !h.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	line := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
-	line.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
+	now := time.Now() // one reading for the line's time and the duration
+	line := slog.NewRecord(now, slog.LevelInfo, "request", 0)
+	line.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Duration("duration", now.Sub(start)))
 	line.AddAttrs(rec.notes...)
 	_ = h.Handle(ctx, line)
 }
