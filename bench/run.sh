@@ -216,7 +216,7 @@ echo "   spread of the rounds' ratios: $(spread <"$tmp/ratio")"
 awk -v m="$(median <"$tmp/mock.cpu")" -v b="$(median <"$tmp/bare.cpu")" -v q="$(median <"$tmp/cpuratio")" \
 	'BEGIN {printf "   CPU per request, median: mock %.1f µs   bare %.1f µs   CPU ratio %.3f (median of the rounds'"'"'; spread: ", m, b, q}'
 echo "$(spread <"$tmp/cpuratio"))"
-echo "   (the mock checks Basic auth, routes, decodes and applies the batch and logs each request as JSON, to /dev/null here)"
+echo "   (the mock checks Basic auth, routes, decodes and applies the batch and logs each request as JSON, to a file in the temporary directory here)"
 echo
 fi
 
