@@ -8,8 +8,8 @@
 // schemas, fixtures), so at the default every few thousand requests it
 // marks them once more: under load that was about a tenth of the mock's
 // CPU per request (BENCHMARKS.md, section 2). Letting the heap grow to
-// five times its live size before the next cycle (a heap of about 20 MiB
-// instead of 8) cuts that work by four.
+// five times its live size before the next cycle (a heap of about 20 MB
+// instead of 7) cuts that work by four.
 package collector
 
 import (
