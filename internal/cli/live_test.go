@@ -159,7 +159,7 @@ func TestEachProductGoesToItsOwnTarget(t *testing.T) {
 	}
 
 	only := filepath.Join(t.TempDir(), "epm-only.yaml")
-	writeFile(t, only, fmt.Sprintf("products:\n  epm:\n    url: %s\n    credentials:\n      admin: {user: admin, password: Welcome1}\n      non_admin: {user: viewer, password: \"Viewer#2026\"}\n      throwaway: {user: viewer, password: \"Viewer#2026\"}\n%s", urls["epm"], varsOf(t)))
+	writeFile(t, only, fmt.Sprintf("products:\n  epm:\n    url: %s\n    credentials:\n      admin: {user: admin, password: Welcome1}\n      non_admin: {user: viewer, password: \"Viewer#2026\"}\n      throwaway: {user: viewer, password: \"Viewer#2026\"}\n%s%s", urls["epm"], pollQuickly, varsOf(t)))
 	dir2 := t.TempDir()
 	r2 := cliRun(t, 3*time.Minute, nil, "run", "--config", only, "--allow-mutations", "--rate", "0", "--label-filter", "!size:large", "--report-dir", dir2)
 	if r2.report == nil || r2.report.Verdict != report.VerdictPartial || r2.code != cli.ExitPass {
@@ -190,6 +190,11 @@ func varsOf(t *testing.T) string {
 	return "vars:\n" + v
 }
 
+// pollQuickly polls the mocks' 40 ms v1 jobs every 50 ms: at the default
+// interval each of the v1 rows would wait its whole first poll, and an
+// EPM run would spend most of its time asleep.
+const pollQuickly = "timeout: 10s\npoll: {interval: 50ms, limit: 30s}\n"
+
 func threeProductConfig(urls map[string]string) string {
 	var b strings.Builder
 	b.WriteString("products:\n")
@@ -199,7 +204,7 @@ func threeProductConfig(urls map[string]string) string {
 			b.WriteString("    alt_targets: {essbase-shared-services: /shared-services}\n")
 		}
 	}
-	b.WriteString("timeout: 10s\npoll: {interval: 50ms, limit: 30s}\n")
+	b.WriteString(pollQuickly)
 	return b.String()
 }
 

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/oracle-users-conformance/conformance/internal/oiguser"
 )
@@ -15,14 +16,15 @@ import (
 // Deviations of Oracle Identity Governance bulk Update Users
 // (Update Users (https://docs.oracle.com/en/middleware/idm/identity-governance/12.2.1.4/oimss/op-users-put.html); decisions in fixtures/quirks/oig.yaml).
 
-// oigKnownFields are the spec's x-known-fields (specs/oig-users.yaml).
-var oigKnownFields = func() map[string]bool {
+// oigKnownFields are the spec's x-known-fields (specs/oig-users.yaml),
+// read when a deviation first needs them.
+var oigKnownFields = sync.OnceValue(func() map[string]bool {
 	out := map[string]bool{}
-	for _, name := range oiguser.Known(catalog) {
+	for _, name := range oiguser.Known(catalog()) {
 		out[name] = true
 	}
 	return out
-}()
+})
 
 // oigEntries calls edit for every entry of an answer's users array.
 func oigEntries(body []byte, edit func(i int, e map[string]any)) []byte {
@@ -133,7 +135,7 @@ func init() {
 					kept := []any{}
 					for _, f := range fields {
 						fm, _ := f.(map[string]any)
-						if name, _ := fm["name"].(string); oigKnownFields[name] {
+						if name, _ := fm["name"].(string); oigKnownFields()[name] {
 							kept = append(kept, f)
 						}
 					}

@@ -99,7 +99,7 @@ func resolve(p Play) (*active, error) {
 		return nil, fmt.Errorf("play %s: product %q is not one of %s", p.Name, p.Product, strings.Join(Products, ", "))
 	}
 	if p.Operation != "" {
-		if _, ok := catalog.Operation(p.Operation); !ok {
+		if _, ok := catalog().Operation(p.Operation); !ok {
 			return nil, fmt.Errorf("play %s: no operation %q in specs/", p.Name, p.Operation)
 		}
 	}
@@ -183,13 +183,13 @@ func scopeOf(r *http.Request) (product, operation string) {
 }
 
 func scopeOfPath(method, path string) (product, operation string) {
-	if op, _ := catalog.Match(method, path); op != nil {
+	if op, _ := catalog().Match(method, path); op != nil {
 		product, _, _ = strings.Cut(op.File, "-")
 		return product, op.ID
 	}
 	// A path no operation has with this method (a wrong method, an unknown
 	// path) still belongs to the product whose paths it shares.
-	for _, op := range catalog.Operations() {
+	for _, op := range catalog().Operations() {
 		if prefix, _, _ := strings.Cut(op.Path, "{"); strings.HasPrefix(path, strings.TrimSuffix(prefix, "/")) {
 			product, _, _ = strings.Cut(op.File, "-")
 			return product, ""
@@ -206,7 +206,15 @@ func (p *Player) take(r *http.Request) hooks {
 	if len(p.plays) == 0 {
 		return hooks{}
 	}
-	product, operation := scopeOf(r)
+	// Placing the request needs the specs' catalog; a play with no
+	// product or operation holds every request, and costs no lookup.
+	var product, operation string
+	for _, a := range p.plays {
+		if a.Product != "" || a.Operation != "" {
+			product, operation = scopeOf(r)
+			break
+		}
+	}
 	// By kind, as compose orders them: incidents answer first, and a
 	// harmless change never hides a deviation.
 	byKind := map[string]*hooks{"incident": {}, "deviation": {}, "harmless change": {}}
