@@ -1,15 +1,16 @@
 // Package collector sets the Go garbage collector of a process that does
 // nothing but serve, such as `conformance mock`.
 //
-// With the runtime's default (GOGC=100) the collector runs each time the
-// heap has grown by as much as it held live after the last cycle, at least
-// 4 MiB, and every cycle marks the whole live heap again. The mock's
-// binary holds a few MiB that never change (the embedded specs, compiled
-// schemas, fixtures), so at the default every few thousand requests it
-// marks them once more: under load that was about a tenth of the mock's
-// CPU per request (BENCHMARKS.md, section 2). Letting the heap grow to
-// five times its live size before the next cycle (a heap of about 20 MB
-// instead of 7) cuts that work by four.
+// With the runtime's default (GOGC=100) a cycle starts each time the heap
+// has grown by as much as it held live after the last one, and at 4 MiB at
+// the latest. A server that keeps little and makes a few KiB of garbage a
+// request then runs a cycle every thousand requests or so, each with its
+// fixed costs (stop-the-world phases, every goroutine's stack, the
+// globals) and with the allocations made during it slowed down (assists,
+// write barriers). Under load that was about a tenth of the mock's CPU per
+// request (BENCHMARKS.md, section 2). At GOGC=400 the heap may grow to
+// five times its live size, and the 4 MiB floor becomes 16: a quarter as
+// many cycles, for a heap of about 16 to 20 MB instead of 4 to 7.
 package collector
 
 import (
