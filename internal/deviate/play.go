@@ -75,8 +75,8 @@ type Player struct {
 	mu    sync.Mutex
 	plays []*active
 	// n is len(plays), kept under mu and read without it: nearly every
-	// request meets no play, and taking mu for each cost the mock's hot
-	// path more than its handler chain (BENCHMARKS.md, section 2).
+	// request meets no play, and a mutex that every request of the mock
+	// takes makes them wait on each other (BENCHMARKS.md, section 2).
 	n atomic.Int64
 }
 
