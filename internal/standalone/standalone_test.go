@@ -11,12 +11,44 @@ import (
 	"testing"
 )
 
-// outside are citations of what a clone of the repository does not hold:
-// the local copies of the vendor pages (under their file names too), notes
-// beside the checkout, and absolute paths of one machine.
-var outside = regexp.MustCompile(`\.\./shared|vendor-docs|vendor-facts|GUIDE\.md|DEVELOPERS\.md|` +
-	`(epm-update-users-v[12]|essbase-add-import-users|essbase-update-user|oig-update-users)\.txt|` +
-	`(^|[\s"'(=:])/(work|home|root|Users)/|[A-Za-z]:\\Users\\`)
+// outsideForms are the forms of a citation of what a clone of the
+// repository does not hold: the local copies of the vendor pages (under
+// their file names too), notes beside the checkout, and absolute paths of
+// one machine. Each has a literal every match of it holds: a file holding
+// none of them is skipped without running the pattern, which under -race
+// costs seconds over the whole tree.
+var outsideForms = []struct{ literal, pattern string }{
+	{"../shared", `\.\./shared`},
+	{"vendor-docs", `vendor-docs`},
+	{"vendor-facts", `vendor-facts`},
+	{"GUIDE.md", `GUIDE\.md`},
+	{"DEVELOPERS.md", `DEVELOPERS\.md`},
+	{".txt", `(epm-update-users-v[12]|essbase-add-import-users|essbase-update-user|oig-update-users)\.txt`},
+	{"/work/", `(^|[\s"'(=:])/work/`},
+	{"/home/", `(^|[\s"'(=:])/home/`},
+	{"/root/", `(^|[\s"'(=:])/root/`},
+	{"/Users/", `(^|[\s"'(=:])/Users/`},
+	{`:\Users\`, `[A-Za-z]:\\Users\\`},
+}
+
+// outside matches any of the forms.
+var outside = func() *regexp.Regexp {
+	var alts []string
+	for _, f := range outsideForms {
+		alts = append(alts, f.pattern)
+	}
+	return regexp.MustCompile(strings.Join(alts, "|"))
+}()
+
+// mayCiteOutside says whether data holds a literal of some form.
+func mayCiteOutside(data []byte) bool {
+	for _, f := range outsideForms {
+		if bytes.Contains(data, []byte(f.literal)) {
+			return true
+		}
+	}
+	return false
+}
 
 // allowed are the exceptions: a test may read the JUnit schemas from
 // ../shared/junit-xsd where that directory is present, and the release
@@ -42,6 +74,9 @@ func TestNoFileCitesAPathOutsideTheRepository(t *testing.T) {
 		if err != nil || bytes.IndexByte(data, 0) >= 0 {
 			continue // gone from the work tree, or binary
 		}
+		if !mayCiteOutside(data) {
+			continue
+		}
 		for i, line := range strings.Split(string(data), "\n") {
 			if outside.MatchString(allowed.ReplaceAllString(line, "")) {
 				rel, _ := filepath.Rel(root, f)
@@ -62,6 +97,9 @@ func TestTheCitationPatternCanFail(t *testing.T) {
 	} {
 		if !outside.MatchString(bad) {
 			t.Errorf("not caught: %q", bad)
+		}
+		if !mayCiteOutside([]byte(bad)) {
+			t.Errorf("skipped by the literal filter: %q", bad)
 		}
 	}
 	for _, good := range []string{
