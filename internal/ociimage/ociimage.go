@@ -160,8 +160,11 @@ func layer(created time.Time, files ...file) (v1.Layer, error) {
 		return nil, err
 	}
 	data := buf.Bytes()
+	// WithCompressedCaching: the layer is compressed once, for its digest,
+	// and those bytes are what the layout gets; without it a 30 MB binary
+	// is compressed a second time when written.
 	return tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil },
-		tarball.WithMediaType(types.OCILayer))
+		tarball.WithMediaType(types.OCILayer), tarball.WithCompressedCaching)
 }
 
 // parents are the directories above a path, outermost first, each with a
