@@ -118,8 +118,10 @@ awk '
 	name = $1; sub(/^BenchmarkV1Job1M\//, "", name); sub(/-[0-9]+$/, "", name)
 	for (i = 3; i < NF; i++) m[$(i+1)] = $i
 	printf "   %-12s %11.0f rows/s   ceiling %11.0f rows/s   ratio %.3f   peak heap %.1f MiB   garbage %.0f MiB/job\n", name, m["rows/s"], m["ceiling-rows/s"], m["ratio"], m["peak-heap-MiB"], m["alloc-MiB/op"]
+	printf "   %-12s in ceilings: upload %.2f + job %.2f + answer %.2f\n", "", m["upload-ceilings"], m["job-ceilings"], m["answer-ceilings"]
 }' "$tmp/v1.txt"
-echo "   (rows/s of upload + job + polling + reading the answer; ceiling: encoding/csv, 64 KiB buffer, reused record, same file, read in the same iteration)"
+echo "   (rows/s of upload + job + polling + reading the answer; ceiling: encoding/csv, 64 KiB buffer, reused record, same file, read in the same iteration;"
+echo "    each phase in ceilings, medians: the job from its submission to the poll that found it done, the answer that poll read in full)"
 echo
 fi
 
@@ -216,7 +218,7 @@ echo "   spread of the rounds' ratios: $(spread <"$tmp/ratio")"
 awk -v m="$(median <"$tmp/mock.cpu")" -v b="$(median <"$tmp/bare.cpu")" -v q="$(median <"$tmp/cpuratio")" \
 	'BEGIN {printf "   CPU per request, median: mock %.1f µs   bare %.1f µs   CPU ratio %.3f (median of the rounds'"'"'; spread: ", m, b, q}'
 echo "$(spread <"$tmp/cpuratio"))"
-echo "   (the mock checks Basic auth, routes, decodes and applies the batch and logs each request as JSON, to /dev/null here)"
+echo "   (the mock checks Basic auth, routes, decodes and applies the batch and logs each request as JSON, to a file in the temporary directory here)"
 echo
 fi
 

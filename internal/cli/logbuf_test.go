@@ -28,6 +28,26 @@ func TestTheLogBufferLosesNothing(t *testing.T) {
 	}
 }
 
+// A line written after Close (a request still finishing while the mock
+// stops) reaches the writer too, after the lines written before.
+func TestTheLogBufferWritesAfterClose(t *testing.T) {
+	var out bytes.Buffer
+	var mu sync.Mutex
+	b := newLogBuffer(writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return out.Write(p) }))
+	if _, err := b.Write([]byte("before\n")); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := b.Write([]byte("after\n")); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := out.String(); got != "before\nafter\n" {
+		t.Fatalf("the writer got %q", got)
+	}
+}
+
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

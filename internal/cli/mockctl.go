@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oracle-users-conformance/conformance/internal/collector"
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/control"
 	"github.com/oracle-users-conformance/conformance/internal/deviate"
@@ -104,6 +105,7 @@ func serveMockStack(opts mock.Options, cf mockControlFlags, addr string, stdout,
 		fmt.Fprintf(stdout, "playing: %s\n", *cf.play)
 	}
 	printAccounts(stdout, st.Mock.Current())
+	collector.Tune() // this process now only serves: see the package
 	srv := &http.Server{Handler: st, ReadHeaderTimeout: 10 * time.Second}
 	code := serveUntilSignal(l, srv.Serve, stderr)
 	if st.Checker == nil {

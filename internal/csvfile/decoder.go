@@ -138,6 +138,7 @@ type Decoder struct {
 	fields  []string
 	out     []byte // the record's fields after trimming and decoding
 	ends    []int  // end of each field in out
+	lend    bool   // fields share the decoder's buffers (transient.go)
 }
 
 // bufferSize is the read buffer. A line longer than it is still read whole
@@ -252,7 +253,7 @@ func (d *Decoder) decode() (Record, error) {
 		}
 		d.ends = append(d.ends, len(d.out))
 	}
-	str := string(d.out)
+	str := d.text(d.out)
 	prev := 0
 	for _, end := range d.ends {
 		rec.Fields = append(rec.Fields, str[prev:end])
@@ -321,7 +322,7 @@ func (d *Decoder) splitPlain(line []byte) (Record, bool) {
 	}
 	d.ends = spans
 	d.p.recLine = d.p.numLine
-	str := string(body)
+	str := d.text(body)
 	fields := d.fields[:0]
 	for k := 0; k < len(spans); k += 2 {
 		fields = append(fields, trimBlanksString(str[spans[k]:spans[k+1]]))

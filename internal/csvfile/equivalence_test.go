@@ -148,6 +148,9 @@ func compareResume(t *testing.T, data []byte) {
 	for i, s := range steps[:len(steps)-1] {
 		from := s.at.Offset
 		later := resume.Reader(bytes.NewReader(data[from:]), from, s.at.Line)
+		if i%2 == 1 {
+			later.Transient() // each row is printed before the next is read
+		}
 		if later.Start() != s.at {
 			if i == 0 {
 				t.Fatalf("resumed after the header of %q: starts at %+v, the header ends at %+v", data, later.Start(), s.at)
@@ -161,6 +164,47 @@ func compareResume(t *testing.T, data []byte) {
 			}
 		}
 	}
+}
+
+// compareTransient checks that a Transient Reader yields, row by row,
+// what a Reader that copies each row yields (each row looked at before the
+// next is read, as Transient allows), with the normal buffer and with one
+// so small that lines are read in pieces (the parser's own buffer then).
+func compareTransient(t *testing.T, data []byte, bufSize int) {
+	t.Helper()
+	open := func(transient bool) *Reader {
+		dec := NewDecoder(bytes.NewReader(data))
+		if bufSize > 0 {
+			dec.br = bufio.NewReaderSize(bytes.NewReader(data), bufSize)
+			dec.p.r = dec.br
+		}
+		rd, err := newReader(dec)
+		if err != nil {
+			return nil
+		}
+		if transient {
+			rd.Transient()
+		}
+		return rd
+	}
+	kept, lent := open(false), open(true)
+	if kept == nil || lent == nil {
+		if (kept == nil) != (lent == nil) {
+			t.Fatalf("%q: the header reads differently", data)
+		}
+		return
+	}
+	for n := 0; n <= len(data)+2; n++ {
+		krow, kerr := kept.Next()
+		lrow, lerr := lent.Next()
+		if got, want := fmt.Sprintf("%+v %v", lrow, lerr), fmt.Sprintf("%+v %v", krow, kerr); got != want {
+			t.Fatalf("row %d of %q:\ntransient: %s\ncopied:    %s", n, data, got, want)
+		}
+		if IsFatal(kerr) {
+			return
+		}
+	}
+	t.Fatalf("no end after %d rows of %q", len(data)+2, data)
 }
 
 // trickyInputs are the cases where a byte-level parser is most likely to
@@ -230,6 +274,8 @@ func TestParserMatchesEncodingCSV(t *testing.T) {
 			compareDecoders(t, []byte(in), 0)
 			compareDecoders(t, []byte(in), 16) // every line longer than the buffer
 			compareResume(t, []byte(in))
+			compareTransient(t, []byte(in), 0)
+			compareTransient(t, []byte(in), 16)
 		})
 	}
 }
@@ -246,5 +292,7 @@ func FuzzDecoderEquivalence(f *testing.F) {
 		compareDecoders(t, data, 0)
 		compareDecoders(t, data, 16)
 		compareResume(t, data)
+		compareTransient(t, data, 0)
+		compareTransient(t, data, 16)
 	})
 }

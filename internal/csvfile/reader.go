@@ -64,8 +64,11 @@ type Reader struct {
 // and the columns may come in any order. All four columns must be there,
 // each once, and nothing else: an unknown or empty name is ErrHeader, since
 // a column the service would ignore is more likely a typo than a wish.
-func NewReader(r io.Reader) (*Reader, error) {
-	rd := &Reader{dec: NewDecoder(r)}
+func NewReader(r io.Reader) (*Reader, error) { return newReader(NewDecoder(r)) }
+
+// newReader is NewReader on a given Decoder (tests give one a small buffer).
+func newReader(dec *Decoder) (*Reader, error) {
+	rd := &Reader{dec: dec}
 	rec, err := rd.dec.Next()
 	// rd.start stays the zero Point: the start of the file.
 	if errors.Is(err, io.EOF) {

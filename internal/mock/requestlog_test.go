@@ -3,20 +3,33 @@ package mock_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/oracle-users-conformance/conformance/internal/jsonlog"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
 	"github.com/oracle-users-conformance/conformance/internal/mocktest"
 )
 
 // A request is one log line: the middleware's, with what the handler noted
-// (here the v2 summary: caller, processed, failed) and never the password.
+// (here the v2 summary: caller, processed, failed) and never the password;
+// through slog's JSON handler and through jsonlog, which `conformance mock
+// --log-format json` uses.
 func TestOneLogLinePerRequest(t *testing.T) {
+	for name, h := range map[string]func(io.Writer) slog.Handler{
+		"slog":    func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+		"jsonlog": func(w io.Writer) slog.Handler { return jsonlog.New(w) },
+	} {
+		t.Run(name, func(t *testing.T) { oneLogLinePerRequest(t, h) })
+	}
+}
+
+func oneLogLinePerRequest(t *testing.T, handler func(io.Writer) slog.Handler) {
 	var buf bytes.Buffer
-	m := mocktest.New(t, mock.Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
+	m := mocktest.New(t, mock.Options{Logger: slog.New(handler(&buf))})
 	req := httptest.NewRequest("PUT", "/interop/rest/security/v2/users/update",
 		strings.NewReader(`{"users":[{"userlogin":"jdoe","firstname":"Jane"},{"userlogin":"nobody"}]}`))
 	req.SetBasicAuth("admin", "Welcome1")

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Resettable serves one simulator at a time and puts it back to a seed on
@@ -18,7 +19,9 @@ import (
 type Resettable struct {
 	mu   sync.RWMutex
 	opts Options
-	cur  *Server
+	// cur is set under mu and read without it: every request reads it,
+	// and a read lock shared by every request is a contended counter.
+	cur  atomic.Pointer[Server]
 	base State // the state at the last reset, for Changes
 }
 
@@ -28,15 +31,13 @@ func NewResettable(opts Options) (*Resettable, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Resettable{opts: opts, cur: s, base: s.State()}, nil
+	r := &Resettable{opts: opts, base: s.State()}
+	r.cur.Store(s)
+	return r, nil
 }
 
 // Current is the simulator serving now.
-func (r *Resettable) Current() *Server {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.cur
-}
+func (r *Resettable) Current() *Server { return r.cur.Load() }
 
 // ServeHTTP hands the request to the simulator serving now.
 func (r *Resettable) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -58,8 +59,8 @@ func (r *Resettable) Load(seed *Seed) error {
 		return err
 	}
 	r.mu.Lock()
-	old := r.cur
-	r.opts, r.cur, r.base = opts, s, s.State()
+	old := r.cur.Swap(s)
+	r.opts, r.base = opts, s.State()
 	r.mu.Unlock()
 	// Requests still on the old simulator finish there; its running jobs
 	// end and its files go.
@@ -75,7 +76,7 @@ func (r *Resettable) options() Options {
 // Changes lists what differs from the state at the last reset.
 func (r *Resettable) Changes() []Change {
 	r.mu.RLock()
-	base, cur := r.base, r.cur
+	base, cur := r.base, r.cur.Load()
 	r.mu.RUnlock()
 	return Diff(base, cur.State())
 }

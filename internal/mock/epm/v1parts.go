@@ -41,8 +41,26 @@ const minPartBytes = 1 << 20
 // maxParts bounds the goroutines of one job.
 const maxParts = 8
 
-// pendingUser is what the rows read so far will set on a user.
-type pendingUser struct{ firstName, lastName, email string }
+// pendingUser is what the rows read so far will set on a user: the values
+// of the last row that passed, copied into a buffer of the user's own that
+// the next such row reuses. Rows are read Transient (their strings live
+// until the next row is read), so a row allocates nothing, and a user's
+// values become strings once, when the notes are applied.
+type pendingUser struct {
+	buf         []byte // first name, last name and email, one after the other
+	first, last int    // where the first and the last name end in buf
+}
+
+func (n *pendingUser) set(row csvfile.Row) {
+	n.buf = append(append(append(n.buf[:0], row.FirstName...), row.LastName...), row.Email...)
+	n.first = len(row.FirstName)
+	n.last = n.first + len(row.LastName)
+}
+
+func (n *pendingUser) values() (firstName, lastName, email string) {
+	s := string(n.buf)
+	return s[:n.first], s[n.first:n.last], s[n.last:]
+}
 
 // part is a stretch of the file [from, to) read by one goroutine.
 type part struct {
@@ -59,7 +77,7 @@ type part struct {
 	processed int
 	succeeded int
 	failed    int
-	changes   map[*User]pendingUser
+	changes   map[*User]*pendingUser
 	items     *itemWriter
 }
 
@@ -171,7 +189,7 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 			items.discard()
 		}
 	}()
-	changes := map[*User]pendingUser{}
+	changes := map[*User]*pendingUser{}
 	for _, p := range parts {
 		switch {
 		case p.cancelled:
@@ -232,7 +250,8 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 		return
 	}
 	last := p.index == len(parts)-1
-	p.changes = map[*User]pendingUser{}
+	p.changes = map[*User]*pendingUser{}
+	p.rd.Transient() // notePending and itemWriter.add keep nothing of a row
 	for n := 0; ; n++ {
 		if n%1024 == 0 {
 			if ctx.Err() != nil {
@@ -283,7 +302,12 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error) error 
 	}
 	if err == nil {
 		if u := s.Domain.lookup(row.UserLogin); u != nil {
-			p.changes[u] = pendingUser{row.FirstName, row.LastName, row.Email}
+			n := p.changes[u]
+			if n == nil {
+				n = &pendingUser{}
+				p.changes[u] = n
+			}
+			n.set(row)
 			p.succeeded++
 			return nil
 		}
@@ -312,13 +336,13 @@ func (d *Domain) lookup(login string) *User {
 // apply sets the pending values of every user, under one lock (v1: "It
 // updates all properties of the user identified by User Login"; the
 // stored spelling of the login stays).
-func (d *Domain) apply(changes map[*User]pendingUser) {
+func (d *Domain) apply(changes map[*User]*pendingUser) {
 	if len(changes) == 0 {
 		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for u, v := range changes {
-		u.FirstName, u.LastName, u.Email = v.firstName, v.lastName, v.email
+		u.FirstName, u.LastName, u.Email = v.values()
 	}
 }

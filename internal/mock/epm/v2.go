@@ -1,15 +1,16 @@
 package epm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
@@ -164,7 +165,14 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnsupportedMediaType, codeInvalidParams, "Invalid or insufficient parameters. Content-Type must be application/json.")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	// Read into a pooled buffer, not a fresh one per request as io.ReadAll
+	// makes: nothing below keeps the body's bytes (the decoders copy every
+	// value out).
+	bodyBuf := bodyBuffers.Get().(*bytes.Buffer)
+	defer putBodyBuffer(bodyBuf)
+	bodyBuf.Reset()
+	_, err = bodyBuf.ReadFrom(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	body := bodyBuf.Bytes()
 	if err != nil {
 		// Declared here, as errors.As moves it to the heap: not on every request.
 		var tooBig *http.MaxBytesError
@@ -240,6 +248,17 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	}
 	// Status 0 also when some users failed (Example 3).
 	writeEnvelopeV2(w, http.StatusOK, envelopeV2{Links: selfLink(r), Status: 0, Details: d})
+}
+
+// bodyBuffers holds the buffers v2 bodies are read into.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBodyBuffer returns a body buffer to the pool, unless a large batch
+// grew it: that memory is not kept.
+func putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		bodyBuffers.Put(b)
+	}
 }
 
 // isJSONMediaType reports whether a Content-Type names application/json,
