@@ -68,7 +68,7 @@ func (d Drift) Empty() bool {
 // first (on copies), each with its own run suffix and product URLs, so
 // only what the target did is compared. Changes are in scenario ID order.
 func Diff(before, after *Run) Drift {
-	jobsB, jobsA := jobDurations(before), jobDurations(after)
+	jobsB, jobsA := jobDurations(before, after)
 	b, a := clone(before), clone(after)
 	Normalize(b)
 	Normalize(a)
@@ -152,12 +152,39 @@ func recorded(s *Scenario, jobDuration string) []recordedValue {
 }
 
 // jobDurations are the duration classes of the scenarios that followed a
-// job, read before Normalize blanks the seconds.
-func jobDurations(r *Run) map[string]string {
-	m := map[string]string{}
+// job in each run, read before Normalize blanks the seconds. A job is
+// drift only when its durations are an order of magnitude apart: the
+// longer at least ten times the shorter, in another class. Two durations
+// closer than that get the same class on both sides, so a job of 0.95 s
+// before and 1.05 s after (a loaded machine, a busy tenant) is no drift
+// though the classes' boundary lies between them.
+func jobDurations(before, after *Run) (b, a map[string]string) {
+	secsB, secsA := jobSeconds(before), jobSeconds(after)
+	b, a = map[string]string{}, map[string]string{}
+	for id, sb := range secsB {
+		b[id] = durationClass(sb)
+	}
+	for id, sa := range secsA {
+		a[id] = durationClass(sa)
+		if sb, ok := secsB[id]; ok && !orderApart(sb, sa) {
+			a[id] = b[id]
+		}
+	}
+	return b, a
+}
+
+// orderApart reports whether one duration is at least ten times the other.
+func orderApart(x, y float64) bool {
+	lo, hi := min(x, y), max(x, y)
+	return hi >= 10*lo
+}
+
+// jobSeconds are the seconds of the scenarios that followed a job.
+func jobSeconds(r *Run) map[string]float64 {
+	m := map[string]float64{}
 	for i := range r.Scenarios {
 		if s := &r.Scenarios[i]; polled(s) {
-			m[s.ID] = durationClass(s.Seconds)
+			m[s.ID] = s.Seconds
 		}
 	}
 	return m

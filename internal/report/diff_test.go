@@ -102,3 +102,40 @@ func TestDiffOutputs(t *testing.T) {
 		t.Fatalf("no change: %q %v", none.String(), err)
 	}
 }
+
+// A job's duration is drift only an order of magnitude apart: across the
+// boundary of two classes but close (a loaded machine), it is no change.
+func TestJobDurationIsDriftOnlyAnOrderApart(t *testing.T) {
+	job := -1
+	for i := range sampleRun().Scenarios {
+		if polled(&sampleRun().Scenarios[i]) {
+			job = i
+			break
+		}
+	}
+	if job < 0 {
+		t.Fatal("the sample run has no scenario that polled a job: this test tests nothing")
+	}
+	durationChanges := func(before, after float64) int {
+		b, a := sampleRun(), sampleRun()
+		b.Scenarios[job].Seconds, a.Scenarios[job].Seconds = before, after
+		n := 0
+		for _, o := range Diff(b, a).Observations {
+			if o.Key == "job duration" {
+				n++
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		before, after float64
+		want          int
+	}{
+		{0.95, 1.05, 0}, {1.05, 0.95, 0}, {9.5, 11, 0}, {0.4, 3, 0},
+		{0.3, 12, 1}, {12, 0.3, 1}, {2, 65, 1},
+	} {
+		if got := durationChanges(c.before, c.after); got != c.want {
+			t.Errorf("a job of %g s, then %g s: %d duration changes, want %d", c.before, c.after, got, c.want)
+		}
+	}
+}
