@@ -166,14 +166,14 @@ func (r *Record) Leftover(undo string, err error) {
 }
 
 // StandIns records the users the scenario runs with in place of those
-// vars name.
-func (r *Record) StandIns(users map[string]string) {
+// vars name (users), and those it replaced (was).
+func (r *Record) StandIns(users, was map[string]string) {
 	if len(users) == 0 {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.s.StandIns = users
+	r.s.StandIns, r.s.StandInFor = users, was
 }
 
 // Irreversible records changes no API can undo.

@@ -340,13 +340,13 @@ func (r *Run) useVars(vars map[string]string) {
 	if vars == nil {
 		return
 	}
-	standIns := map[string]string{}
+	standIns, replaced := map[string]string{}, map[string]string{}
 	for k, v := range vars {
 		if was, ok := r.Env.Vars.Var[k]; ok && was != v {
-			standIns[k] = v
+			standIns[k], replaced[k] = v, was
 		}
 	}
-	r.rec.StandIns(standIns)
+	r.rec.StandIns(standIns, replaced)
 	r.Vars.Var = vars
 	r.ledger.SetEPMUsers(ledger.DeclaredEPMUsers(vars))
 }

@@ -139,3 +139,33 @@ func TestJobDurationIsDriftOnlyAnOrderApart(t *testing.T) {
 		}
 	}
 }
+
+// A scenario that ran with a stand-in (another user, free at its turn) is
+// no drift against a run where it had the user its vars name: the
+// stand-in is put back as a word of its own, and nowhere else.
+func TestStandInsAreNoDrift(t *testing.T) {
+	run := func(user, key string, standIn bool) *Run {
+		r := sampleRun()
+		s := &r.Scenarios[0]
+		s.Observations = []Observation{{Key: "details", Value: "Failed to update user " + user + " (300 rows, 30s, user chris21 untouched)"}}
+		s.Exchanges = []Exchange{{Role: "send", Method: "GET", URL: epmURL + "/users/" + key, Status: 200}}
+		if standIn {
+			s.StandIns = map[string]string{"epm_user_2": user, "oig_user_1": key}
+			s.StandInFor = map[string]string{"epm_user_2": "chris", "oig_user_1": "24"}
+		}
+		return r
+	}
+	if d := Diff(run("chris", "24", false), run("chris2", "30", true)); !d.Empty() {
+		t.Fatalf("stand-ins chris2 and 30 for chris and 24 are drift: %+v", d.Observations)
+	}
+	// Without the record of what it stood in for, it is what it was: drift.
+	if d := Diff(run("chris", "24", false), run("chris2", "30", false)); len(d.Observations) == 0 {
+		t.Fatal("another user, not recorded as a stand-in, is no drift")
+	}
+	// Only words: the 30 of "300" and of "30s" stay.
+	b := run("chris2", "30", true)
+	Normalize(b)
+	if got := b.Scenarios[0].Observations[0].Value; !strings.Contains(got, "user chris (") || !strings.Contains(got, "user chris21 untouched") {
+		t.Errorf("put back: %q", got)
+	}
+}

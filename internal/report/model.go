@@ -152,9 +152,13 @@ type Scenario struct {
 	// Known is the baseline entry that accepted this scenario's failure.
 	Known *BaselineEntry `json:"known,omitempty"`
 	// StandIns are the users the scenario ran with in place of those the
-	// config's vars name (var → user): under --procs, a shard_vars set
-	// whose users were free when its turn came.
+	// config's vars name (var → user): under --procs or --workers, a
+	// shard_vars set whose users were free when its turn came.
 	StandIns map[string]string `json:"stand_ins,omitempty"`
+	// StandInFor are the users the stand-ins replaced (var → the user
+	// vars name): report diff and compare put them back, so a run that
+	// got other stand-ins than the last is no drift.
+	StandInFor map[string]string `json:"stand_in_for,omitempty"`
 }
 
 // Violation is one broken rule.

@@ -40,22 +40,78 @@ func Normalize(r *Run) {
 	for i := range r.Scenarios {
 		s := &r.Scenarios[i]
 		s.Seconds = 0
-		s.Reason = v.scrub(s.Reason)
+		back := standInsOf(s)
+		scrub := func(x string) string { return v.scrub(back.apply(x)) }
+		s.Reason = scrub(s.Reason)
 		for j := range s.Violations {
-			s.Violations[j].Message = v.scrub(s.Violations[j].Message)
+			s.Violations[j].Message = scrub(s.Violations[j].Message)
 		}
 		for j := range s.Observations {
-			s.Observations[j].Value = v.scrub(s.Observations[j].Value)
+			s.Observations[j].Value = scrub(s.Observations[j].Value)
 		}
 		for j := range s.Exchanges {
 			e := &s.Exchanges[j]
 			e.Millis, e.Waits = 0, nil
-			e.URL, e.Error = v.scrub(e.URL), v.scrub(e.Error)
-			e.RequestBody, e.ResponseBody = v.scrub(e.RequestBody), v.scrub(e.ResponseBody)
-			v.scrubHeaders(e.RequestHeaders)
-			v.scrubHeaders(e.ResponseHeaders)
+			e.URL, e.Error = scrub(e.URL), scrub(e.Error)
+			e.RequestBody, e.ResponseBody = scrub(e.RequestBody), scrub(e.ResponseBody)
+			for _, h := range []map[string][]string{e.RequestHeaders, e.ResponseHeaders} {
+				for _, vals := range h {
+					for k := range vals {
+						vals[k] = scrub(vals[k])
+					}
+				}
+			}
+		}
+		s.StandIns, s.StandInFor = nil, nil
+	}
+}
+
+// putBack replaces the users a scenario's stand-ins were with those they
+// stood in for: which stand-in a scenario gets depends on which users
+// were free at its turn, so two runs of the same target differ there.
+type putBack []struct{ standIn, was string }
+
+func standInsOf(s *Scenario) putBack {
+	var out putBack
+	for k, standIn := range s.StandIns {
+		if was := s.StandInFor[k]; was != "" && standIn != "" {
+			out = append(out, struct{ standIn, was string }{standIn, was})
 		}
 	}
+	return out
+}
+
+// apply replaces each stand-in where it stands as a word of its own, not
+// next to a letter or digit: an OIG usr_key 30 is not the 30 of "300" or
+// of "30s", a login chris2 not part of chris21.
+func (pb putBack) apply(x string) string {
+	for _, p := range pb {
+		var b strings.Builder
+		rest := x
+		for {
+			i := strings.Index(rest, p.standIn)
+			if i < 0 {
+				break
+			}
+			end := i + len(p.standIn)
+			if (i > 0 && isWordByte(rest[i-1])) || (end < len(rest) && isWordByte(rest[end])) {
+				b.WriteString(rest[:end])
+			} else {
+				b.WriteString(rest[:i])
+				b.WriteString(p.was)
+			}
+			rest = rest[end:]
+		}
+		if b.Len() > 0 {
+			b.WriteString(rest)
+			x = b.String()
+		}
+	}
+	return x
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // scrubber rewrites the volatile parts of values of one run.
@@ -124,12 +180,4 @@ func (v scrubber) scrub(s string) string {
 		s = p.re.ReplaceAllString(s, p.with)
 	}
 	return idNumber.ReplaceAllStringFunc(s, idOrCode)
-}
-
-func (v scrubber) scrubHeaders(h map[string][]string) {
-	for _, vals := range h {
-		for i := range vals {
-			vals[i] = v.scrub(vals[i])
-		}
-	}
 }
