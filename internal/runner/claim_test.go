@@ -18,13 +18,12 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/contract"
 	"github.com/oracle-users-conformance/conformance/internal/generate"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
-	"github.com/oracle-users-conformance/conformance/specs"
 	"github.com/oracle-users-conformance/conformance/suites"
 )
 
 func mockScenarios(t *testing.T) ([]*scenario.Scenario, *contract.Catalog, *config.Config) {
 	t.Helper()
-	cat, err := contract.Load(specs.FS)
+	cat, err := contract.Builtin() // loaded once for the package's tests, not per call
 	if err != nil {
 		t.Fatal(err)
 	}
