@@ -83,6 +83,21 @@ func TestBodyMasking(t *testing.T) {
 	}
 }
 
+// A secret that contains another is masked whole, whichever was learnt
+// first, and learning one again changes nothing: no part of the longer one
+// stays readable beside the mask.
+func TestALongerSecretIsMaskedWhole(t *testing.T) {
+	r := exchange.NewRedactor([]string{"Welcome1"}, nil)
+	for range 3 {
+		r.Add("Welcome1Finance")
+		r.Add("Welcome1")
+	}
+	got := r.Text("a Welcome1Finance b Welcome1 c")
+	if want := "a " + exchange.Mask + " b " + exchange.Mask + " c"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 func TestDeadTargetIsAnErrorOnTheExchange(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
