@@ -8,13 +8,13 @@ package essbase
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/bodycap"
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
@@ -143,7 +143,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, action, allowSelf
 
 // readBody reads the capped body.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	body, err := bodycap.Read(w, r, s.opts.MaxBody)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, &apiError{http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE", fmt.Sprintf("The request body is larger than %d bytes.", tooBig.Limit)}

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/bodycap"
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
@@ -158,7 +158,7 @@ func (s *Server) updateUsers(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusUnsupportedMediaType, fail(codeMediaType, "Content-Type must be application/json", r.Header.Get("Content-Type")))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	body, err := bodycap.Read(w, r, s.opts.MaxBody)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		s.refuse(w, r, http.StatusRequestEntityTooLarge, fail(codeTooLarge, "The request body is too large", fmt.Sprintf("more than %d bytes", tooBig.Limit)))
