@@ -45,22 +45,48 @@ var partsSeed = []User{
 func readInParts(t testing.TB, s *Server, data []byte, cuts []int64) (partsResult, bool) {
 	t.Helper()
 	s.Domain = NewDomain(append([]User{{Login: "admin"}}, partsSeed...))
-	f := bytes.NewReader(data)
-	rd, err := csvfile.NewReader(io.NewSectionReader(f, 0, f.Size()))
+	// The job's own link to its file, which failed rows point into.
+	kept, err := os.CreateTemp(t.TempDir(), "kept-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(kept.Name())
+	defer kept.Close()
+	if _, err := kept.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	size := int64(len(data))
+	rd, err := csvfile.NewReader(io.NewSectionReader(kept, 0, size))
 	if err != nil {
 		return partsResult{}, false
 	}
-	o := s.readParts(context.Background(), &job{id: 1, filename: "u.csv", caller: "admin"}, f, f.Size(), rd, cuts)
+	o := s.readParts(context.Background(), &job{id: 1, filename: "u.csv", caller: "admin"}, kept, size, rd, cuts, kept.Name())
 	r := partsResult{status: o.status, details: o.details, processed: o.processed, succeeded: o.succeeded, failed: o.failed, users: s.Domain.Users()}
-	if o.failures != "" {
-		b, err := os.ReadFile(o.failures)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.items = string(b)
-		_ = os.Remove(o.failures)
+	if o.failures != nil {
+		r.items = renderItems(t, o.failures)
+		o.failures.remove()
 	}
 	return r, true
+}
+
+// renderItems writes the items of a job's failed rows as its answer does,
+// and checks that they are as long as the job counted (the answer's
+// Content-Length).
+func renderItems(t testing.TB, fr *failedRows) string {
+	t.Helper()
+	src, err := fr.open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.close()
+	var b bytes.Buffer
+	if err := src.writeItems(&b); err != nil {
+		t.Fatal(err)
+	}
+	if int64(b.Len()) != fr.size {
+		t.Fatalf("items of %d bytes, counted %d: %q", b.Len(), fr.size, b.String())
+	}
+	return b.String()
 }
 
 // onePass is what reading data in one part leaves, the reference every
