@@ -18,9 +18,8 @@ import (
 // (with their fuzz targets) compare the output with its own.
 
 // appendJSONString appends s as encoding/json writes it, with or without
-// its HTML escaping (json.Encoder.SetEscapeHTML). s is a string or the
-// bytes of one (a v1 job's answer writes logins from the file's bytes).
-func appendJSONString[T ~string | ~[]byte](b []byte, s T, escapeHTML bool) []byte {
+// its HTML escaping (json.Encoder.SetEscapeHTML).
+func appendJSONString(b []byte, s string, escapeHTML bool) []byte {
 	b = append(b, '"')
 	b = appendJSONEscaped(b, s, escapeHTML)
 	return append(b, '"')
@@ -29,13 +28,13 @@ func appendJSONString[T ~string | ~[]byte](b []byte, s T, escapeHTML bool) []byt
 // appendJSONEscaped appends s escaped for a JSON string, without the quotes.
 // A byte for which escapes is false is written as it is, as encoding/json
 // writes it; a string with any other byte goes through encoding/json.
-func appendJSONEscaped[T ~string | ~[]byte](b []byte, s T, escapeHTML bool) []byte {
+func appendJSONEscaped(b []byte, s string, escapeHTML bool) []byte {
 	for i := 0; i < len(s); i++ {
 		if escapes(s[i], escapeHTML) {
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
 			enc.SetEscapeHTML(escapeHTML)
-			_ = enc.Encode(string(s)) // a string always encodes: "...", then a newline
+			_ = enc.Encode(s) // a string always encodes: "...", then a newline
 			quoted := buf.Bytes()
 			return append(b, quoted[1:len(quoted)-2]...)
 		}

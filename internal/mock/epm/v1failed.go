@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/oracle-users-conformance/conformance/internal/csvfile"
 )
@@ -92,13 +93,9 @@ func (fw *failedWriter) addUnknown(row csvfile.Row, off int64, placed bool) erro
 	fw.prevEnd = off + int64(len(row.UserLogin))
 	fw.items++
 	fw.placed++
-	fw.size += unknownItemBase + 2*int64(len(row.UserLogin))
+	fw.size += int64(unknownItemBase + 2*len(row.UserLogin))
 	return nil
 }
-
-// unknownItemBase is the length of the item of an unknown user but for the
-// login, which it holds twice.
-var unknownItemBase = int64(len(appendUnknownUserItem(nil, "")))
 
 // finish flushes and closes the list, and returns its path.
 func (fw *failedWriter) finish() (string, error) {
@@ -137,13 +134,31 @@ func appendItem(b []byte, row csvfile.Row, err error) []byte {
 // msgUserNotFound, written in three parts. JSON escapes byte by byte (rune
 // by rune, and an ASCII byte always ends a rune), so the escaped message is
 // the escaped login between the two constant halves, which need none.
-func appendUnknownUserItem[T ~string | ~[]byte](b []byte, login T) []byte {
-	b = append(b, `{"UserName":`...)
-	b = appendJSONString(b, login, false)
-	b = append(b, `,"Error_Details":"`+msgUserNotFoundBefore...)
+func appendUnknownUserItem(b []byte, login string) []byte {
+	b = append(b, unknownItemHead...)
 	b = appendJSONEscaped(b, login, false)
-	return append(b, msgUserNotFoundAfter+`"}`+"\n"...)
+	b = append(b, unknownItemMiddle...)
+	b = appendJSONEscaped(b, login, false)
+	return append(b, unknownItemTail...)
 }
+
+// appendPlainUnknownUserItem is appendUnknownUserItem for a login that JSON
+// writes as it is (jsonPlain), given as bytes: those of the job's file.
+func appendPlainUnknownUserItem(b, login []byte) []byte {
+	b = append(b, unknownItemHead...)
+	b = append(b, login...)
+	b = append(b, unknownItemMiddle...)
+	b = append(b, login...)
+	return append(b, unknownItemTail...)
+}
+
+// The item of an unknown user around its login, which it holds twice.
+const (
+	unknownItemHead   = `{"UserName":"`
+	unknownItemMiddle = `","Error_Details":"` + msgUserNotFoundBefore
+	unknownItemTail   = msgUserNotFoundAfter + `"}` + "\n"
+	unknownItemBase   = len(unknownItemHead) + len(unknownItemMiddle) + len(unknownItemTail)
+)
 
 // failedRows is where a finished job's failed rows are: the parts' lists,
 // and the link to the file the job read when an entry points into it.
@@ -205,114 +220,185 @@ func (src *itemSource) close() {
 }
 
 // writeItems writes the items, separated by commas, to w: the answer's items
-// array without its brackets, fr.size bytes.
-func (src *itemSource) writeItems(w io.Writer) error {
-	out := bufio.NewWriterSize(w, 64<<10)
-	var file *keptReader
+// array without its brackets, fr.size bytes. The lists and the file are
+// read through windows of their own, and the items appended to a buffer
+// handed to w as it fills (a million items are about 100 MiB, and each
+// call per item, a buffered reader's, a buffered writer's, showed), written
+// by a goroutine of its own while the next is filled.
+func (src *itemSource) writeItems(w io.Writer) (err error) {
+	const flushAt = 256 << 10
+	pw := newPipeWriter(w, flushAt+4<<10)
+	out := pw.next(nil)
+	defer func() {
+		if werr := pw.close(out); err == nil {
+			err = werr
+		}
+	}()
+	// flush hands out over once it holds flushAt bytes.
+	flush := func(out []byte) ([]byte, error) {
+		if len(out) < flushAt {
+			return out, nil
+		}
+		if pw.failed.Load() {
+			return out[:0], errClientGone
+		}
+		return pw.next(out), nil
+	}
+	var file *window
 	if src.kept != nil {
 		st, err := src.kept.Stat()
 		if err != nil {
 			return fmt.Errorf("read failed items: %w", err)
 		}
-		file = &keptReader{f: src.kept, size: st.Size(), r: bufio.NewReaderSize(src.kept, 256<<10)}
+		file = &window{f: src.kept, size: st.Size(), buf: make([]byte, 256<<10)}
 	}
-	var item []byte
-	in := bufio.NewReaderSize(nil, 64<<10)
+	list := &window{buf: make([]byte, 64<<10)}
 	first := true
-	for _, list := range src.lists {
-		in.Reset(list)
-		var prevEnd int64
-		for {
-			tag, err := binary.ReadUvarint(in)
-			if errors.Is(err, io.EOF) {
-				break
-			}
+	for _, f := range src.lists {
+		st, err := f.Stat()
+		if err != nil {
+			return fmt.Errorf("read failed items: %w", err)
+		}
+		list.reset(f, st.Size())
+		var pos, prevEnd int64 // in the list; where the last login ended in the file
+		for pos < list.size {
+			// An entry's head is two uvarints at most.
+			head, err := list.at(pos, int(min(2*binary.MaxVarintLen64, list.size-pos)))
 			if err != nil {
 				return fmt.Errorf("read failed items: %w", err)
 			}
+			tag, n := binary.Uvarint(head)
+			if n <= 0 {
+				return errors.New("read failed items: a damaged list")
+			}
+			pos += int64(n)
 			if !first {
-				_ = out.WriteByte(',')
+				out = append(out, ',')
 			}
 			first = false
 			if tag&1 == 1 {
 				// An item is as long as its row, which only the file's
-				// bound bounds: a long one is copied, not held.
-				n := tag >> 1
-				if n > 64<<10 {
-					if _, err := io.CopyN(out, in, int64(n)); err != nil {
+				// bound bounds: a long one is copied in pieces.
+				for left := tag >> 1; left > 0; {
+					k := int(min(left, uint64(list.cap())))
+					if uint64(k) > uint64(list.size-pos) {
+						return errors.New("read failed items: a damaged list")
+					}
+					b, err := list.at(pos, k)
+					if err != nil {
 						return fmt.Errorf("read failed items: %w", err)
 					}
-					continue
-				}
-				if uint64(cap(item)) < n {
-					item = make([]byte, n)
-				}
-				item = item[:n]
-				if _, err := io.ReadFull(in, item); err != nil {
-					return fmt.Errorf("read failed items: %w", err)
-				}
-				if _, err := out.Write(item); err != nil {
-					return err // the client went away
+					if out, err = flush(append(out, b...)); err != nil {
+						return err
+					}
+					pos += int64(k)
+					left -= uint64(k)
 				}
 				continue
 			}
-			n, err := binary.ReadUvarint(in)
+			length, m := binary.Uvarint(head[n:])
 			off := prevEnd + int64(tag>>1)
-			if err != nil || file == nil || off < prevEnd || n > uint64(file.size-off) {
-				return fmt.Errorf("read failed items: a login outside the file (%v)", err)
+			if m <= 0 || file == nil || off < prevEnd || length > uint64(file.size-off) {
+				return errors.New("read failed items: a login outside the file")
 			}
-			login, err := file.bytes(off, int(n))
+			pos += int64(m)
+			login, err := file.at(off, int(length))
 			if err != nil {
 				return fmt.Errorf("read failed items: login at %d: %w", off, err)
 			}
-			prevEnd = off + int64(n)
-			item = appendUnknownUserItem(item[:0], login)
-			if _, err := out.Write(item); err != nil {
-				return err // the client went away
+			prevEnd = off + int64(length)
+			if out, err = flush(appendPlainUnknownUserItem(out, login)); err != nil {
+				return err
 			}
 		}
 	}
-	return out.Flush()
+	return nil // the deferred close writes the rest
 }
 
-// keptReader reads the logins of a list from the job's file, which come
-// in the file's order: mostly a few dozen bytes apart, so read through one
-// buffer.
-type keptReader struct {
-	f    *os.File
-	size int64
-	r    *bufio.Reader
-	pos  int64 // the offset of the next byte r gives
-	buf  []byte
+// errClientGone: a write of the answer failed (its error is pipeWriter's).
+var errClientGone = errors.New("the answer could not be written")
+
+// pipeWriter writes the buffers it is handed to w in a goroutine of its
+// own, so the next one is filled meanwhile; two buffers go round.
+type pipeWriter struct {
+	full   chan []byte
+	free   chan []byte
+	done   chan struct{}
+	err    error // the first write error, read once done is closed
+	failed atomic.Bool
 }
 
-// bytes returns the n bytes at off, valid until the next call.
-func (k *keptReader) bytes(off int64, n int) ([]byte, error) {
-	if off < k.pos || off-k.pos > int64(k.r.Buffered()) {
-		if _, err := k.f.Seek(off, io.SeekStart); err != nil {
-			return nil, err
+func newPipeWriter(w io.Writer, size int) *pipeWriter {
+	pw := &pipeWriter{full: make(chan []byte, 1), free: make(chan []byte, 2), done: make(chan struct{})}
+	pw.free <- make([]byte, 0, size)
+	pw.free <- make([]byte, 0, size)
+	go func() {
+		defer close(pw.done)
+		for b := range pw.full {
+			if pw.err == nil {
+				if _, err := w.Write(b); err != nil {
+					pw.err = err
+					pw.failed.Store(true)
+				}
+			}
+			pw.free <- b[:0]
 		}
-		k.r.Reset(k.f)
-	} else if _, err := k.r.Discard(int(off - k.pos)); err != nil {
+	}()
+	return pw
+}
+
+// next hands b over to be written (nil: nothing) and returns an empty buffer.
+func (pw *pipeWriter) next(b []byte) []byte {
+	if b != nil {
+		pw.full <- b
+	}
+	return <-pw.free
+}
+
+// close writes b, the last buffer, waits for every write, and returns the
+// first error.
+func (pw *pipeWriter) close(b []byte) error {
+	if len(b) > 0 {
+		pw.full <- b
+	}
+	close(pw.full)
+	<-pw.done
+	return pw.err
+}
+
+// window reads a file through a buffer, from any offset: the lists from
+// start to end, the job's file at the logins, which come in the file's
+// order, mostly a few dozen bytes apart.
+type window struct {
+	f     *os.File
+	size  int64
+	buf   []byte
+	start int64 // the offset of buf[0] in f
+	n     int   // bytes of buf read
+}
+
+func (w *window) reset(f *os.File, size int64) { w.f, w.size, w.n = f, size, 0 }
+
+func (w *window) cap() int { return len(w.buf) }
+
+// at returns the k bytes at off (off+k within the file), valid until the
+// next call.
+func (w *window) at(off int64, k int) ([]byte, error) {
+	if off >= w.start && off+int64(k) <= w.start+int64(w.n) {
+		i := int(off - w.start)
+		return w.buf[i : i+k], nil
+	}
+	if k > len(w.buf) {
+		w.buf = make([]byte, k)
+	}
+	n, err := w.f.ReadAt(w.buf, off)
+	if n < k {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		w.n = 0
 		return nil, err
 	}
-	k.pos = off
-	if n <= k.r.Size() {
-		b, err := k.r.Peek(n)
-		if err != nil {
-			return nil, err
-		}
-		_, _ = k.r.Discard(n) // b stays valid: the buffer is only refilled by the next read
-		k.pos += int64(n)
-		return b, nil
-	}
-	if cap(k.buf) < n {
-		k.buf = make([]byte, n)
-	}
-	b := k.buf[:n]
-	if _, err := io.ReadFull(k.r, b); err != nil {
-		return nil, err
-	}
-	k.pos += int64(n)
-	return b, nil
+	w.start, w.n = off, n
+	return w.buf[:k], nil
 }
