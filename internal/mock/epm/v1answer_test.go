@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -48,16 +49,20 @@ var answerRows = []string{
 	`Ghost,Eleven,g11@example.com,ghost11`,
 }
 
-// answerFile is the header and blocks of answerRows until the file is at
-// least minBytes long, so that the job reads it in parts; each block's
-// unknown logins are numbered, so an item shifted to another row shows.
-func answerFile(minBytes int) []byte {
+// answerFile is the header and blocks of answerRows, each followed by
+// passing rows more, until the file is at least minBytes long, so that the
+// job reads it in parts; each block's unknown logins are numbered, so an
+// item shifted to another row shows.
+func answerFile(minBytes, passing int) []byte {
 	var b strings.Builder
 	b.WriteString("\xEF\xBB\xBFFirst Name, Last Name,Email,User Login\r\n")
 	for n := 0; b.Len() < minBytes; n++ {
 		for _, r := range answerRows {
 			r = strings.ReplaceAll(r, "ghost", "ghost"+strconv.Itoa(n)+"-")
 			b.WriteString(r + "\r\n")
+		}
+		for range passing {
+			b.WriteString(answerRows[0] + "\r\n")
 		}
 	}
 	return []byte(b.String())
@@ -102,7 +107,8 @@ func refAnswer(t *testing.T, s *Server, data []byte, self linkV1) []byte {
 // The answer whose items are written when it is read is, byte for byte,
 // the one the job wrote before, with the length it announces: on a file of
 // every kind of row, read in parts, whose upload is deleted, and replaced
-// under the same name, before the answer is read.
+// under the same name, before the answer is read; and on a file where few
+// rows fail, whose items the job writes out rather than keep its file.
 func TestAnswerRenderedAtRead(t *testing.T) {
 	// Four parts whatever the machine, so lists of several parts are
 	// read one after the other.
@@ -140,18 +146,22 @@ func TestAnswerRenderedAtRead(t *testing.T) {
 		return b
 	}
 	const files = "/interop/rest/11.1.2.3.600/applicationsnapshots/"
-	data := answerFile(4*minPartBytes + 1000)
+	failing, passing := answerFile(4*minPartBytes+1000, 0), answerFile(4*minPartBytes+1000, 40)
 	for i, c := range []struct {
 		name  string
+		data  []byte
 		after func() // between the job's end and the reading of its answer
+		kept  bool   // the items point into the job's file
 	}{
-		{"file kept", func() {}},
-		{"file deleted", func() { read(do("DELETE", files+"u1.csv", "", nil)) }},
-		{"file replaced", func() {
+		{"file kept", failing, func() {}, true},
+		{"file deleted", failing, func() { read(do("DELETE", files+"u1.csv", "", nil)) }, true},
+		{"file replaced", failing, func() {
 			read(do("DELETE", files+"u2.csv", "", nil))
 			read(do("POST", files+"u2.csv/contents", "application/octet-stream", []byte("First Name,Last Name,Email,User Login\nX,Y,z@example.com,other\n")))
-		}},
+		}, true},
+		{"few rows fail", passing, func() { read(do("DELETE", files+"u3.csv", "", nil)) }, false},
 	} {
+		data := c.data
 		t.Run(c.name, func(t *testing.T) {
 			name := fmt.Sprintf("u%d.csv", i)
 			if b := read(do("POST", files+name+"/contents", "application/octet-stream", data)); !bytes.Contains(b, []byte(`"status":0`)) {
@@ -176,10 +186,16 @@ func TestAnswerRenderedAtRead(t *testing.T) {
 			if res.ContentLength != int64(len(want)) {
 				t.Errorf("Content-Length %d for %d bytes", res.ContentLength, len(want))
 			}
-			if kept, _ := s.jobs.get(1001 + int64(i)); kept != nil {
-				if _, o := kept.snapshot(); o.failures == nil || o.failures.kept == "" || len(o.failures.lists) < 2 {
-					t.Errorf("the answer was not written from the file, in parts: %+v", o.failures)
-				}
+			j, _ := s.jobs.get(1001 + int64(i))
+			_, o := j.snapshot()
+			links, _ := filepath.Glob(filepath.Join(s.files.dir, fmt.Sprintf("job-%d-file-*", j.id)))
+			switch {
+			case o.failures == nil:
+				t.Fatal("no failed rows")
+			case c.kept && (o.failures.kept == "" || len(o.failures.lists) < 2 || len(links) != 1):
+				t.Errorf("the answer was not written from the file, in parts: %+v, links %v", o.failures, links)
+			case !c.kept && (o.failures.kept != "" || len(links) != 0):
+				t.Errorf("the job keeps its file for few rows: %+v, links %v", o.failures, links)
 			}
 		})
 	}

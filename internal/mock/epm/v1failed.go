@@ -52,6 +52,9 @@ type failedWriter struct {
 	items   int   // entries written
 	placed  int   // entries that point into the file
 	size    int64 // bytes of the items, without the commas between them
+	// placedSize: bytes of the items of the entries that point into the
+	// file (the job keeps its link to the file only when they are many).
+	placedSize int64
 }
 
 func (s *Server) newFailedWriter(id int64) (*failedWriter, error) {
@@ -66,15 +69,24 @@ func (s *Server) newFailedWriter(id int64) (*failedWriter, error) {
 func (fw *failedWriter) add(row csvfile.Row, err error) error {
 	item := appendItem(fw.buf[:0], row, err)
 	fw.buf = item
-	n := binary.PutUvarint(fw.tag[:], uint64(len(item))<<1|1)
-	if _, err := fw.w.Write(fw.tag[:n]); err != nil {
-		return fmt.Errorf("write failed item: %w", err)
+	if err := fw.startItem(uint64(len(item))); err != nil {
+		return err
 	}
-	if _, err := fw.w.Write(item); err != nil {
-		return fmt.Errorf("write failed item: %w", err)
-	}
+	return fw.write(item)
+}
+
+// startItem writes the head of an item of length bytes, which follow.
+func (fw *failedWriter) startItem(length uint64) error {
+	n := binary.PutUvarint(fw.tag[:], length<<1|1)
 	fw.items++
-	fw.size += int64(len(item))
+	fw.size += int64(length)
+	return fw.write(fw.tag[:n])
+}
+
+func (fw *failedWriter) write(b []byte) error {
+	if _, err := fw.w.Write(b); err != nil {
+		return fmt.Errorf("write failed item: %w", err)
+	}
 	return nil
 }
 
@@ -94,6 +106,7 @@ func (fw *failedWriter) addUnknown(row csvfile.Row, off int64, placed bool) erro
 	fw.items++
 	fw.placed++
 	fw.size += int64(unknownItemBase + 2*len(row.UserLogin))
+	fw.placedSize += int64(unknownItemBase + 2*len(row.UserLogin))
 	return nil
 }
 
@@ -182,6 +195,50 @@ func (fr *failedRows) remove() {
 	}
 }
 
+// withoutFile returns failures whose entries hold every item, none pointing
+// into the job's file: what the job keeps when few of its items point
+// there, so that a job forgotten only much later (MaxJobs) does not hold a
+// whole file the client deleted for a few rows' sake. The lists of fr are
+// removed; its link is the caller's.
+func (s *Server) withoutFile(j *job, fr *failedRows) (*failedRows, error) {
+	src, err := fr.open()
+	if err != nil {
+		return nil, err
+	}
+	defer src.close()
+	fw, err := s.newFailedWriter(j.id)
+	if err != nil {
+		return nil, err
+	}
+	err = src.walk(func(piece []byte, start bool, length uint64) error {
+		if start {
+			if err := fw.startItem(length); err != nil {
+				return err
+			}
+		}
+		return fw.write(piece)
+	}, func(login []byte) error {
+		item := appendPlainUnknownUserItem(fw.buf[:0], login)
+		fw.buf = item
+		if err := fw.startItem(uint64(len(item))); err != nil {
+			return err
+		}
+		return fw.write(item)
+	})
+	if err != nil {
+		fw.discard()
+		return nil, err
+	}
+	path, err := fw.finish()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range fr.lists {
+		_ = os.Remove(p)
+	}
+	return &failedRows{lists: []string{path}, items: fr.items, size: fr.size}, nil
+}
+
 // itemSource is a failedRows opened for reading: every file is open before
 // the answer's first byte, so a job forgotten meanwhile (its files removed)
 // still answers in full.
@@ -234,16 +291,42 @@ func (src *itemSource) writeItems(w io.Writer) (err error) {
 			err = werr
 		}
 	}()
-	// flush hands out over once it holds flushAt bytes.
-	flush := func(out []byte) ([]byte, error) {
+	first := true
+	// add appends b, after a comma when it starts an item other than the
+	// first, and hands out over once it holds flushAt bytes.
+	add := func(b []byte, start bool) error {
+		if start && !first {
+			out = append(out, ',')
+		}
+		first = first && !start
+		out = append(out, b...)
 		if len(out) < flushAt {
-			return out, nil
+			return nil
 		}
 		if pw.failed.Load() {
-			return out[:0], errClientGone
+			out = out[:0]
+			return errClientGone
 		}
-		return pw.next(out), nil
+		out = pw.next(out)
+		return nil
 	}
+	return src.walk(func(piece []byte, start bool, _ uint64) error {
+		return add(piece, start)
+	}, func(login []byte) error {
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = appendPlainUnknownUserItem(out, login)
+		return add(nil, false)
+	})
+}
+
+// walk reads the entries of the lists in order: an item the job wrote goes
+// to literal in pieces (the first with start true and the item's length),
+// the login of an unknown user to placed; the bytes are valid until the
+// next call.
+func (src *itemSource) walk(literal func(piece []byte, start bool, length uint64) error, placed func(login []byte) error) error {
 	var file *window
 	if src.kept != nil {
 		st, err := src.kept.Stat()
@@ -253,7 +336,6 @@ func (src *itemSource) writeItems(w io.Writer) (err error) {
 		file = &window{f: src.kept, size: st.Size(), buf: make([]byte, 256<<10)}
 	}
 	list := &window{buf: make([]byte, 64<<10)}
-	first := true
 	for _, f := range src.lists {
 		st, err := f.Stat()
 		if err != nil {
@@ -272,14 +354,11 @@ func (src *itemSource) writeItems(w io.Writer) (err error) {
 				return errors.New("read failed items: a damaged list")
 			}
 			pos += int64(n)
-			if !first {
-				out = append(out, ',')
-			}
-			first = false
 			if tag&1 == 1 {
 				// An item is as long as its row, which only the file's
-				// bound bounds: a long one is copied in pieces.
-				for left := tag >> 1; left > 0; {
+				// bound bounds: a long one comes in pieces.
+				length := tag >> 1
+				for left := length; left > 0; {
 					k := int(min(left, uint64(list.cap())))
 					if uint64(k) > uint64(list.size-pos) {
 						return errors.New("read failed items: a damaged list")
@@ -288,7 +367,7 @@ func (src *itemSource) writeItems(w io.Writer) (err error) {
 					if err != nil {
 						return fmt.Errorf("read failed items: %w", err)
 					}
-					if out, err = flush(append(out, b...)); err != nil {
+					if err := literal(b, left == length, length); err != nil {
 						return err
 					}
 					pos += int64(k)
@@ -307,12 +386,12 @@ func (src *itemSource) writeItems(w io.Writer) (err error) {
 				return fmt.Errorf("read failed items: login at %d: %w", off, err)
 			}
 			prevEnd = off + int64(length)
-			if out, err = flush(appendPlainUnknownUserItem(out, login)); err != nil {
+			if err := placed(login); err != nil {
 				return err
 			}
 		}
 	}
-	return nil // the deferred close writes the rest
+	return nil
 }
 
 // errClientGone: a write of the answer failed (its error is pipeWriter's).

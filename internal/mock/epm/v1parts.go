@@ -192,7 +192,7 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 		}
 	}()
 	var o jobOutcome
-	placed := 0
+	var placed int64 // bytes of the items that point into the file
 	changes := map[*User]*pendingUser{}
 	for _, p := range parts {
 		switch {
@@ -220,7 +220,7 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 			failures.lists = append(failures.lists, path)
 			failures.items += fw.items
 			failures.size += fw.size
-			placed += fw.placed
+			placed += fw.placedSize
 		}
 		if !p.joined {
 			break // this part read on to the end of the file
@@ -228,7 +228,18 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 	}
 	if failures.items > 0 {
 		failures.size += int64(failures.items - 1) // the commas
-		if placed > 0 {
+		switch {
+		case placed == 0:
+		case 2*placed < size:
+			// Few items point into the file: they are written out, and
+			// the job keeps no link to its file.
+			failures.kept = kept
+			compact, err := s.withoutFile(j, failures)
+			if err != nil {
+				return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
+			}
+			failures = compact
+		default:
 			failures.kept = kept
 		}
 		o.failures = failures
