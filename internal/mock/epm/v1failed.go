@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync/atomic"
+	"runtime"
+	"sync"
 
 	"github.com/oracle-users-conformance/conformance/internal/csvfile"
 )
@@ -55,6 +56,25 @@ type failedWriter struct {
 	// placedSize: bytes of the items of the entries that point into the
 	// file (the job keeps its link to the file only when they are many).
 	placedSize int64
+	written    int64  // bytes written to the list
+	marks      []mark // where every chunkItems-th entry starts
+}
+
+// chunkItems: the answer's items are written in chunks of this many, by
+// as many goroutines as cores (itemSource.writeItems); a chunk's items are
+// about 200 KiB.
+const chunkItems = 2048
+
+// mark is where an entry of a list starts, with what reading on from there
+// needs: the end of the login before it.
+type mark struct{ pos, prevEnd int64 }
+
+// entry notes the start of an entry.
+func (fw *failedWriter) entry() {
+	if fw.items > 0 && fw.items%chunkItems == 0 {
+		fw.marks = append(fw.marks, mark{fw.written, fw.prevEnd})
+	}
+	fw.items++
 }
 
 func (s *Server) newFailedWriter(id int64) (*failedWriter, error) {
@@ -78,12 +98,13 @@ func (fw *failedWriter) add(row csvfile.Row, err error) error {
 // startItem writes the head of an item of length bytes, which follow.
 func (fw *failedWriter) startItem(length uint64) error {
 	n := binary.PutUvarint(fw.tag[:], length<<1|1)
-	fw.items++
+	fw.entry()
 	fw.size += int64(length)
 	return fw.write(fw.tag[:n])
 }
 
 func (fw *failedWriter) write(b []byte) error {
+	fw.written += int64(len(b))
 	if _, err := fw.w.Write(b); err != nil {
 		return fmt.Errorf("write failed item: %w", err)
 	}
@@ -99,11 +120,11 @@ func (fw *failedWriter) addUnknown(row csvfile.Row, off int64, placed bool) erro
 	}
 	b := binary.AppendUvarint(fw.tag[:0], uint64(off-fw.prevEnd)<<1)
 	b = binary.AppendUvarint(b, uint64(len(row.UserLogin)))
-	if _, err := fw.w.Write(b); err != nil {
-		return fmt.Errorf("write failed item: %w", err)
+	fw.entry()
+	if err := fw.write(b); err != nil {
+		return err
 	}
 	fw.prevEnd = off + int64(len(row.UserLogin))
-	fw.items++
 	fw.placed++
 	fw.size += int64(unknownItemBase + 2*len(row.UserLogin))
 	fw.placedSize += int64(unknownItemBase + 2*len(row.UserLogin))
@@ -176,10 +197,30 @@ const (
 // failedRows is where a finished job's failed rows are: the parts' lists,
 // and the link to the file the job read when an entry points into it.
 type failedRows struct {
-	kept  string   // the job's link to its file; "" when no entry points into it
-	lists []string // the parts' lists, in file order
-	items int
-	size  int64 // bytes of the items with the commas between them: the answer's items array without its brackets
+	kept   string   // the job's link to its file; "" when no entry points into it
+	lists  []string // the parts' lists, in file order
+	chunks []chunk  // the lists' entries in chunks, in order
+	items  int
+	size   int64 // bytes of the items with the commas between them: the answer's items array without its brackets
+}
+
+// chunk is a stretch of a list: from its mark to the next chunk's, or the
+// list's end.
+type chunk struct {
+	list int
+	mark
+}
+
+// addList adds the list fw wrote, at path.
+func (fr *failedRows) addList(path string, fw *failedWriter) {
+	k := len(fr.lists)
+	fr.lists = append(fr.lists, path)
+	fr.chunks = append(fr.chunks, chunk{list: k})
+	for _, m := range fw.marks {
+		fr.chunks = append(fr.chunks, chunk{k, m})
+	}
+	fr.items += fw.items
+	fr.size += fw.size
 }
 
 // remove deletes the files (a reader that opened them keeps its handles).
@@ -236,25 +277,37 @@ func (s *Server) withoutFile(j *job, fr *failedRows) (*failedRows, error) {
 	for _, p := range fr.lists {
 		_ = os.Remove(p)
 	}
-	return &failedRows{lists: []string{path}, items: fr.items, size: fr.size}, nil
+	compact := &failedRows{}
+	compact.addList(path, fw)
+	compact.size = fr.size
+	return compact, nil
 }
 
 // itemSource is a failedRows opened for reading: every file is open before
 // the answer's first byte, so a job forgotten meanwhile (its files removed)
 // still answers in full.
 type itemSource struct {
-	kept  *os.File
-	lists []*os.File
+	fr       *failedRows
+	kept     *os.File
+	keptSize int64
+	lists    []*os.File
+	sizes    []int64 // of the lists
 }
 
 func (fr *failedRows) open() (*itemSource, error) {
-	src := &itemSource{}
+	src := &itemSource{fr: fr}
 	if fr.kept != "" {
 		f, err := os.Open(fr.kept)
 		if err != nil {
 			return nil, err
 		}
 		src.kept = f
+		st, err := f.Stat()
+		if err != nil {
+			src.close()
+			return nil, err
+		}
+		src.keptSize = st.Size()
 	}
 	for _, p := range fr.lists {
 		f, err := os.Open(p)
@@ -263,6 +316,12 @@ func (fr *failedRows) open() (*itemSource, error) {
 			return nil, err
 		}
 		src.lists = append(src.lists, f)
+		st, err := f.Stat()
+		if err != nil {
+			src.close()
+			return nil, err
+		}
+		src.sizes = append(src.sizes, st.Size())
 	}
 	return src, nil
 }
@@ -277,172 +336,180 @@ func (src *itemSource) close() {
 }
 
 // writeItems writes the items, separated by commas, to w: the answer's items
-// array without its brackets, fr.size bytes. The lists and the file are
-// read through windows of their own, and the items appended to a buffer
-// handed to w as it fills (a million items are about 100 MiB, and each
-// call per item, a buffered reader's, a buffered writer's, showed), written
-// by a goroutine of its own while the next is filled.
-func (src *itemSource) writeItems(w io.Writer) (err error) {
-	const flushAt = 256 << 10
-	pw := newPipeWriter(w, flushAt+4<<10)
-	out := pw.next(nil)
-	defer func() {
-		if werr := pw.close(out); err == nil {
-			err = werr
+// array without its brackets, fr.size bytes. Chunks of items are written
+// into buffers by as many goroutines as cores, a few chunks ahead, and the
+// buffers written to w in order as they come: a million items are about
+// 100 MiB, a memory copy the cores share while the socket takes the chunks
+// before. Each goroutine reads the lists and the file through windows of
+// its own.
+func (src *itemSource) writeItems(w io.Writer) error {
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4, len(src.fr.chunks)))
+	ahead := 2 * workers // chunks rendered or being rendered, not yet written
+	type result struct {
+		buf []byte
+		err error
+	}
+	type task struct {
+		k   int
+		out chan result
+	}
+	tasks := make(chan task, ahead)
+	free := make(chan []byte, ahead+workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			r := src.reader()
+			for t := range tasks {
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+				}
+				buf, err := src.renderChunk(r, t.k, buf[:0])
+				t.out <- result{buf, err} // buffered: never blocks
+			}
+		})
+	}
+	defer wg.Wait()
+	defer close(tasks)
+	var pending []chan result
+	next := 0
+	for {
+		for len(pending) < ahead && next < len(src.fr.chunks) {
+			out := make(chan result, 1)
+			tasks <- task{next, out}
+			pending = append(pending, out)
+			next++
 		}
-	}()
-	first := true
-	// add appends b, after a comma when it starts an item other than the
-	// first, and hands out over once it holds flushAt bytes.
-	add := func(b []byte, start bool) error {
+		if len(pending) == 0 {
+			return nil
+		}
+		r := <-pending[0]
+		pending = pending[1:]
+		if r.err != nil {
+			return r.err
+		}
+		if _, err := w.Write(r.buf); err != nil {
+			return err // the client went away
+		}
+		select {
+		case free <- r.buf:
+		default:
+		}
+	}
+}
+
+// renderChunk appends the items of chunk k to out, each after a comma but
+// the answer's first.
+func (src *itemSource) renderChunk(r *entryReader, k int, out []byte) ([]byte, error) {
+	c := src.fr.chunks[k]
+	to := src.sizes[c.list]
+	if k+1 < len(src.fr.chunks) && src.fr.chunks[k+1].list == c.list {
+		to = src.fr.chunks[k+1].pos
+	}
+	first := k == 0
+	err := r.walk(c.list, c.mark, to, func(piece []byte, start bool, _ uint64) error {
 		if start && !first {
 			out = append(out, ',')
 		}
 		first = first && !start
-		out = append(out, b...)
-		if len(out) < flushAt {
-			return nil
-		}
-		if pw.failed.Load() {
-			out = out[:0]
-			return errClientGone
-		}
-		out = pw.next(out)
+		out = append(out, piece...)
 		return nil
-	}
-	return src.walk(func(piece []byte, start bool, _ uint64) error {
-		return add(piece, start)
 	}, func(login []byte) error {
 		if !first {
 			out = append(out, ',')
 		}
 		first = false
 		out = appendPlainUnknownUserItem(out, login)
-		return add(nil, false)
+		return nil
 	})
+	return out, err
 }
 
-// walk reads the entries of the lists in order: an item the job wrote goes
-// to literal in pieces (the first with start true and the item's length),
-// the login of an unknown user to placed; the bytes are valid until the
-// next call.
-func (src *itemSource) walk(literal func(piece []byte, start bool, length uint64) error, placed func(login []byte) error) error {
-	var file *window
+// entryReader reads entries of the lists of an itemSource, through windows
+// of its own.
+type entryReader struct {
+	src  *itemSource
+	list *window
+	file *window
+}
+
+func (src *itemSource) reader() *entryReader {
+	r := &entryReader{src: src, list: &window{buf: make([]byte, 64<<10)}}
 	if src.kept != nil {
-		st, err := src.kept.Stat()
-		if err != nil {
-			return fmt.Errorf("read failed items: %w", err)
-		}
-		file = &window{f: src.kept, size: st.Size(), buf: make([]byte, 256<<10)}
+		r.file = &window{f: src.kept, size: src.keptSize, buf: make([]byte, 256<<10)}
 	}
-	list := &window{buf: make([]byte, 64<<10)}
-	for _, f := range src.lists {
-		st, err := f.Stat()
-		if err != nil {
-			return fmt.Errorf("read failed items: %w", err)
-		}
-		list.reset(f, st.Size())
-		var pos, prevEnd int64 // in the list; where the last login ended in the file
-		for pos < list.size {
-			// An entry's head is two uvarints at most.
-			head, err := list.at(pos, int(min(2*binary.MaxVarintLen64, list.size-pos)))
-			if err != nil {
-				return fmt.Errorf("read failed items: %w", err)
-			}
-			tag, n := binary.Uvarint(head)
-			if n <= 0 {
-				return errors.New("read failed items: a damaged list")
-			}
-			pos += int64(n)
-			if tag&1 == 1 {
-				// An item is as long as its row, which only the file's
-				// bound bounds: a long one comes in pieces.
-				length := tag >> 1
-				for left := length; left > 0; {
-					k := int(min(left, uint64(list.cap())))
-					if uint64(k) > uint64(list.size-pos) {
-						return errors.New("read failed items: a damaged list")
-					}
-					b, err := list.at(pos, k)
-					if err != nil {
-						return fmt.Errorf("read failed items: %w", err)
-					}
-					if err := literal(b, left == length, length); err != nil {
-						return err
-					}
-					pos += int64(k)
-					left -= uint64(k)
-				}
-				continue
-			}
-			length, m := binary.Uvarint(head[n:])
-			off := prevEnd + int64(tag>>1)
-			if m <= 0 || file == nil || off < prevEnd || length > uint64(file.size-off) {
-				return errors.New("read failed items: a login outside the file")
-			}
-			pos += int64(m)
-			login, err := file.at(off, int(length))
-			if err != nil {
-				return fmt.Errorf("read failed items: login at %d: %w", off, err)
-			}
-			prevEnd = off + int64(length)
-			if err := placed(login); err != nil {
-				return err
-			}
+	return r
+}
+
+// walk reads every entry of the lists in order (see entryReader.walk).
+func (src *itemSource) walk(literal func(piece []byte, start bool, length uint64) error, placed func(login []byte) error) error {
+	r := src.reader()
+	for k := range src.lists {
+		if err := r.walk(k, mark{}, src.sizes[k], literal, placed); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// errClientGone: a write of the answer failed (its error is pipeWriter's).
-var errClientGone = errors.New("the answer could not be written")
-
-// pipeWriter writes the buffers it is handed to w in a goroutine of its
-// own, so the next one is filled meanwhile; two buffers go round.
-type pipeWriter struct {
-	full   chan []byte
-	free   chan []byte
-	done   chan struct{}
-	err    error // the first write error, read once done is closed
-	failed atomic.Bool
-}
-
-func newPipeWriter(w io.Writer, size int) *pipeWriter {
-	pw := &pipeWriter{full: make(chan []byte, 1), free: make(chan []byte, 2), done: make(chan struct{})}
-	pw.free <- make([]byte, 0, size)
-	pw.free <- make([]byte, 0, size)
-	go func() {
-		defer close(pw.done)
-		for b := range pw.full {
-			if pw.err == nil {
-				if _, err := w.Write(b); err != nil {
-					pw.err = err
-					pw.failed.Store(true)
-				}
-			}
-			pw.free <- b[:0]
+// walk reads the entries of list k from the one at m up to offset to, in
+// order: an item the job wrote goes to literal in pieces (the first with
+// start true and the item's length), the login of an unknown user to
+// placed; the bytes are valid until the next call.
+func (r *entryReader) walk(k int, m mark, to int64, literal func(piece []byte, start bool, length uint64) error, placed func(login []byte) error) error {
+	list, file := r.list, r.file
+	list.reset(r.src.lists[k], r.src.sizes[k])
+	pos, prevEnd := m.pos, m.prevEnd // in the list; where the last login ended in the file
+	to = min(to, list.size)
+	for pos < to {
+		// An entry's head is two uvarints at most.
+		head, err := list.at(pos, int(min(2*binary.MaxVarintLen64, list.size-pos)))
+		if err != nil {
+			return fmt.Errorf("read failed items: %w", err)
 		}
-	}()
-	return pw
-}
-
-// next hands b over to be written (nil: nothing) and returns an empty buffer.
-func (pw *pipeWriter) next(b []byte) []byte {
-	if b != nil {
-		pw.full <- b
+		tag, n := binary.Uvarint(head)
+		if n <= 0 {
+			return errors.New("read failed items: a damaged list")
+		}
+		pos += int64(n)
+		if tag&1 == 1 {
+			// An item is as long as its row, which only the file's
+			// bound bounds: a long one comes in pieces.
+			length := tag >> 1
+			for left := length; left > 0; {
+				k := int(min(left, uint64(list.cap())))
+				if uint64(k) > uint64(list.size-pos) {
+					return errors.New("read failed items: a damaged list")
+				}
+				b, err := list.at(pos, k)
+				if err != nil {
+					return fmt.Errorf("read failed items: %w", err)
+				}
+				if err := literal(b, left == length, length); err != nil {
+					return err
+				}
+				pos += int64(k)
+				left -= uint64(k)
+			}
+			continue
+		}
+		length, m := binary.Uvarint(head[n:])
+		off := prevEnd + int64(tag>>1)
+		if m <= 0 || file == nil || off < prevEnd || length > uint64(file.size-off) {
+			return errors.New("read failed items: a login outside the file")
+		}
+		pos += int64(m)
+		login, err := file.at(off, int(length))
+		if err != nil {
+			return fmt.Errorf("read failed items: login at %d: %w", off, err)
+		}
+		prevEnd = off + int64(length)
+		if err := placed(login); err != nil {
+			return err
+		}
 	}
-	return <-pw.free
-}
-
-// close writes b, the last buffer, waits for every write, and returns the
-// first error.
-func (pw *pipeWriter) close(b []byte) error {
-	if len(b) > 0 {
-		pw.full <- b
-	}
-	close(pw.full)
-	<-pw.done
-	return pw.err
+	return nil
 }
 
 // window reads a file through a buffer, from any offset: the lists from
@@ -456,7 +523,11 @@ type window struct {
 	n     int   // bytes of buf read
 }
 
-func (w *window) reset(f *os.File, size int64) { w.f, w.size, w.n = f, size, 0 }
+func (w *window) reset(f *os.File, size int64) {
+	if w.f != f {
+		w.f, w.size, w.n = f, size, 0
+	}
+}
 
 func (w *window) cap() int { return len(w.buf) }
 

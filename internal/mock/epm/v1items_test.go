@@ -63,7 +63,8 @@ func writeItems(t *testing.T, items []failedRow, placed bool) (answer []byte, po
 	if err != nil {
 		t.Fatal(err)
 	}
-	fr := &failedRows{lists: []string{path}, items: fw.items, size: fw.size}
+	fr := &failedRows{}
+	fr.addList(path, fw)
 	if fw.items > 0 {
 		fr.size += int64(fw.items - 1)
 	}

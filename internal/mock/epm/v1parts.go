@@ -217,9 +217,7 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 			if err != nil {
 				return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
 			}
-			failures.lists = append(failures.lists, path)
-			failures.items += fw.items
-			failures.size += fw.size
+			failures.addList(path, fw)
 			placed += fw.placedSize
 		}
 		if !p.joined {
