@@ -31,10 +31,13 @@ import (
 // The job reads its file through a link of its own in the store's
 // directory (fileStore.openKept), so the client may delete or replace the
 // upload once the job is submitted, as the document asks, and the answer
-// still reads the bytes the job read. Each part of the file (v1parts.go)
-// writes its own list, and the answer reads the parts' lists one after the
-// other, so they are never joined into one file. The items are
-// byte for byte those the job wrote before (TestAnswerRenderedAtRead).
+// still reads the bytes the job read; a job where few items point into its
+// file writes them out instead and keeps no link (Server.withoutFile).
+// Each part of the file (v1parts.go) writes its own list, and the answer
+// reads the parts' lists one after the other, so they are never joined
+// into one file; the items are written in chunks by as many goroutines as
+// cores (itemSource.writeItems). The items are byte for byte those the job
+// wrote before (TestAnswerRenderedAtRead).
 
 // failedWriter writes one part's failed rows to a scratch file, in the
 // file's order, as a list of entries, each starting with a uvarint tag:
@@ -364,6 +367,7 @@ func (src *itemSource) writeItems(w io.Writer) error {
 				select {
 				case buf = <-free:
 				default:
+					buf = make([]byte, 0, chunkItems*128) // a chunk of the items of a file that fails throughout
 				}
 				buf, err := src.renderChunk(r, t.k, buf[:0])
 				t.out <- result{buf, err} // buffered: never blocks
