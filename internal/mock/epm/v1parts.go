@@ -317,6 +317,7 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placin
 	if err == nil {
 		err = check(j.caller, row.UserLogin, Change{FirstName: &row.FirstName, LastName: &row.LastName, Email: &row.Email})
 	}
+	unknown := false // the row passes its checks, but names no user
 	if err == nil {
 		if u := s.Domain.lookup(row.UserLogin); u != nil {
 			n := p.changes[u]
@@ -328,7 +329,7 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placin
 			p.succeeded++
 			return nil
 		}
-		err = ErrUnknownUser
+		unknown = true
 	}
 	p.failed++
 	if p.rows == nil {
@@ -337,9 +338,12 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placin
 			return werr
 		}
 	}
-	if placing && errors.Is(err, ErrUnknownUser) {
+	switch {
+	case unknown && placing:
 		off, ok := p.rd.Verbatim(csvfile.UserLogin)
 		return p.rows.addUnknown(row, off, ok)
+	case unknown:
+		return p.rows.add(row, ErrUnknownUser)
 	}
 	return p.rows.add(row, err)
 }
