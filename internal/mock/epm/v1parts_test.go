@@ -44,6 +44,13 @@ var partsSeed = []User{
 // any part).
 func readInParts(t testing.TB, s *Server, data []byte, cuts []int64) (partsResult, bool) {
 	t.Helper()
+	return readInPartsLinked(t, s, data, cuts, true)
+}
+
+// readInPartsLinked is readInParts, with or without the job's link to its
+// file (a file system without hard links).
+func readInPartsLinked(t testing.TB, s *Server, data []byte, cuts []int64, linked bool) (partsResult, bool) {
+	t.Helper()
 	s.Domain = NewDomain(append([]User{{Login: "admin"}}, partsSeed...))
 	// The job's own link to its file, which failed rows point into.
 	kept, err := os.CreateTemp(t.TempDir(), "kept-*")
@@ -60,7 +67,14 @@ func readInParts(t testing.TB, s *Server, data []byte, cuts []int64) (partsResul
 	if err != nil {
 		return partsResult{}, false
 	}
-	o := s.readParts(context.Background(), &job{id: 1, filename: "u.csv", caller: "admin"}, kept, size, rd, cuts, kept.Name())
+	link := ""
+	if linked {
+		link = kept.Name()
+	}
+	o := s.readParts(context.Background(), &job{id: 1, filename: "u.csv", caller: "admin"}, kept, size, rd, cuts, link)
+	if o.failures != nil && o.failures.kept != "" && !linked {
+		t.Fatalf("items point into a file the job has no link to: %+v", o.failures)
+	}
 	r := partsResult{status: o.status, details: o.details, processed: o.processed, succeeded: o.succeeded, failed: o.failed, users: s.Domain.Users()}
 	if o.failures != nil {
 		r.items = renderItems(t, o.failures)
@@ -171,6 +185,33 @@ func TestPartsMatchOnePass(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Without a link to its file (a file system without hard links) the job
+// writes every item itself, and the answer is the same.
+func TestPartsWithoutLinkMatch(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(partsFiles["quoted newlines"])
+	for i := range 3000 {
+		fmt.Fprintf(&sb, "G%d,M,x@example.com,ghost%d\n", i, i)
+	}
+	files := []string{sb.String()}
+	for _, data := range partsFiles {
+		files = append(files, data)
+	}
+	s := newPartsServer(t)
+	for _, data := range files {
+		for _, cuts := range [][]int64{nil, {int64(len(data) / 2)}} {
+			linked, ok := readInPartsLinked(t, s, []byte(data), cuts, true)
+			if !ok {
+				continue
+			}
+			alone, _ := readInPartsLinked(t, s, []byte(data), cuts, false)
+			if !reflect.DeepEqual(linked, alone) {
+				t.Fatalf("cuts %v of %q:\nlinked %+v\nalone  %+v", cuts, data, linked, alone)
+			}
+		}
 	}
 }
 
