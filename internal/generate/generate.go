@@ -327,10 +327,6 @@ func (g *gen) add(rule, path, title string, req scenario.Request, want scenario.
 	if g.h.Mutates {
 		labels = append(labels, "mutates")
 	}
-	line := 0
-	if o := g.op.Op.Origin; o != nil && o.Key != nil {
-		line = o.Key.Line
-	}
 	g.rows = append(g.rows, scenario.Scenario{
 		ID:      "GEN-" + g.op.ID + "-" + name,
 		Title:   title,
@@ -342,7 +338,7 @@ func (g *gen) add(rule, path, title string, req scenario.Request, want scenario.
 		Setup:   g.h.Setup,
 		API:     g.h.API,
 		File:    "specs/" + g.op.File,
-		Line:    line,
+		Line:    g.op.Line,
 	})
 }
 
