@@ -139,6 +139,13 @@ type Decoder struct {
 	out     []byte // the record's fields after trimming and decoding
 	ends    []int  // end of each field in out
 	lend    bool   // fields share the decoder's buffers (transient.go)
+
+	// Of the last record, when splitPlain read it (verbatim.go): its
+	// fields are then bytes of the file, the spans in ends being offsets
+	// in plainText, the line as the file holds it, which starts at plainAt.
+	plain     bool
+	plainAt   int64
+	plainText string
 }
 
 // bufferSize is the read buffer. A line longer than it is still read whole
@@ -211,12 +218,16 @@ func (d *Decoder) Next() (Record, error) {
 	if err := d.ready(); err != nil {
 		return Record{}, err
 	}
+	d.plain = false
+	at := d.offset()
 	line, errRead := d.p.readLine()
 	for errRead == nil && len(line) == lengthNL(line) {
+		at = d.offset()
 		line, errRead = d.p.readLine() // empty lines, as parseRecord skips them
 	}
 	if errRead == nil {
 		if rec, ok := d.splitPlain(line); ok {
+			d.plain, d.plainAt = true, at
 			return rec, nil
 		}
 	}
@@ -323,6 +334,7 @@ func (d *Decoder) splitPlain(line []byte) (Record, bool) {
 	d.ends = spans
 	d.p.recLine = d.p.numLine
 	str := d.text(body)
+	d.plainText = str
 	fields := d.fields[:0]
 	for k := 0; k < len(spans); k += 2 {
 		fields = append(fields, trimBlanksString(str[spans[k]:spans[k+1]]))

@@ -159,6 +159,7 @@ func compareResume(t *testing.T, data []byte) {
 		}
 		for _, want := range steps[i+1:] {
 			row, err := later.Next()
+			checkVerbatim(t, data, later, row, err)
 			if got := fmt.Sprintf("%+v %v", row, err); got != want.row || later.At() != want.at {
 				t.Fatalf("resumed at %d of %q: %s at %+v; from the start: %s at %+v", from, data, got, later.At(), want.row, want.at)
 			}
@@ -175,7 +176,7 @@ func compareTransient(t *testing.T, data []byte, bufSize int) {
 	open := func(transient bool) *Reader {
 		dec := NewDecoder(bytes.NewReader(data))
 		if bufSize > 0 {
-			dec.br = bufio.NewReaderSize(bytes.NewReader(data), bufSize)
+			dec.br = bufio.NewReaderSize(dec.src, bufSize) // still counted: Verbatim needs the offsets
 			dec.p.r = dec.br
 		}
 		rd, err := newReader(dec)
@@ -197,6 +198,8 @@ func compareTransient(t *testing.T, data []byte, bufSize int) {
 	for n := 0; n <= len(data)+2; n++ {
 		krow, kerr := kept.Next()
 		lrow, lerr := lent.Next()
+		checkVerbatim(t, data, kept, krow, kerr)
+		checkVerbatim(t, data, lent, lrow, lerr)
 		if got, want := fmt.Sprintf("%+v %v", lrow, lerr), fmt.Sprintf("%+v %v", krow, kerr); got != want {
 			t.Fatalf("row %d of %q:\ntransient: %s\ncopied:    %s", n, data, got, want)
 		}
@@ -205,6 +208,21 @@ func compareTransient(t *testing.T, data []byte, bufSize int) {
 		}
 	}
 	t.Fatalf("no end after %d rows of %q", len(data)+2, data)
+}
+
+// checkVerbatim checks that every value Verbatim places in the file is
+// there, byte for byte.
+func checkVerbatim(t *testing.T, data []byte, rd *Reader, row Row, err error) {
+	t.Helper()
+	if IsFatal(err) {
+		return
+	}
+	for c, v := range map[Column]string{FirstName: row.FirstName, LastName: row.LastName, Email: row.Email, UserLogin: row.UserLogin} {
+		off, ok := rd.Verbatim(c)
+		if ok && (off < 0 || off+int64(len(v)) > int64(len(data)) || string(data[off:off+int64(len(v))]) != v) {
+			t.Fatalf("line %d of %q: %s %q is not the file's bytes at %d", row.Line, data, c, v, off)
+		}
+	}
 }
 
 // trickyInputs are the cases where a byte-level parser is most likely to

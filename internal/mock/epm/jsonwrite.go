@@ -26,12 +26,11 @@ func appendJSONString(b []byte, s string, escapeHTML bool) []byte {
 }
 
 // appendJSONEscaped appends s escaped for a JSON string, without the quotes.
-// Printable ASCII other than " and \ (and < > & when escapeHTML) is written
-// as it is, as encoding/json writes it; for anything else the string goes
-// through encoding/json.
+// A byte for which escapes is false is written as it is, as encoding/json
+// writes it; a string with any other byte goes through encoding/json.
 func appendJSONEscaped(b []byte, s string, escapeHTML bool) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7F || c == '"' || c == '\\' || (escapeHTML && (c == '<' || c == '>' || c == '&')) {
+		if escapes(s[i], escapeHTML) {
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
 			enc.SetEscapeHTML(escapeHTML)
@@ -41,6 +40,24 @@ func appendJSONEscaped(b []byte, s string, escapeHTML bool) []byte {
 		}
 	}
 	return append(b, s...)
+}
+
+// escapes reports whether encoding/json may write the byte c of a string
+// other than as itself: anything but printable ASCII, " and \, and < > &
+// when it escapes HTML.
+func escapes(c byte, escapeHTML bool) bool {
+	return c < 0x20 || c >= 0x7F || c == '"' || c == '\\' || (escapeHTML && (c == '<' || c == '>' || c == '&'))
+}
+
+// jsonPlain reports whether encoding/json writes s as it is (without HTML
+// escaping).
+func jsonPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if escapes(s[i], false) {
+			return false
+		}
+	}
+	return true
 }
 
 // writeEnvelopeV2 writes e as writeJSON writes it (encoding/json with its

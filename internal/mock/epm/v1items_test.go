@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/oracle-users-conformance/conformance/internal/csvfile"
@@ -33,29 +34,50 @@ func encodeItemsRef(items []failedRow) []byte {
 	return b.Bytes()
 }
 
-// writeItems writes items with the job's itemWriter and returns the file.
-func writeItems(t *testing.T, items []failedRow) []byte {
+// writeItems writes items as a job does and returns them as its answer
+// writes them. With placed, the rows of unknown users are kept as where
+// their logins are in a file (a file of the logins one after the other
+// stands for the job's), as the job keeps them; otherwise as items.
+func writeItems(t *testing.T, items []failedRow, placed bool) (answer []byte, pointing int) {
 	t.Helper()
 	s := New(auth.New(nil), Seed{}, Options{FileDir: t.TempDir()}, slog.New(slog.DiscardHandler))
 	defer s.Close()
-	iw, err := s.newItemWriter(1)
+	fw, err := s.newFailedWriter(1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var logins bytes.Buffer
 	for _, it := range items {
-		if err := iw.add(it.row, it.err); err != nil {
+		if placed && errors.Is(it.err, ErrUnknownUser) {
+			logins.WriteString("x,") // the login is never the first byte
+			err = fw.addUnknown(it.row, int64(logins.Len()), true)
+			logins.WriteString(it.row.UserLogin)
+		} else {
+			err = fw.add(it.row, it.err)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	path, err := iw.finish()
+	path, err := fw.finish()
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+	fr := &failedRows{}
+	fr.addList(path, fw)
+	if fw.items > 0 {
+		fr.size += int64(fw.items - 1)
 	}
-	return data
+	if fw.placed > 0 {
+		fr.kept = filepath.Join(t.TempDir(), "kept")
+		if err := os.WriteFile(fr.kept, logins.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !placed && fw.placed > 0 {
+		t.Fatalf("%d items point into a file the job has not", fw.placed)
+	}
+	return []byte(renderItems(t, fr)), fw.placed
 }
 
 var itemStrings = []string{
@@ -80,12 +102,18 @@ func TestItemWriterMatchesEncodingJSON(t *testing.T) {
 			}
 		}
 	}
-	got, want := writeItems(t, items), encodeItemsRef(items)
-	if !bytes.Equal(got, want) {
-		t.Fatalf("item file differs from encoding/json's:\ngot:  %q\nwant: %q", got, want)
-	}
-	if got := writeItems(t, nil); len(got) != 0 {
-		t.Fatalf("no item written, file %q", got)
+	want := encodeItemsRef(items)
+	for _, placed := range []bool{false, true} {
+		got, pointing := writeItems(t, items, placed)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("placed %v: items differ from encoding/json's:\ngot:  %q\nwant: %q", placed, got, want)
+		}
+		if placed && pointing == 0 {
+			t.Fatal("no item points into the file: the comparison says nothing of those that do")
+		}
+		if got, _ := writeItems(t, nil, placed); len(got) != 0 {
+			t.Fatalf("no item written, items %q", got)
+		}
 	}
 }
 
@@ -98,8 +126,11 @@ func FuzzItemWriter(f *testing.F) {
 		for _, err := range rowErrors {
 			items = append(items, failedRow{csvfile.Row{Line: 2, UserLogin: login, Email: email}, err})
 		}
-		if got, want := writeItems(t, items), encodeItemsRef(items); !bytes.Equal(got, want) {
-			t.Fatalf("got %q, want %q", got, want)
+		want := encodeItemsRef(items)
+		for _, placed := range []bool{false, true} {
+			if got, _ := writeItems(t, items, placed); !bytes.Equal(got, want) {
+				t.Fatalf("placed %v: got %q, want %q", placed, got, want)
+			}
 		}
 	})
 }

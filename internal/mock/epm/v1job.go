@@ -1,13 +1,11 @@
 package epm
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
@@ -34,10 +32,11 @@ type jobOutcome struct {
 	processed int
 	succeeded int
 	failed    int
-	// failures holds the failed rows as JSON objects separated by commas,
-	// ready to go between [ and ]; "" when no row failed. On disk, so a file
-	// where every one of a million rows fails costs no memory.
-	failures string
+	// failures says where the failed rows are, to be written as the
+	// answer's items when it is read (v1failed.go); nil when no row failed.
+	// On disk, so a file where every one of a million rows fails costs no
+	// memory.
+	failures *failedRows
 }
 
 func (j *job) snapshot() (bool, jobOutcome) {
@@ -83,9 +82,7 @@ func (js *jobs) evictOldestFinished() bool {
 		if !done {
 			continue
 		}
-		if o.failures != "" {
-			_ = os.Remove(o.failures) // a reader that opened it keeps its handle
-		}
+		o.failures.remove() // a reader that opened its files keeps its handles
 		delete(js.byID, id)
 		js.order = append(js.order[:i], js.order[i+1:]...)
 		return true
@@ -111,8 +108,8 @@ func msgUserNotFound(login string) string {
 	return msgUserNotFoundBefore + login + msgUserNotFoundAfter
 }
 
-// The two halves of msgUserNotFound, which itemWriter writes around the
-// login without building the message.
+// The two halves of msgUserNotFound, which appendUnknownUserItem writes
+// around the login without building the message.
 const (
 	msgUserNotFoundBefore = " User "
 	msgUserNotFoundAfter  = " not found. Verify that the user exists. "
@@ -169,13 +166,18 @@ func (s *Server) runJob(ctx context.Context, j *job, submitted time.Time) {
 // process reads the file once (v1parts.go): the users change only if it
 // reads to the end without an error that ends it (no or wrong header,
 // broken quoting, UTF-16: Q-EPM1-007).
-func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutcome {
+func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) (o jobOutcome) {
 	fail := func(details string) jobOutcome { return jobOutcome{status: 1, details: details} }
-	f, err := s.files.open(j.filename)
+	f, kept, err := s.files.openKept(j.filename, j.id)
 	if err != nil {
 		return fail(msgFileNotFound(j.filename))
 	}
 	defer f.Close()
+	defer func() {
+		if kept != "" && (o.failures == nil || o.failures.kept != kept) {
+			s.files.removeKept(kept) // no failed row points into it
+		}
+	}()
 	st, err := f.Stat()
 	if err != nil {
 		return fail("Failed to update users. Input file " + j.filename + " could not be read: " + err.Error() + ".")
@@ -185,7 +187,7 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 		log.Info("epm v1 job: file refused", "err", err)
 		return fail("Failed to update users. Input file " + j.filename + " is not a valid user file: " + err.Error() + ".")
 	}
-	o := s.readParts(ctx, j, f, st.Size(), rd, cutPoints(f, rd.At().Offset, st.Size(), partsFor()))
+	o = s.readParts(ctx, j, f, st.Size(), rd, cutPoints(f, rd.At().Offset, st.Size(), partsFor()), kept)
 	if o.status == statusFailure {
 		log.Info("epm v1 job failed", "details", o.details)
 	}
@@ -196,90 +198,4 @@ func (s *Server) process(ctx context.Context, j *job, log *slog.Logger) jobOutco
 type itemV1 struct {
 	UserName     string `json:"UserName"`
 	ErrorDetails string `json:"Error_Details"`
-}
-
-// itemWriter appends failed rows to a scratch file as "{...}\n,{...}\n", the
-// bytes encoding/json wrote for itemV1 (SetEscapeHTML(false), then a
-// newline), written by hand (jsonwrite.go).
-type itemWriter struct {
-	f     *os.File
-	w     *bufio.Writer
-	buf   []byte // the item being written
-	first bool
-}
-
-func (s *Server) newItemWriter(id int64) (*itemWriter, error) {
-	f, err := s.files.tempFile(fmt.Sprintf("job-%d-items-*.json", id))
-	if err != nil {
-		return nil, fmt.Errorf("job %d items: %w", id, err)
-	}
-	// Not HTML-escaped, as before: names with < or & are shown as written.
-	return &itemWriter{f: f, w: bufio.NewWriterSize(f, 64<<10), first: true}, nil
-}
-
-// add writes the item of a failed row: itemV1{row.UserLogin,
-// itemDetails(row, err)}.
-func (iw *itemWriter) add(row csvfile.Row, err error) error {
-	b := iw.buf[:0]
-	if !iw.first {
-		b = append(b, ',')
-	}
-	iw.first = false
-	b = append(b, `{"UserName":`...)
-	b = appendJSONString(b, row.UserLogin, false)
-	b = append(b, `,"Error_Details":`...)
-	if errors.Is(err, ErrUnknownUser) {
-		// The row of a file that fails throughout: msgUserNotFound, written
-		// in three parts. JSON escapes byte by byte (rune by rune, and an
-		// ASCII byte always ends a rune), so the escaped message is the
-		// escaped login between the two constant halves, which need none.
-		b = append(b, `"`+msgUserNotFoundBefore...)
-		b = appendJSONEscaped(b, row.UserLogin, false)
-		b = append(b, msgUserNotFoundAfter+`"`...)
-	} else {
-		b = appendJSONString(b, itemDetails(row, err), false)
-	}
-	b = append(b, "}\n"...)
-	iw.buf = b
-	if _, err := iw.w.Write(b); err != nil {
-		return fmt.Errorf("write failed item: %w", err)
-	}
-	return nil
-}
-
-// absorb appends the items of other, which it then discards.
-func (iw *itemWriter) absorb(other *itemWriter) error {
-	defer other.discard()
-	if err := other.w.Flush(); err != nil {
-		return fmt.Errorf("write failed items: %w", err)
-	}
-	if _, err := other.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("read failed items: %w", err)
-	}
-	if err := iw.w.WriteByte(','); err != nil {
-		return fmt.Errorf("write failed items: %w", err)
-	}
-	if err := iw.w.Flush(); err != nil {
-		return fmt.Errorf("write failed items: %w", err)
-	}
-	// File to file: the kernel copies (copy_file_range), not the process.
-	if _, err := io.Copy(iw.f, other.f); err != nil {
-		return fmt.Errorf("write failed items: %w", err)
-	}
-	return nil
-}
-
-func (iw *itemWriter) finish() (string, error) {
-	if err := iw.w.Flush(); err != nil {
-		return "", fmt.Errorf("write failed items: %w", err)
-	}
-	if err := iw.f.Close(); err != nil {
-		return "", fmt.Errorf("write failed items: %w", err)
-	}
-	return iw.f.Name(), nil
-}
-
-func (iw *itemWriter) discard() {
-	_ = iw.f.Close()
-	_ = os.Remove(iw.f.Name())
 }

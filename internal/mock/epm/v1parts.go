@@ -78,7 +78,7 @@ type part struct {
 	succeeded int
 	failed    int
 	changes   map[*User]*pendingUser
-	items     *itemWriter
+	rows      *failedWriter // the failed rows
 }
 
 // cutPoints returns where parts after the first start: just after the
@@ -128,8 +128,10 @@ func countNewlines(f io.ReaderAt, from, to int64) (int, error) {
 // readParts reads the file f of size bytes, whose header rd has read, in
 // parts starting at cuts (in increasing order, after the header), and
 // returns the job's outcome; the users change only when the whole file was
-// read without a fatal error.
-func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int64, rd *csvfile.Reader, cuts []int64) jobOutcome {
+// read without a fatal error. kept is the path of the job's own link to f
+// (fileStore.openKept), or "": failed rows may point into it then
+// (v1failed.go); the outcome's failures name it when one does.
+func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int64, rd *csvfile.Reader, cuts []int64, kept string) jobOutcome {
 	fail := func(details string) jobOutcome { return jobOutcome{status: 1, details: details} }
 	parts := make([]*part, len(cuts)+1)
 	for k := range parts {
@@ -170,25 +172,27 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 				}
 				close(p.ready)
 			}
-			s.readPart(ctx, j, p, parts, &stop)
+			s.readPart(ctx, j, p, parts, &stop, kept != "")
 		})
 	}
 	wg.Wait()
 
+	// The parts' lists of failed rows are kept, one after the other, as
+	// the parts are joined; every other is removed.
+	failures := &failedRows{}
+	done := false
 	defer func() {
 		for _, p := range parts {
-			if p.items != nil {
-				p.items.discard()
+			if p.rows != nil {
+				p.rows.discard()
 			}
+		}
+		if !done {
+			failures.remove()
 		}
 	}()
 	var o jobOutcome
-	var items *itemWriter // the failed rows of the parts joined so far
-	defer func() {
-		if items != nil {
-			items.discard()
-		}
-	}()
+	var placed int64 // bytes of the items that point into the file
 	changes := map[*User]*pendingUser{}
 	for _, p := range parts {
 		switch {
@@ -207,26 +211,38 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 		for u, v := range p.changes {
 			changes[u] = v
 		}
-		if p.items != nil {
-			next := p.items
-			p.items = nil
-			if items == nil {
-				items = next
-			} else if err := items.absorb(next); err != nil { // absorb discards next
+		if fw := p.rows; fw != nil {
+			p.rows = nil
+			path, err := fw.finish()
+			if err != nil {
 				return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
 			}
+			failures.addList(path, fw)
+			placed += fw.placedSize
 		}
 		if !p.joined {
 			break // this part read on to the end of the file
 		}
 	}
-	if items != nil {
-		path, err := items.finish()
-		if err != nil {
-			return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
+	if failures.items > 0 {
+		failures.size += int64(failures.items - 1) // the commas
+		switch {
+		case placed == 0:
+		case 2*placed < size:
+			// Few items point into the file: they are written out, and
+			// the job keeps no link to its file.
+			failures.kept = kept
+			compact, err := s.withoutFile(j, failures)
+			if err != nil {
+				return fail("Failed to update users. The service could not record failed rows: " + err.Error() + ".")
+			}
+			failures = compact
+		default:
+			failures.kept = kept
 		}
-		o.failures, items = path, nil
+		o.failures = failures
 	}
+	done = true
 	s.Domain.apply(changes)
 	o.details = msgSummary(o)
 	return o
@@ -235,7 +251,7 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 // readPart reads part p until it reaches the next part's start (then joins
 // it if that part started as this one ends), the end of the file, or an
 // error that ends the file.
-func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, stop *atomic.Int64) {
+func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, stop *atomic.Int64, placing bool) {
 	needed := func() bool { return int64(p.index) < stop.Load() }
 	// enough: no part after this one is needed.
 	enough := func() {
@@ -251,7 +267,7 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 	}
 	last := p.index == len(parts)-1
 	p.changes = map[*User]*pendingUser{}
-	p.rd.Transient() // notePending and itemWriter.add keep nothing of a row
+	p.rd.Transient() // notePending and failedWriter keep nothing of a row
 	for n := 0; ; n++ {
 		if n%1024 == 0 {
 			if ctx.Err() != nil {
@@ -285,7 +301,7 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 			enough()
 			return
 		}
-		if err := s.notePending(j, p, row, err); err != nil {
+		if err := s.notePending(j, p, row, err, placing); err != nil {
 			p.recordErr = err
 			enough()
 			return
@@ -294,12 +310,14 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 }
 
 // notePending counts the row, and notes its values for its user if it
-// passes its checks, or writes it to the part's failed rows.
-func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error) error {
+// passes its checks, or writes it to the part's failed rows; placing: the
+// failed rows may point into the file (v1failed.go).
+func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placing bool) error {
 	p.processed++
 	if err == nil {
 		err = check(j.caller, row.UserLogin, Change{FirstName: &row.FirstName, LastName: &row.LastName, Email: &row.Email})
 	}
+	unknown := false // the row passes its checks, but names no user
 	if err == nil {
 		if u := s.Domain.lookup(row.UserLogin); u != nil {
 			n := p.changes[u]
@@ -311,16 +329,23 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error) error 
 			p.succeeded++
 			return nil
 		}
-		err = ErrUnknownUser
+		unknown = true
 	}
 	p.failed++
-	if p.items == nil {
+	if p.rows == nil {
 		var werr error
-		if p.items, werr = s.newItemWriter(j.id); werr != nil {
+		if p.rows, werr = s.newFailedWriter(j.id); werr != nil {
 			return werr
 		}
 	}
-	return p.items.add(row, err)
+	switch {
+	case unknown && placing:
+		off, ok := p.rd.Verbatim(csvfile.UserLogin)
+		return p.rows.addUnknown(row, off, ok)
+	case unknown:
+		return p.rows.add(row, ErrUnknownUser)
+	}
+	return p.rows.add(row, err)
 }
 
 // partsFor is how many parts a job reads its file in: one per core.

@@ -44,23 +44,63 @@ var partsSeed = []User{
 // any part).
 func readInParts(t testing.TB, s *Server, data []byte, cuts []int64) (partsResult, bool) {
 	t.Helper()
+	return readInPartsLinked(t, s, data, cuts, true)
+}
+
+// readInPartsLinked is readInParts, with or without the job's link to its
+// file (a file system without hard links).
+func readInPartsLinked(t testing.TB, s *Server, data []byte, cuts []int64, linked bool) (partsResult, bool) {
+	t.Helper()
 	s.Domain = NewDomain(append([]User{{Login: "admin"}}, partsSeed...))
-	f := bytes.NewReader(data)
-	rd, err := csvfile.NewReader(io.NewSectionReader(f, 0, f.Size()))
+	// The job's own link to its file, which failed rows point into.
+	kept, err := os.CreateTemp(t.TempDir(), "kept-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(kept.Name())
+	defer kept.Close()
+	if _, err := kept.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	size := int64(len(data))
+	rd, err := csvfile.NewReader(io.NewSectionReader(kept, 0, size))
 	if err != nil {
 		return partsResult{}, false
 	}
-	o := s.readParts(context.Background(), &job{id: 1, filename: "u.csv", caller: "admin"}, f, f.Size(), rd, cuts)
+	link := ""
+	if linked {
+		link = kept.Name()
+	}
+	o := s.readParts(context.Background(), &job{id: 1, filename: "u.csv", caller: "admin"}, kept, size, rd, cuts, link)
+	if o.failures != nil && o.failures.kept != "" && !linked {
+		t.Fatalf("items point into a file the job has no link to: %+v", o.failures)
+	}
 	r := partsResult{status: o.status, details: o.details, processed: o.processed, succeeded: o.succeeded, failed: o.failed, users: s.Domain.Users()}
-	if o.failures != "" {
-		b, err := os.ReadFile(o.failures)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.items = string(b)
-		_ = os.Remove(o.failures)
+	if o.failures != nil {
+		r.items = renderItems(t, o.failures)
+		o.failures.remove()
 	}
 	return r, true
+}
+
+// renderItems writes the items of a job's failed rows as its answer does,
+// and checks that they are as long as the job counted (the answer's
+// Content-Length).
+func renderItems(t testing.TB, fr *failedRows) string {
+	t.Helper()
+	src, err := fr.open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.close()
+	var b bytes.Buffer
+	if err := src.writeItems(&b); err != nil {
+		t.Fatal(err)
+	}
+	if int64(b.Len()) != fr.size {
+		t.Fatalf("items of %d bytes, counted %d: %q", b.Len(), fr.size, b.String())
+	}
+	return b.String()
 }
 
 // onePass is what reading data in one part leaves, the reference every
@@ -145,6 +185,33 @@ func TestPartsMatchOnePass(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Without a link to its file (a file system without hard links) the job
+// writes every item itself, and the answer is the same.
+func TestPartsWithoutLinkMatch(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(partsFiles["quoted newlines"])
+	for i := range 3000 {
+		fmt.Fprintf(&sb, "G%d,M,x@example.com,ghost%d\n", i, i)
+	}
+	files := []string{sb.String()}
+	for _, data := range partsFiles {
+		files = append(files, data)
+	}
+	s := newPartsServer(t)
+	for _, data := range files {
+		for _, cuts := range [][]int64{nil, {int64(len(data) / 2)}} {
+			linked, ok := readInPartsLinked(t, s, []byte(data), cuts, true)
+			if !ok {
+				continue
+			}
+			alone, _ := readInPartsLinked(t, s, []byte(data), cuts, false)
+			if !reflect.DeepEqual(linked, alone) {
+				t.Fatalf("cuts %v of %q:\nlinked %+v\nalone  %+v", cuts, data, linked, alone)
+			}
+		}
 	}
 }
 

@@ -179,21 +179,39 @@ func (st *fileStore) begin(name string, first bool) (*storedFile, *os.File, erro
 	return sf, f, nil
 }
 
-// open returns a complete file for reading. The handle stays readable if the
-// file is deleted while a job reads it (on Unix).
-func (st *fileStore) open(name string) (*os.File, error) {
+// openKept returns a complete file for reading (the handle stays readable
+// if the file is deleted while a job reads it, on Unix), and links it
+// under a name of the job's own in the store's directory, so the job's answer can read the file the
+// job read after the client deleted or replaced it (v1failed.go). kept is
+// "" when the link could not be made (a file system without hard links):
+// the job then writes every failed row's item itself. Both under one lock,
+// so the link is of the file opened.
+func (st *fileStore) openKept(name string, job int64) (f *os.File, kept string, err error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	key, err := fileKey(name)
 	sf, ok := st.files[key]
 	if err != nil || !ok || !sf.complete {
-		return nil, fmt.Errorf("open %s: %w", name, errFileNotFound)
+		return nil, "", fmt.Errorf("open %s: %w", name, errFileNotFound)
 	}
-	f, err := os.Open(sf.path)
+	f, err = os.Open(sf.path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", name, err)
+		return nil, "", fmt.Errorf("open %s: %w", name, err)
 	}
-	return f, nil
+	st.seq++
+	kept = filepath.Join(st.dir, fmt.Sprintf("job-%d-file-%d", job, st.seq))
+	if err := os.Link(sf.path, kept); err != nil {
+		st.log.Debug("epm v1: the job reads its file without a link", "name", name, "err", err)
+		kept = ""
+	}
+	return f, kept, nil
+}
+
+// removeKept removes a link openKept made.
+func (st *fileStore) removeKept(kept string) {
+	if err := os.Remove(kept); err != nil && !errors.Is(err, os.ErrNotExist) {
+		st.log.Warn("epm v1: remove a job's link to its file", "path", kept, "err", err)
+	}
 }
 
 // remove deletes a file, complete or not.
