@@ -11,6 +11,7 @@
 package bodycap
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 )
@@ -23,15 +24,25 @@ const Drain = 64 << 20
 // Read returns the body, or an *http.MaxBytesError when it is longer than
 // limit; any other error is the body's own (a client that went away).
 func Read(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
+	var b bytes.Buffer
+	if err := ReadInto(w, r, limit, &b); err != nil {
 		return nil, err
 	}
-	if int64(len(body)) <= limit {
-		return body, nil
+	return b.Bytes(), nil
+}
+
+// ReadInto is Read into a buffer of the caller's (a pooled one), which
+// holds the body when the error is nil.
+func ReadInto(w http.ResponseWriter, r *http.Request, limit int64, b *bytes.Buffer) error {
+	if _, err := b.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
+		return err
 	}
+	if int64(b.Len()) <= limit {
+		return nil
+	}
+	b.Reset()
 	if n, err := io.Copy(io.Discard, io.LimitReader(r.Body, Drain)); err != nil || n == Drain {
 		w.Header().Set("Connection", "close")
 	}
-	return nil, &http.MaxBytesError{Limit: limit}
+	return &http.MaxBytesError{Limit: limit}
 }

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/oracle-users-conformance/conformance/internal/mock/auth"
+	"github.com/oracle-users-conformance/conformance/internal/mock/bodycap"
 	"github.com/oracle-users-conformance/conformance/internal/mock/reqinfo"
 )
 
@@ -171,7 +172,7 @@ func (s *Server) updateUsersV2(w http.ResponseWriter, r *http.Request) {
 	bodyBuf := bodyBuffers.Get().(*bytes.Buffer)
 	defer putBodyBuffer(bodyBuf)
 	bodyBuf.Reset()
-	_, err = bodyBuf.ReadFrom(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	err = bodycap.ReadInto(w, r, s.opts.MaxBody, bodyBuf)
 	body := bodyBuf.Bytes()
 	if err != nil {
 		// Declared here, as errors.As moves it to the heap: not on every request.
