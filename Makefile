@@ -14,19 +14,21 @@ run:
 # check, a superset of the ones go test would run again. -ldflags=-w: the
 # test binaries are linked without DWARF (debuggers' data; stack traces and
 # race reports come from the runtime's own tables), a quarter of the time
-# spent linking the 38 race-instrumented binaries. -p 4: several packages'
+# spent linking the 38 race-instrumented binaries. -p 6: several packages'
 # tests mostly wait (a browser, a Retry-After, a script polling a job), so
-# four binaries at a time keep both cores busy where two would leave them
-# idle (BENCHMARKS.md, "The two commands").
+# six binaries at a time keep both cores busy where two would leave them
+# idle; at four, the long packages held every slot and the short ones
+# queued behind them while the cores idled (BENCHMARKS.md, "The two
+# commands").
 #
 # go test starts the packages' tests in the order it is given them: the ones
 # that take longest come first (internal/cli alone is about 60% of the CPU),
 # so the many short ones fill the cores at the end instead of three long
 # ones running on after everything else (BENCHMARKS.md, "The two
 # commands"). A package missing from this list still runs, through ./...
-TEST_FIRST := ./internal/cli ./internal/exchange ./suites ./internal/runner ./internal/report ./internal/ociimage ./internal/mock/epm
+TEST_FIRST := ./internal/cli ./internal/mock/epm ./internal/exchange ./suites ./internal/runner ./internal/report ./internal/ociimage
 test: vet fmt-check
-	$(GO) test -race -count=1 -vet=off -ldflags=-w -p 4 -timeout 15m $(TEST_FIRST) ./...
+	$(GO) test -race -count=1 -vet=off -ldflags=-w -p 6 -timeout 15m $(TEST_FIRST) ./...
 
 # Without -trimpath every build-cache entry of this module's own packages
 # names the clone's directory, so a fresh clone compiles them all again

@@ -40,12 +40,14 @@ func TestMain(m *testing.M) {
 	}
 	// These tests mostly wait on child processes (whole runs, a 429
 	// target's Retry-After, a stuck job's poll limit), so more of them at
-	// once than the CPUs (go test's default) cost little. Set here, not in
+	// once than the CPUs (go test's default) cost little; at four, the
+	// long waits (a stuck job queue, Wine, a throttling target) held the
+	// slots while the cores idled. Set here, not in
 	// the Makefile: Ginkgo refuses go test -parallel in the packages that
 	// run specs in-process.
 	flag.Parse()
 	if !flagSet("test.parallel") {
-		_ = flag.Set("test.parallel", "4")
+		_ = flag.Set("test.parallel", "8")
 	}
 	dir, err := os.MkdirTemp("", "conformance-cli-test-")
 	scratch = dir
