@@ -51,6 +51,11 @@ type Workers struct {
 	// Home is the product worker k (from 1) takes scenarios of first,
 	// "" for none.
 	Home func(k int) string
+	// Learn, if set, is told the vars (run suffix and users) a scenario
+	// is about to run with, before it sends anything: the secrets its
+	// rows send with them become known then, once, for the worker that
+	// runs it, not for each worker's suffix at the start.
+	Learn func(sc *scenario.Scenario, vars scenario.Vars)
 }
 
 // pool runs the scenarios on the workers.
@@ -211,6 +216,9 @@ func (p *pool) run(sc *scenario.Scenario, j *job, vars map[string]string, releas
 	// undos have put them back.
 	h.cleanup(func(context.Context) { release() })
 	r.useVars(vars)
+	if learn := p.env.Workers.Learn; learn != nil {
+		learn(sc, r.Vars)
+	}
 	h.do(func() { p.env.body(r, j.flow) })
 	h.unwind(p.ctx)
 	end := h.ending()

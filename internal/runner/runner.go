@@ -214,15 +214,15 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 	p.notes = notes
 	sharePace(products, opts)
 	runID := runID()
-	learnSecrets(redactor, p.fx, selected, scenario.Vars{Run: runID, Var: cfg.Vars}, false)
+	learnSecrets(redactor, p.fx, selected, scenario.Vars{Run: runID, Var: cfg.Vars})
 	env := &suites.Env{
 		Config: *cfg, Catalog: p.catalog, Products: products, Fixtures: p.fx, FixturesDir: fixturesDir,
 		Tables: p.tables, Selected: selected, Results: suites.NewResults(), Console: suites.NewConsole(out, opts.Verbose),
 		Vars: scenario.Vars{Run: runID, Var: cfg.Vars}, VarsCatalogue: varsCatalogue(p.fx),
 	}
 	shareScenarios(env, opts, *cfg, p.fx, Mutates(p.catalog))
-	useWorkers(env, opts, *cfg, p.fx, Mutates(p.catalog), embedded, func(run string) {
-		learnSecrets(redactor, p.fx, selected, scenario.Vars{Run: run, Var: cfg.Vars}, true)
+	useWorkers(env, opts, *cfg, p.fx, Mutates(p.catalog), embedded, func(sc *scenario.Scenario, vars scenario.Vars) {
+		learnSecrets(redactor, p.fx, []*scenario.Scenario{sc}, vars)
 	})
 	return env, nil
 }
@@ -513,16 +513,13 @@ func Mutates(cat *contract.Catalog) shard.Mutates {
 // learnSecrets makes every password the rows themselves send (an Essbase
 // user's initial password) a known secret, so it is masked wherever it
 // shows: in a CSV without a header, in a body sent as the wrong type on
-// purpose, in an answer that echoes it. For another run suffix of the
-// same run (a worker's), onlyRun skips the bodies no suffix changes, which
-// were learnt with the first: rendering every body again, 9 MB ones among
-// them, for each of eight workers was most of a whole run's CPU.
-func learnSecrets(red *exchange.Redactor, fx fs.FS, selected []*scenario.Scenario, vars scenario.Vars, onlyRun bool) {
+// purpose, in an answer that echoes it. With workers, a scenario's rows
+// are learnt again as it starts, with the suffix and users it runs with
+// (useWorkers): rendering every body, 9 MB ones among them, for each of
+// eight workers' suffixes at the start was most of a whole run's CPU.
+func learnSecrets(red *exchange.Redactor, fx fs.FS, selected []*scenario.Scenario, vars scenario.Vars) {
 	for _, sc := range selected {
 		for _, req := range sc.Requests() {
-			if onlyRun && !req.UsesRun(fx) {
-				continue
-			}
 			if body, err := req.Render(fx, vars); err == nil {
 				for _, s := range exchange.SecretsIn(body) {
 					red.Add(s)

@@ -23,10 +23,11 @@ import (
 // rule), so every product's rate is in use from the first second.
 //
 // Each worker names what its scenarios create with a run suffix of its
-// own (as each process of --procs does), learning the secrets its rows
-// send with it: rows that create "cnf{{.Run}}jenp" would otherwise create
-// one user twice at once. The first worker's is the run's.
-func useWorkers(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, mutates shard.Mutates, embedded bool, learn func(run string)) {
+// own (as each process of --procs does): rows that create
+// "cnf{{.Run}}jenp" would otherwise create one user twice at once. The
+// first worker's is the run's. The secrets a scenario's rows send with
+// its worker's suffix and users are learnt as it starts (learn).
+func useWorkers(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, mutates shard.Mutates, embedded bool, learn func(*scenario.Scenario, scenario.Vars)) {
 	n := workers(cfg, opts, embedded)
 	if n <= 1 || opts.Plan {
 		return
@@ -56,7 +57,6 @@ func useWorkers(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, muta
 	runs := []string{env.Vars.Run}
 	for len(runs) < n {
 		if id := runID(); !slices.Contains(runs, id) {
-			learn(id)
 			runs = append(runs, id)
 		}
 	}
@@ -71,7 +71,8 @@ func useWorkers(env *suites.Env, opts Options, cfg config.Config, fx fs.FS, muta
 			}
 			return a.sets[set], func() { board.Release(a.req.Scenario) }, true
 		},
-		Home: func(k int) string { return weightedTurn(weight, k) },
+		Home:  func(k int) string { return weightedTurn(weight, k) },
+		Learn: learn,
 	}
 }
 

@@ -1,10 +1,12 @@
 package runner
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/fixtures"
 	"github.com/oracle-users-conformance/conformance/internal/config"
 	"github.com/oracle-users-conformance/conformance/internal/mock"
+	"github.com/oracle-users-conformance/conformance/internal/report"
 )
 
 // The OIG and EPM v1 suites with four workers in this process (the only
@@ -157,4 +160,86 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 func (s *statusWriter) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+// A password a row sends under a worker's own run suffix is a known
+// secret before the row sends it, whichever worker runs it: shown in a
+// path, where no field name gives it away, it is masked in every report.
+// Eight rows, each adding a user whose password holds the suffix and
+// reading a user named like the password, run on four workers.
+func TestAWorkersSecretsAreMasked(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "fixtures")
+	if err := os.CopyFS(dir, fixtures.FS); err != nil {
+		t.Fatal(err)
+	}
+	var table strings.Builder
+	table.WriteString("api: essbase\nprefix: ESS-\noperation: essbaseAddUsers\ntitle: secrets of workers\nscenarios:\n")
+	for i := range 8 {
+		fmt.Fprintf(&table, `  - id: ESS-WSECRET-%03d
+    title: a password with the run suffix, shown in a path
+    labels: [kind:payload, mutates, worker-secret]
+    request:
+      headers: {Content-Type: application/json}
+      body: '{"id":"cnf{{.Run}}s%d","password":"Pw{{.Run}}Sec%d"}'
+    expect: {status: 200}
+    then:
+      - request: {operation: essbaseGetUser, params: {id: "Pw{{.Run}}Sec%d"}}
+        expect: {status: 404}
+`, i+1, i, i, i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "scenarios", "zz-secrets.yaml"), []byte(table.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seed, err := fs.ReadFile(fixtures.FS, "mock/seed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := EmbeddedOptions()
+	if opts.Seed, err = mock.ParseSeed(seed); err != nil {
+		t.Fatal(err)
+	}
+	m, err := mock.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+
+	cfg := config.Default()
+	cfg.Fixtures = dir
+	cfg.ReportDir = filepath.Join(t.TempDir(), "reports")
+	cfg.LabelFilter = "worker-secret"
+	cfg.Workers = 4
+	out, err := Run(t, cfg, Options{Embedded: srv.URL}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Run.Counts.By[report.Passed] != 8 {
+		for _, sc := range out.Run.Scenarios {
+			t.Log(sc.ID, sc.Outcome, sc.Reason)
+		}
+		t.Fatalf("%+v: want the eight rows passed", out.Run.Counts)
+	}
+	files, err := filepath.Glob(filepath.Join(cfg.ReportDir, "*"))
+	if err != nil || len(files) < 3 {
+		t.Fatalf("reports %v: %v", files, err)
+	}
+	secret := regexp.MustCompile(`Pw[0-9A-Za-z]+Sec[0-9]`)
+	runs := map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := secret.Find(data); m != nil {
+			t.Errorf("%s shows the password %s", filepath.Base(f), m)
+		}
+		for _, m := range regexp.MustCompile(`cnf([0-9A-Za-z]+)s[0-7]`).FindAllSubmatch(data, -1) {
+			runs[string(m[1])] = true
+		}
+	}
+	if len(runs) < 2 {
+		t.Errorf("the rows ran under %d run suffixes %v; want several workers' own, or this proved nothing", len(runs), runs)
+	}
 }
