@@ -16,6 +16,7 @@ import (
 	"github.com/oracle-users-conformance/conformance/internal/csvfile"
 	"github.com/oracle-users-conformance/conformance/internal/exchange"
 	"github.com/oracle-users-conformance/conformance/internal/expect"
+	"github.com/oracle-users-conformance/conformance/internal/report"
 	"github.com/oracle-users-conformance/conformance/internal/scenario"
 )
 
@@ -306,6 +307,16 @@ func (r *Run) epm1Poll(submit *exchange.Exchange, auth string) *exchange.Exchang
 		}
 		fmt.Fprintf(r.host.log(), "%s: job %s in progress (status -1) after %s, poll %d; polling every %s up to %s\n",
 			r.S.ID, job, elapsed.Round(time.Millisecond), n, interval, limit)
+		// Other scenarios' jobs opened the product's job breaker while this
+		// one polled: the queue is stuck, and waiting out this job's own
+		// limit would only add it to the run (with workers, a limit more).
+		// The job was not given its limit, so what it saw is no verdict.
+		// One reason for all of them, so the console says it once with
+		// their IDs; the job and its polls are in the scenario's log.
+		if s := r.Product.jobs.sentence(); s != "" {
+			r.Env.Console.Once(s)
+			r.sender.end(r, report.Inconclusive, fmt.Sprintf("its job was still in progress when the job breaker of %s opened: stopped before its own poll limit", r.Product.Name))
+		}
 		if !time.Now().Add(interval).Before(deadline) {
 			r.Product.jobs.exceeded(r.Product.Name, limit, r.Env.Config.Poll.Breaker)
 			r.Broke(ex, "job %s still in progress after %s (%d polls every %s, --poll-limit %s): last status %s, details %s",

@@ -1,9 +1,11 @@
 package cli_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,9 +80,11 @@ func TestAStuckJobQueueOpensTheJobBreaker(t *testing.T) {
 		}
 	}
 	// Two in a row open the breaker; the job scenarios the other workers
-	// were polling by then wait out their limit too (a live target gets
-	// config.DefaultWorkers at once), and so may one that the worker of
-	// the first to pass the limit took before the second passed it.
+	// were polling reach their limit within a poll of the first two (a
+	// live target gets config.DefaultWorkers at once, all submitting at
+	// the start), and so may one that the worker of the first to pass the
+	// limit took before the second passed it; a later one stops at its
+	// next poll (TestAJobPollingWhenTheBreakerOpensStops).
 	if most := config.DefaultWorkers + 1; waited < 2 || waited > most || stopped == 0 {
 		t.Errorf("%d scenarios waited out the poll limit, %d were stopped by the job breaker; want 2 to %d, and the rest stopped", waited, stopped, most)
 	}
@@ -88,4 +92,50 @@ func TestAStuckJobQueueOpensTheJobBreaker(t *testing.T) {
 		t.Errorf("the job breaker's sentence is said %d times, want once:\n%s", n, tail(r.stdout, 20))
 	}
 	t.Logf("%d waited, %d not run, %s", waited, stopped, r.elapsed.Round(time.Second))
+}
+
+// A job scenario still polling when other scenarios' jobs open the job
+// breaker stops at its next poll, inconclusive with the reason, instead of
+// waiting out a limit of its own: with workers a stuck queue costs one poll
+// limit, not two. Two job scenarios on two workers against jobs that never
+// finish, the second submit held 1.5 s (so its limit ends 1.5 s after the
+// first's), and the breaker opening after one job at the limit.
+func TestAJobPollingWhenTheBreakerOpensStops(t *testing.T) {
+	t.Parallel()
+	d, _ := deviate.Lookup("epm1-job-never-finishes")
+	target := newMock(t)
+	u, _ := url.Parse(target.URL)
+	never := deviate.Proxy(u, d)
+	var submits atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/security/v1/users") && submits.Add(1) == 2 {
+			time.Sleep(1500 * time.Millisecond)
+		}
+		never.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	dir := t.TempDir()
+	r := conformance(t, nil, "run", "--config", mockConfig, "--target", proxy.URL, "--allow-mutations",
+		"--label-filter", "id:EPM1-FLOW-001 || id:EPM1-FLOW-002", "--workers", "2",
+		"--poll-limit", "3s", "--job-breaker", "1", "--report-dir", dir)
+	if r.report == nil {
+		t.Fatalf("exit %d, no report.json\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	waited, stopped := 0, 0
+	for _, s := range r.report.Scenarios {
+		switch {
+		case s.Outcome == "failed" && strings.Contains(s.Reason, "still in progress after"):
+			waited++
+		case s.Outcome == "inconclusive" && strings.Contains(s.Reason, "when the job breaker of epm opened"):
+			stopped++
+		default:
+			t.Errorf("%s: %s, %q", s.ID, s.Outcome, s.Reason)
+		}
+	}
+	if waited != 1 || stopped != 1 {
+		t.Errorf("%d waited out the limit, %d stopped when the breaker opened; want one of each\n%s", waited, stopped, tail(r.stdout, 20))
+	}
+	if r.code != cli.ExitFail {
+		t.Errorf("exit %d, want %d (the job that waited out its limit fails)", r.code, cli.ExitFail)
+	}
 }
