@@ -609,8 +609,13 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, err
 	}
 	rec.turned = turned
-	// The clock starts here, after the harness's own work.
-	ctx, w := startWatch(req.Context(), t.host, t.stall, trickleAllowance(t.stall, len(reqBody)))
+	// The clock starts here, after the harness's own work. From here the
+	// request is on its way, and the run calling it off (an interrupt)
+	// would not call off what the target does with it: an add cancelled
+	// in flight was applied after its undo's delete had found nothing (a
+	// user left behind). So it goes on to its answer, which the undos
+	// need, bounded by the watch's silence limit as every request is.
+	ctx, w := startWatch(context.WithoutCancel(req.Context()), t.host, t.stall, trickleAllowance(t.stall, len(reqBody)))
 	defer w.stop()
 	req = req.WithContext(ctx)
 	if req.Body != nil && req.Body != http.NoBody {

@@ -112,6 +112,34 @@ func TestDeadTargetIsAnErrorOnTheExchange(t *testing.T) {
 	}
 }
 
+// A request already on its way when the run calls it off (an interrupt)
+// goes on to its answer: the target acts on it either way, and the undos
+// that follow need to know what it did. A user added by a request the
+// run abandoned was applied after its undo's delete had found nothing.
+func TestACalledOffRequestInFlightGetsItsAnswer(t *testing.T) {
+	arrived := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		time.Sleep(300 * time.Millisecond) // the call-off comes meanwhile
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"links":[],"details":{"processed":0,"succeeded":0,"failed":0,"faileditems":[]},"status":0}`))
+	}))
+	defer srv.Close()
+	c, _ := exchange.New(srv.URL, catalog(t), exchange.Options{Policy: exchange.Policy{AllowMutations: true}, Timeout: 5 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	ex, err := c.Do(ctx, exchange.Request{Operation: "updateUsersV2", Body: []byte(`{"users":[]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Err != nil || ex.Status() != http.StatusOK {
+		t.Fatalf("status %d, error %v: want the answer the target gave", ex.Status(), ex.Err)
+	}
+}
+
 func TestSlowTargetTimesOut(t *testing.T) {
 	block := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
