@@ -214,7 +214,6 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 	p.notes = notes
 	sharePace(products, opts)
 	runID := runID()
-	learnSecrets(redactor, p.fx, selected, scenario.Vars{Run: runID, Var: cfg.Vars})
 	env := &suites.Env{
 		Config: *cfg, Catalog: p.catalog, Products: products, Fixtures: p.fx, FixturesDir: fixturesDir,
 		Tables: p.tables, Selected: selected, Results: suites.NewResults(), Console: suites.NewConsole(out, opts.Verbose),
@@ -224,6 +223,11 @@ func (p *prepared) environment(cfg *config.Config, opts Options, out io.Writer, 
 	useWorkers(env, opts, *cfg, p.fx, Mutates(p.catalog), embedded, func(sc *scenario.Scenario, vars scenario.Vars) {
 		learnSecrets(redactor, p.fx, []*scenario.Scenario{sc}, vars)
 	})
+	if env.Workers == nil {
+		// Workers learn each scenario's as they start it (above);
+		// without them every row is learnt here, before the first sends.
+		learnSecrets(redactor, p.fx, selected, env.Vars)
+	}
 	return env, nil
 }
 
@@ -514,9 +518,10 @@ func Mutates(cat *contract.Catalog) shard.Mutates {
 // user's initial password) a known secret, so it is masked wherever it
 // shows: in a CSV without a header, in a body sent as the wrong type on
 // purpose, in an answer that echoes it. With workers, a scenario's rows
-// are learnt again as it starts, with the suffix and users it runs with
-// (useWorkers): rendering every body, 9 MB ones among them, for each of
-// eight workers' suffixes at the start was most of a whole run's CPU.
+// are learnt as it starts, with the suffix and users it runs with
+// (useWorkers), and not at the start: rendering every body, 9 MB ones
+// among them, for each of eight workers' suffixes at the start was most
+// of a whole run's CPU.
 func learnSecrets(red *exchange.Redactor, fx fs.FS, selected []*scenario.Scenario, vars scenario.Vars) {
 	for _, sc := range selected {
 		for _, req := range sc.Requests() {
