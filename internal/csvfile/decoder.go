@@ -147,6 +147,7 @@ type Decoder struct {
 	plain     bool
 	plainAt   int64
 	plainText string
+	ascii     bool // the last record held no byte of 0x80 or above (ascii.go)
 }
 
 // bufferSize is the read buffer. A line longer than it is still read whole
@@ -219,7 +220,7 @@ func (d *Decoder) Next() (Record, error) {
 	if err := d.ready(); err != nil {
 		return Record{}, err
 	}
-	d.plain = false
+	d.plain, d.ascii = false, false
 	at := d.offset()
 	line, errRead := d.p.readLine()
 	for errRead == nil && len(line) == lengthNL(line) {
@@ -228,7 +229,7 @@ func (d *Decoder) Next() (Record, error) {
 	}
 	if errRead == nil {
 		if rec, ok := d.splitPlain(line); ok {
-			d.plain, d.plainAt = true, at
+			d.plain, d.plainAt, d.ascii = true, at, true
 			return rec, nil
 		}
 	}
@@ -245,6 +246,7 @@ func (d *Decoder) decode() (Record, error) {
 	rec := Record{Line: line, Fields: d.fields[:0]}
 	var rowErr error
 	high := highByte(d.p.recordBuffer)
+	d.ascii = !high
 	if high {
 		rowErr = d.decide(line)
 	}

@@ -315,7 +315,12 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placing bool) error {
 	p.processed++
 	if err == nil {
-		err = check(j.caller, row.UserLogin, Change{FirstName: &row.FirstName, LastName: &row.LastName, Email: &row.Email})
+		c := Change{FirstName: &row.FirstName, LastName: &row.LastName, Email: &row.Email}
+		if p.rd.ASCII() {
+			err = checkText(j.caller, row.UserLogin, c)
+		} else {
+			err = check(j.caller, row.UserLogin, c)
+		}
 	}
 	unknown := false // the row passes its checks, but names no user
 	if err == nil {
