@@ -175,7 +175,7 @@ func (p *part) numberFromFileStart(counts *lineCounts, resume csvfile.Resume, f 
 // encoding), and would give the same row, only its Line differing, which
 // no other item shows.
 func lineFree(rd *csvfile.Reader, row csvfile.Row, err error, start csvfile.Point) bool {
-	if errors.Is(err, io.EOF) {
+	if err != nil && errors.Is(err, io.EOF) {
 		return true
 	}
 	if err != nil || strings.TrimSpace(row.UserLogin) == "" {
@@ -382,7 +382,7 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 			}
 			row, err = p.rd.Next()
 		}
-		if errors.Is(err, io.EOF) {
+		if err != nil && errors.Is(err, io.EOF) { // nil, nearly always: no call
 			enough()
 			return
 		}
