@@ -443,8 +443,15 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placin
 	return p.rows.add(row, err)
 }
 
-// partsFor is how many parts a job reads its file in: one per core.
-func partsFor() int { return runtime.GOMAXPROCS(0) }
+// partsFor is how many parts a job reads its file in: two per core. With
+// one per core, a part whose thread the machine set aside for a while
+// (another process's build) held the whole job, the other core idle once
+// its part was done; with two, the Go scheduler gives the parts left to
+// whichever core is free. Alternated with one per core at load averages
+// of 6 to 13 (BENCHMARKS.md, section 1, sixth round), twelve runs each:
+// the same median ratio, the lowest 0.54 against 0.38 (all-fail) and 0.63
+// against 0.46 (all-succeed).
+func partsFor() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // lookup returns the user of a login, or nil. The map is never changed
 // after NewDomain (users are neither created nor removed), so reading it
