@@ -94,6 +94,14 @@ type part struct {
 	failed    int
 	changes   map[*User]*pendingUser
 	rows      *failedWriter // the failed rows
+
+	// The parts are allocated one after the other, so without this the
+	// counters a part writes every row (failed, at byte 128 of 152) shared
+	// a cache line with the next part's from, to and rd, which that part
+	// reads every row: the line went back and forth between the cores, and
+	// a job on two cores ran slower than on one (BENCHMARKS.md, section 1,
+	// sixth round). A cache line of padding keeps them apart.
+	_ [64]byte
 }
 
 // cutPoints returns where parts after the first start: just after the
@@ -448,7 +456,7 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placin
 // (another process's build) held the whole job, the other core idle once
 // its part was done; with two, the Go scheduler gives the parts left to
 // whichever core is free. Alternated with one per core at load averages
-// of 6 to 13 (BENCHMARKS.md, section 1, sixth round), twelve runs each:
+// of 3 to 13 (BENCHMARKS.md, section 1, sixth round), twelve runs each:
 // the same median ratio, the lowest 0.54 against 0.38 (all-fail) and 0.63
 // against 0.46 (all-succeed).
 func partsFor() int { return 2 * runtime.GOMAXPROCS(0) }
