@@ -452,13 +452,13 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placin
 }
 
 // partsFor is how many parts a job reads its file in: two per core. With
-// one per core, a part whose thread the machine set aside for a while
-// (another process's build) held the whole job, the other core idle once
-// its part was done; with two, the Go scheduler gives the parts left to
-// whichever core is free. Alternated with one per core at load averages
-// of 3 to 13 (BENCHMARKS.md, section 1, sixth round), twelve runs each:
-// the same median ratio, the lowest 0.54 against 0.38 (all-fail) and 0.63
-// against 0.46 (all-succeed).
+// one per core, a part whose thread was held back a while (by another
+// process, or by the server's own goroutines) kept the job waiting with
+// the other core idle once its part was done; with two, the Go scheduler
+// gives the parts left to whichever core is free. Alternated with one per
+// core, thirteen runs each at load averages of 2.4 to 15 (BENCHMARKS.md,
+// section 1, sixth round): all-fail median ratio 0.64 against 0.56, the
+// lowest 0.56 against 0.38; all-succeed 0.83 against 0.71.
 func partsFor() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // lookup returns the user of a login, or nil. The map is never changed
