@@ -94,14 +94,6 @@ type part struct {
 	failed    int
 	changes   map[*User]*pendingUser
 	rows      *failedWriter // the failed rows
-
-	// The parts are allocated one after the other, so without this the
-	// counters a part writes every row (failed, at byte 128 of 152) shared
-	// a cache line with the next part's from, to and rd, which that part
-	// reads every row: the line went back and forth between the cores, and
-	// a job on two cores ran slower than on one (BENCHMARKS.md, section 1,
-	// sixth round). A cache line of padding keeps them apart.
-	_ [64]byte
 }
 
 // cutPoints returns where parts after the first start: just after the
@@ -456,9 +448,9 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placin
 // process, or by the server's own goroutines) kept the job waiting with
 // the other core idle once its part was done; with two, the Go scheduler
 // gives the parts left to whichever core is free. Alternated with one per
-// core, thirteen runs each at load averages of 2.4 to 15 (BENCHMARKS.md,
-// section 1, sixth round): all-fail median ratio 0.64 against 0.56, the
-// lowest 0.56 against 0.38; all-succeed 0.83 against 0.71.
+// core in two sittings of twelve and thirteen runs each (BENCHMARKS.md,
+// section 1, sixth round), the lowest all-fail ratio rose from 0.38 to
+// 0.54 and to 0.56, the median stayed (0.59) or rose (0.56 to 0.64).
 func partsFor() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // lookup returns the user of a login, or nil. The map is never changed
