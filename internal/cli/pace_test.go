@@ -53,11 +53,13 @@ func oneRatePerProduct(t *testing.T, how ...string) {
 	total := 0
 	for p, times := range arrivals {
 		total += len(times)
-		// Every window of one second that begins at an arrival.
+		// Every window of one second less stampLateness that begins at an
+		// arrival: whatever their lateness, the requests it holds reached
+		// the target within one second of one another.
 		worst := 0
 		for i := range times {
 			n := 0
-			for j := i; j < len(times) && times[j].Sub(times[i]) < time.Second; j++ {
+			for j := i; j < len(times) && times[j].Sub(times[i]) < time.Second-stampLateness; j++ {
 				n++
 			}
 			worst = max(worst, n)
@@ -75,6 +77,17 @@ func oneRatePerProduct(t *testing.T, how ...string) {
 		t.Fatalf("only %d requests reached the target: too few to tell", total)
 	}
 }
+
+// stampLateness bounds how late the handler above may stamp an arrival:
+// it runs in this race-instrumented test process, beside the other
+// packages' tests on a loaded machine, and once stamped three requests
+// within a millisecond after a stall (load average 15), six in 0.93 s
+// where the road had sent five a second. A request stamped up to this late
+// arrived no earlier than this before its stamp, so a window this much
+// shorter than a second still holds only requests that reached the target
+// within one second. Four processes or eight workers with a rate each (14
+// in a second before the parents' pace) still fill it several times over.
+const stampLateness = 200 * time.Millisecond
 
 // defaultRate undoes the tests' CONFORMANCE_RATE=0 (cleanEnv): the default
 // a live target gets.
