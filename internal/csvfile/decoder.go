@@ -42,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -146,6 +147,7 @@ type Decoder struct {
 	plain     bool
 	plainAt   int64
 	plainText string
+	ascii     bool // the last record held no byte of 0x80 or above (ascii.go)
 }
 
 // bufferSize is the read buffer. A line longer than it is still read whole
@@ -218,7 +220,7 @@ func (d *Decoder) Next() (Record, error) {
 	if err := d.ready(); err != nil {
 		return Record{}, err
 	}
-	d.plain = false
+	d.plain, d.ascii = false, false
 	at := d.offset()
 	line, errRead := d.p.readLine()
 	for errRead == nil && len(line) == lengthNL(line) {
@@ -227,7 +229,7 @@ func (d *Decoder) Next() (Record, error) {
 	}
 	if errRead == nil {
 		if rec, ok := d.splitPlain(line); ok {
-			d.plain, d.plainAt = true, at
+			d.plain, d.plainAt, d.ascii = true, at, true
 			return rec, nil
 		}
 	}
@@ -244,6 +246,7 @@ func (d *Decoder) decode() (Record, error) {
 	rec := Record{Line: line, Fields: d.fields[:0]}
 	var rowErr error
 	high := highByte(d.p.recordBuffer)
+	d.ascii = !high
 	if high {
 		rowErr = d.decide(line)
 	}
@@ -289,25 +292,25 @@ func (d *Decoder) splitPlain(line []byte) (Record, bool) {
 	// One pass, byte by byte: fields of a few dozen bytes are split faster
 	// so than with a library search per field and per quote (the profile
 	// showed the calls, not the bytes). Every byte is looked at by one of
-	// the loops, so a byte of 0x80 or above anywhere sends the line to the
-	// parser.
+	// the loops, each stopping at a byte its table marks, a byte of 0x80 or
+	// above among them, so such a byte anywhere sends the line to the
+	// parser. A field's blanks are trimmed as its span is taken, so the
+	// spans are the fields.
 	spans := d.ends[:0] // start and end of each field, in pairs
 	for i, n := 0, len(body); ; {
 		for i < n && body[i] < utf8.RuneSelf && asciiSpace[body[i]] {
 			i++ // TrimLeadingSpace: ASCII white space, as leadingSpace skips it
 		}
 		if i < n && body[i] == '"' {
-			j := i + 1
-			for j < n && body[j] != '"' {
-				if body[j] >= utf8.RuneSelf {
-					return Record{}, false
-				}
+			j := i + 1 + stopsAt(body[i+1:], quoteBytes, quoteBytes)
+			for j < n && !quotedStop[body[j]] {
 				j++
 			}
-			if j >= n {
-				return Record{}, false // goes on to the next line, or is broken
+			if j >= n || body[j] != '"' {
+				return Record{}, false // a high byte; or goes on to the next line, or is broken
 			}
-			spans = append(spans, i+1, j) // j is the closing quote
+			from, to := trimBlanksSpan(body, i+1, j) // j is the closing quote
+			spans = append(spans, from, to)
 			if i = j + 1; i >= n {
 				break
 			}
@@ -317,15 +320,18 @@ func (d *Decoder) splitPlain(line []byte) (Record, bool) {
 			i++
 			continue
 		}
-		j := i
-		for ; j < n; j++ {
-			if c := body[j]; c == ',' {
-				break
-			} else if c == '"' || c >= utf8.RuneSelf {
-				return Record{}, false // a bare quote (the parser's error), or a high byte
-			}
+		j := i + stopsAt(body[i:], commaBytes, quoteBytes)
+		for j < n && !plainStop[body[j]] {
+			j++
 		}
-		spans = append(spans, i, j)
+		if j < n && body[j] != ',' {
+			return Record{}, false // a bare quote (the parser's error), or a high byte
+		}
+		to := j // leading blanks were skipped above, ' ' and '\t' among them
+		for to > i && (body[to-1] == ' ' || body[to-1] == '\t') {
+			to--
+		}
+		spans = append(spans, i, to)
 		if j >= n {
 			break
 		}
@@ -337,22 +343,63 @@ func (d *Decoder) splitPlain(line []byte) (Record, bool) {
 	d.plainText = str
 	fields := d.fields[:0]
 	for k := 0; k < len(spans); k += 2 {
-		fields = append(fields, trimBlanksString(str[spans[k]:spans[k+1]]))
+		fields = append(fields, str[spans[k]:spans[k+1]])
 	}
 	d.fields = fields
 	return Record{Line: d.p.recLine, Fields: fields}, true
 }
 
-// trimBlanksString is trimBlanks for a string.
-func trimBlanksString(s string) string {
-	i, j := 0, len(s)
-	for i < j && (s[i] == ' ' || s[i] == '\t') {
-		i++
+// plainStop marks the bytes that end an unquoted field in splitPlain, or
+// send its line to the parser: the comma, the quote, and every byte of
+// 0x80 or above; quotedStop, those of a quoted field: the quote and every
+// byte of 0x80 or above. One lookup a byte, where three comparisons were.
+var plainStop, quotedStop = func() (plain, quoted [256]bool) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		plain[c], quoted[c] = true, true
 	}
-	for j > i && (s[j-1] == ' ' || s[j-1] == '\t') {
-		j--
+	plain[','], plain['"'], quoted['"'] = true, true, true
+	return plain, quoted
+}()
+
+// Eight copies of a byte, for stopsAt.
+const (
+	commaBytes = 0x0101010101010101 * ',' // a comma in every byte
+	quoteBytes = 0x0101010101010101 * '"'
+	lowBits    = 0x0101010101010101
+	highBits   = 0x8080808080808080
+)
+
+// stopsAt returns the index of the first byte of b that is a or q (each a
+// byte repeated eight times) or of 0x80 or above, looking at eight bytes
+// at a time, or the length of the whole words it looked at when none of
+// their bytes is: the caller looks at the rest (fewer than eight bytes)
+// byte by byte. A field is mostly bytes that do not stop it, and eight
+// are looked at in about the time one was.
+func stopsAt(b []byte, a, q uint64) int {
+	k := 0
+	for ; k+8 <= len(b); k += 8 {
+		x := binary.LittleEndian.Uint64(b[k:])
+		// A byte of x^a is zero where x holds a; (v-lowBits)&^v sets the
+		// high bit of every byte of v that is zero, and may set it in
+		// bytes above the first such (a borrow), never below: the lowest
+		// high bit set is the first byte that stops.
+		va, vq := x^a, x^q
+		if m := ((va-lowBits)&^va | (vq-lowBits)&^vq | x) & highBits; m != 0 {
+			return k + bits.TrailingZeros64(m)/8
+		}
 	}
-	return s[i:j]
+	return k
+}
+
+// trimBlanksSpan is trimBlanks for the span [from, to) of b.
+func trimBlanksSpan(b []byte, from, to int) (int, int) {
+	for from < to && (b[from] == ' ' || b[from] == '\t') {
+		from++
+	}
+	for to > from && (b[to-1] == ' ' || b[to-1] == '\t') {
+		to--
+	}
+	return from, to
 }
 
 // ready returns the error that ended the file, if one did, and looks at the

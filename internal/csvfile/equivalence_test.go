@@ -211,11 +211,19 @@ func compareTransient(t *testing.T, data []byte, bufSize int) {
 }
 
 // checkVerbatim checks that every value Verbatim places in the file is
-// there, byte for byte.
+// there, byte for byte; and that a row ASCII calls so holds no byte of
+// 0x80 or above, and that every row read by splitPlain is called so.
 func checkVerbatim(t *testing.T, data []byte, rd *Reader, row Row, err error) {
 	t.Helper()
 	if IsFatal(err) {
 		return
+	}
+	values := row.FirstName + row.LastName + row.Email + row.UserLogin
+	if rd.ASCII() && highByte([]byte(values)) {
+		t.Fatalf("line %d of %q: ASCII, yet the row is %+v", row.Line, data, row)
+	}
+	if rd.dec.plain && !rd.ASCII() {
+		t.Fatalf("line %d of %q: read by splitPlain, yet not ASCII", row.Line, data)
 	}
 	for c, v := range map[Column]string{FirstName: row.FirstName, LastName: row.LastName, Email: row.Email, UserLogin: row.UserLogin} {
 		off, ok := rd.Verbatim(c)

@@ -156,6 +156,11 @@ func (rd *Reader) Next() (Row, error) {
 		if blank(rec.Fields) {
 			continue
 		}
+		if f := rec.Fields; len(f) == rd.width {
+			// Every column there, as on nearly every row: no per-column test.
+			ix := &rd.index
+			return Row{Line: rec.Line, FirstName: f[ix[FirstName]], LastName: f[ix[LastName]], Email: f[ix[Email]], UserLogin: f[ix[UserLogin]]}, err
+		}
 		row := Row{Line: rec.Line}
 		for c := range numColumns {
 			if i := rd.index[c]; i < len(rec.Fields) {

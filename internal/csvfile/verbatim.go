@@ -19,9 +19,5 @@ func (rd *Reader) Verbatim(c Column) (off int64, ok bool) {
 	if !d.plain || i < 0 || 2*i+1 >= len(d.ends) {
 		return 0, false
 	}
-	from, to := d.ends[2*i], d.ends[2*i+1]
-	for from < to && (d.plainText[from] == ' ' || d.plainText[from] == '\t') {
-		from++ // trimBlanksString's leading blanks
-	}
-	return d.plainAt + int64(from), true
+	return d.plainAt + int64(d.ends[2*i]), true // the span, trimmed (splitPlain)
 }

@@ -113,6 +113,14 @@ func check(caller, login string, c Change) error {
 	if lostText(login) || lostTextAt(c.FirstName) || lostTextAt(c.LastName) || lostTextAt(c.Email) {
 		return ErrLostText
 	}
+	return checkText(caller, login, c)
+}
+
+// checkText is check for values that hold no U+FFFD and no byte that is
+// not UTF-8: the rules after lostText's. A v1 row whose record held no
+// byte of 0x80 or above (csvfile.Reader.ASCII, nearly every row) comes
+// here directly, as lostText would find nothing in it.
+func checkText(caller, login string, c Change) error {
 	switch {
 	case strings.TrimSpace(login) == "":
 		return ErrNoLogin
@@ -160,45 +168,49 @@ func ValidEmail(s string) bool {
 	if len(s) > 254 {
 		return false
 	}
-	at := -1
+	// One pass: at is where the @ is; after it, labels counts the dots
+	// that closed a non-empty label and n the bytes of the current label.
+	at, labels, n := -1, 0, 0
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '@' {
+		switch emailClass[s[i]] {
+		case emailAny:
+			n++
+		case emailForbidden:
+			return false
+		case emailAt:
 			if at >= 0 {
 				return false
 			}
-			at = i
-			continue
-		}
-		if emailForbidden[c] {
-			return false
-		}
-	}
-	if at <= 0 {
-		return false // no @, or an empty local part
-	}
-	// The domain: labels separated by single dots, at least two, none empty.
-	labels, n := 0, 0
-	for i := at + 1; i < len(s); i++ {
-		if s[i] == '.' {
-			if n == 0 {
-				return false
+			at, labels, n = i, 0, 0
+		case emailDot:
+			if at >= 0 {
+				if n == 0 {
+					return false // an empty label of the domain
+				}
+				labels++
 			}
-			labels, n = labels+1, 0
-			continue
+			n = 0
 		}
-		n++
 	}
-	return n > 0 && labels >= 1
+	// No @ or an empty local part; an empty last label; a single label.
+	return at > 0 && n > 0 && labels >= 1
 }
 
-// emailForbidden marks the bytes no part of an address may hold besides the
-// single @: \s of RE2 (tab, newline, form feed, carriage return, space) and
-// "(),:;<>[]\. The dot is allowed in the local part and separates labels in
-// the domain.
-var emailForbidden = func() (t [256]bool) {
+// The classes of bytes in an address: emailForbidden, the bytes no part
+// may hold besides the single @ (\s of RE2: tab, newline, form feed,
+// carriage return, space; and "(),:;<>[]\); the @; the dot, allowed in
+// the local part, separating labels in the domain; any other byte.
+const (
+	emailAny = iota
+	emailForbidden
+	emailAt
+	emailDot
+)
+
+var emailClass = func() (t [256]uint8) {
 	for _, c := range []byte("\t\n\f\r \"(),:;<>[]\\") {
-		t[c] = true
+		t[c] = emailForbidden
 	}
+	t['@'], t['.'] = emailAt, emailDot
 	return t
 }()

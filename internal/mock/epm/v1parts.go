@@ -33,6 +33,18 @@ import (
 // a quoted field, or the part before decided the file's encoding) the part
 // before reads on to the end of the file itself and the later parts are
 // dropped, so the answer is always that of reading the file in one go.
+//
+// A later part starts at once, numbering its lines from its own start:
+// the line a row starts on shows in a row's item only for a row the file's
+// reading finds fault with and for a row with no User Login, and nothing
+// else a part keeps depends on it. At the first row that may need it (see
+// lineFree), the part counts the newlines before its start (lineCounts,
+// once per part of the file for all parts) and reads on from that row
+// with its lines numbered from the file's start, as the first part does.
+// A file whose rows all pass, or fail only for an unknown user, is never
+// counted; before, every later part counted the part before it first. (A
+// count that cannot read the file ends the part with that error, which
+// is the job's only if no part before it ended with its own.)
 
 // minPartBytes: a file is cut into parts only when each gets at least this
 // much; below it a second goroutine costs more than it saves.
@@ -67,7 +79,10 @@ type part struct {
 	index    int
 	from, to int64 // to: where the next part starts, or the file's size
 	rd       *csvfile.Reader
-	ready    chan struct{} // closed once rd is set (nil if it could not be)
+	start    csvfile.Point // where rd began
+	// relative: rd numbers lines from the part's start, not the file's;
+	// until the first row that may need its line (lineFree).
+	relative bool
 
 	// Set by the part's goroutine.
 	joined    bool // ended at to, where and as the next part started
@@ -110,6 +125,83 @@ func cutPoints(f io.ReaderAt, from, size int64, n int) []int64 {
 	return cuts
 }
 
+// lineCounts counts the newlines of each part of a file, once, for the
+// parts after it that need their lines numbered from the file's start.
+type lineCounts struct {
+	f     io.ReaderAt
+	parts []*part
+	once  []sync.Once
+	n     []int // newlines in [parts[k].from, parts[k].to)
+	err   []error
+}
+
+// before returns the newlines before part k: the lines the first part's
+// Reader has read when it reaches part k's start.
+func (c *lineCounts) before(k int) (int, error) {
+	total := 0
+	for i, p := range c.parts[:k] {
+		c.once[i].Do(func() { c.n[i], c.err[i] = countNewlines(c.f, p.from, p.to) })
+		if c.err[i] != nil {
+			return 0, c.err[i]
+		}
+		total += c.n[i]
+	}
+	return total, nil
+}
+
+// numberFromFileStart replaces the part's Reader, which numbers lines from
+// the part's start, by one that numbers them from the file's and reads on
+// from the point from (where the relative Reader stood).
+func (p *part) numberFromFileStart(counts *lineCounts, resume csvfile.Resume, f io.ReaderAt, size int64, from csvfile.Point) error {
+	base, err := counts.before(p.index)
+	if err != nil {
+		return err
+	}
+	p.rd = resume.Reader(io.NewSectionReader(f, from.Offset, size-from.Offset), from.Offset, base+from.Line)
+	p.rd.Transient()
+	p.relative = false
+	return nil
+}
+
+// lineFree reports whether a part that numbers its lines from its own
+// start may keep the row rd read last, read with err, without its line,
+// its Reader having begun at start: at the end of the file; or when the
+// file found no fault with the row (an error names its line), the row has
+// a User Login (an item says "Line N has no User Login" otherwise), and
+// the row and the records skipped before it left the Reader's encoding
+// state as it began. That last holds for every row read so far, so a
+// Reader numbering lines from the file's start would be in the same state
+// there (the only state a line number enters is the line that decided the
+// encoding), and would give the same row, only its Line differing, which
+// no other item shows.
+func lineFree(rd *csvfile.Reader, row csvfile.Row, err error, start csvfile.Point) bool {
+	if err != nil && errors.Is(err, io.EOF) {
+		return true
+	}
+	if err != nil || strings.TrimSpace(row.UserLogin) == "" {
+		return false
+	}
+	return sameState(rd.At(), start)
+}
+
+// sameState reports whether two points hold the same encoding state:
+// Point compared with Offset and Line set aside (a later part's Line may
+// count from the part's start).
+func sameState(a, b csvfile.Point) bool {
+	a.Offset, a.Line, b.Offset, b.Line = 0, 0, 0, 0
+	return a == b
+}
+
+// sameStart reports whether a part that ended at a stands where the part
+// after it started, at start, in the same state. Lines are left out: a
+// later part numbers its lines from its own start until a row needs its
+// line, but where two parts meet the offsets are equal only if the part
+// before has read every newline up to there, whose count is what the
+// lines would add.
+func sameStart(at, start csvfile.Point) bool {
+	return at.Offset == start.Offset && sameState(at, start)
+}
+
 // countNewlines counts the newlines in [from, to) of f.
 func countNewlines(f io.ReaderAt, from, to int64) (int, error) {
 	buf := make([]byte, 256<<10)
@@ -135,7 +227,7 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 	fail := func(details string) jobOutcome { return jobOutcome{status: 1, details: details} }
 	parts := make([]*part, len(cuts)+1)
 	for k := range parts {
-		p := &part{index: k, to: size, ready: make(chan struct{})}
+		p := &part{index: k, to: size}
 		if k > 0 {
 			p.from = cuts[k-1]
 		}
@@ -145,34 +237,20 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 		parts[k] = p
 	}
 	parts[0].rd = rd
-	close(parts[0].ready)
 	resume := rd.Resume()
+	for _, p := range parts[1:] {
+		p.rd = resume.Reader(io.NewSectionReader(f, p.from, size-p.from), p.from, 0)
+		p.start, p.relative = p.rd.Start(), true
+	}
 	var stop atomic.Int64 // parts from this index on are not needed
 	stop.Store(int64(len(parts)))
-	// Part k counts the lines of part k-1, so every part learns the line
-	// it starts after at about the same time.
-	lines := make([]int, len(parts))
-	var counted sync.WaitGroup
-	counted.Add(len(parts) - 1)
+	counts := &lineCounts{f: f, parts: parts, once: make([]sync.Once, len(parts)), n: make([]int, len(parts)), err: make([]error, len(parts))}
 	var wg sync.WaitGroup
 	for _, p := range parts {
 		wg.Go(func() {
-			if p.index > 0 {
-				prev := parts[p.index-1]
-				n, err := countNewlines(f, prev.from, prev.to)
-				lines[p.index-1] = n
-				counted.Done()
-				counted.Wait()
-				if err == nil {
-					before := 0
-					for _, n := range lines[:p.index] {
-						before += n
-					}
-					p.rd = resume.Reader(io.NewSectionReader(f, p.from, size-p.from), p.from, before)
-				}
-				close(p.ready)
-			}
-			s.readPart(ctx, j, p, parts, &stop, kept != "")
+			s.readPart(ctx, j, p, parts, &stop, kept != "", func(from csvfile.Point) error {
+				return p.numberFromFileStart(counts, resume, f, size, from)
+			})
 		})
 	}
 	wg.Wait()
@@ -251,7 +329,11 @@ func (s *Server) readParts(ctx context.Context, j *job, f io.ReaderAt, size int6
 // readPart reads part p until it reaches the next part's start (then joins
 // it if that part started as this one ends), the end of the file, or an
 // error that ends the file.
-func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, stop *atomic.Int64, placing bool) {
+//
+// absolute, for a part that numbers its lines from its own start, makes
+// its Reader number them from the file's start, reading on from the point
+// given (numberFromFileStart).
+func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, stop *atomic.Int64, placing bool, absolute func(from csvfile.Point) error) {
 	needed := func() bool { return int64(p.index) < stop.Load() }
 	// enough: no part after this one is needed.
 	enough := func() {
@@ -261,9 +343,6 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 				return
 			}
 		}
-	}
-	if p.rd == nil { // its lines could not be counted; the part before reads on
-		return
 	}
 	last := p.index == len(parts)-1
 	p.changes = map[*User]*pendingUser{}
@@ -280,9 +359,7 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 		}
 		if !last {
 			if at := p.rd.At(); at.Offset >= p.to {
-				next := parts[p.index+1]
-				<-next.ready
-				if next.rd != nil && at == next.rd.Start() {
+				if sameStart(at, parts[p.index+1].start) {
 					p.joined = true
 					return
 				}
@@ -291,8 +368,21 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 				enough()
 			}
 		}
+		var before csvfile.Point
+		if p.relative {
+			before = p.rd.At()
+		}
 		row, err := p.rd.Next()
-		if errors.Is(err, io.EOF) {
+		if p.relative && !lineFree(p.rd, row, err, p.start) {
+			// The row is read again, its line numbered from the file's start.
+			if cerr := absolute(before); cerr != nil {
+				p.fatal = cerr
+				enough()
+				return
+			}
+			row, err = p.rd.Next()
+		}
+		if err != nil && errors.Is(err, io.EOF) { // nil, nearly always: no call
 			enough()
 			return
 		}
@@ -315,7 +405,12 @@ func (s *Server) readPart(ctx context.Context, j *job, p *part, parts []*part, s
 func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placing bool) error {
 	p.processed++
 	if err == nil {
-		err = check(j.caller, row.UserLogin, Change{FirstName: &row.FirstName, LastName: &row.LastName, Email: &row.Email})
+		c := Change{FirstName: &row.FirstName, LastName: &row.LastName, Email: &row.Email}
+		if p.rd.ASCII() {
+			err = checkText(j.caller, row.UserLogin, c)
+		} else {
+			err = check(j.caller, row.UserLogin, c)
+		}
 	}
 	unknown := false // the row passes its checks, but names no user
 	if err == nil {
@@ -348,8 +443,15 @@ func (s *Server) notePending(j *job, p *part, row csvfile.Row, err error, placin
 	return p.rows.add(row, err)
 }
 
-// partsFor is how many parts a job reads its file in: one per core.
-func partsFor() int { return runtime.GOMAXPROCS(0) }
+// partsFor is how many parts a job reads its file in: two per core. With
+// one per core, a part whose thread was held back a while (by another
+// process, or by the server's own goroutines) kept the job waiting with
+// the other core idle once its part was done; with two, the Go scheduler
+// gives the parts left to whichever core is free. Alternated with one per
+// core in two sittings of twelve and thirteen runs each (BENCHMARKS.md,
+// section 1, sixth round), the lowest all-fail ratio rose from 0.38 to
+// 0.54 and to 0.56, the median stayed (0.59) or rose (0.56 to 0.64).
+func partsFor() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // lookup returns the user of a login, or nil. The map is never changed
 // after NewDomain (users are neither created nor removed), so reading it

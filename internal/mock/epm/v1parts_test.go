@@ -156,6 +156,17 @@ var partsFiles = map[string]string{
 		"John,Doe,j1@example.com,jdoe\n" +
 		"Chris,N,c1@example.com,chris\n" +
 		"John,\"Doe\n,j2@example.com,jdoe\n",
+	// A part that numbers its lines from its own start must read the row
+	// without a login, and the rows after the one that decides the
+	// encoding, with their lines numbered from the file's start.
+	"lines a later part needs": "First Name,Last Name,Email,User Login\n" +
+		"John,Doe,j1@example.com,jdoe\n" +
+		"Ghost,G,g@example.com,ghost1\n" +
+		"Eve,D,e@example.com, \n" +
+		"Zo\xc3\xab,N,z@example.com,ghost2\n" +
+		"Ann,B,a@example.com,ghost3\n" +
+		"Bad\xff,C,b@example.com,ghost4\n" +
+		"Last,E,l@example.com,jdoe\n",
 	"encoding decided in a later row": "First Name,Last Name,Email,User Login\n" +
 		"John,Doe,j1@example.com,jdoe\n" +
 		"Jos\xe9,N,c1@example.com,chris\n" +
